@@ -1,0 +1,9 @@
+//! mdbook-translate: an mdBook preprocessor that keeps every translation of a
+//! book in step with its source.
+//!
+//! See `ARCHITECTURE.md` for the pipeline and the map of modules.
+
+pub mod config;
+pub mod eval;
+pub mod segment;
+pub mod sentence;
