@@ -7,3 +7,7 @@ pub mod config;
 pub mod eval;
 pub mod segment;
 pub mod sentence;
+pub mod pipeline;
+pub mod preprocessor;
+pub mod store;
+pub mod translate;

@@ -1,12 +1,17 @@
 //! The `mdbook-translate` binary: the mdBook preprocessor and its CLI.
+//!
+//! Without a subcommand it runs as an mdBook preprocessor: the book JSON
+//! comes on stdin and goes back on stdout, and stdout carries nothing else.
 
 mod cmd;
 
 use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
 use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
-#[command(name = "mdbook-translate", version, about)]
+#[command(name = "mdbook-translate", version, about = "Keeps every translation of an mdBook in step with its source")]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -14,20 +19,41 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Asked by mdBook: does the preprocessor support this renderer? (exit 0: yes)
+    Supports {
+        /// Renderer name, such as html or markdown.
+        renderer: String,
+    },
+    /// Build the source book and every configured language, in-process.
+    Build(cmd::build::BuildArgs),
+    /// Run the identity round trip over a book and report chapters that would change.
+    Check(cmd::check::CheckArgs),
     /// Score machine output against a human reference (BLEU, chrF).
     Eval(cmd::eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("MDBOOK_TRANSLATE_LOG").unwrap_or_else(|_| EnvFilter::new("warn,mdbook_driver=info,mdbook_html=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .without_time()
+        .init();
     let cli = Cli::parse();
     let result = match cli.command {
+        None => cmd::preprocess::execute(),
+        Some(Command::Supports { renderer }) => cmd::preprocess::supports(&renderer),
+        Some(Command::Build(args)) => cmd::build::execute(args),
+        Some(Command::Check(args)) => cmd::check::execute(args),
         Some(Command::Eval(args)) => cmd::eval::execute(args),
-        None => Ok(0),
     };
     match result {
-        Ok(code) => ExitCode::from(code as u8),
+        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            eprintln!("mdbook-translate: error: {error:#}");
             ExitCode::from(1)
         }
     }

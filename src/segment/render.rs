@@ -1,0 +1,428 @@
+//! Splice: translated tagged text → markdown, written back into the chapter.
+
+use super::tagged::{TaggedToken, validate_tags};
+use super::{BlockKind, ChapterSegments, PairKind, Segment, Slot, Unit, parser_options};
+use pulldown_cmark::{Event, Options, Parser, Tag};
+use std::collections::HashSet;
+use std::fmt;
+
+/// The ids mdBook's HTML renderer gives the headings and definition terms
+/// of a chapter, in document order (`None` where the source has an explicit
+/// id). A translated heading gets `{#id}` so that links keep working.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeadingIds(pub Vec<Option<String>>);
+
+impl HeadingIds {
+    /// Computes the ids as mdBook 0.5 does: the heading's text, lower-cased,
+    /// white space to `-`, everything but letters, digits, `-` and `_`
+    /// dropped, then `-1`, `-2`… for repeats within the chapter.
+    pub fn compute(markdown: &str, smart_punctuation: bool) -> HeadingIds {
+        let mut options = parser_options();
+        if smart_punctuation {
+            options |= Options::ENABLE_SMART_PUNCTUATION;
+        }
+        let mut ids = Vec::new();
+        let mut used = HashSet::new();
+        let mut current: Option<(bool, String)> = None;
+        let mut image_depth = 0usize;
+        for event in Parser::new_ext(markdown, options) {
+            match event {
+                Event::Start(Tag::Heading { id, .. }) => current = Some((id.is_some(), String::new())),
+                Event::Start(Tag::DefinitionListTitle) => current = Some((false, String::new())),
+                Event::Start(Tag::Image { .. }) => image_depth += 1,
+                Event::End(pulldown_cmark::TagEnd::Image) => image_depth -= 1,
+                Event::Text(text) | Event::Code(text) if image_depth == 0 => {
+                    if let Some((_, content)) = current.as_mut() {
+                        content.push_str(&text);
+                    }
+                }
+                Event::End(pulldown_cmark::TagEnd::Heading(_) | pulldown_cmark::TagEnd::DefinitionListTitle) => {
+                    if let Some((explicit, content)) = current.take() {
+                        ids.push((!explicit).then(|| unique_id(&id_from_content(&content), &mut used)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        HeadingIds(ids)
+    }
+}
+
+fn id_from_content(content: &str) -> String {
+    content
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c)
+            } else if c.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn unique_id(id: &str, used: &mut HashSet<String>) -> String {
+    if used.insert(id.to_string()) {
+        return id.to_string();
+    }
+    (1..)
+        .map(|n| format!("{id}-{n}"))
+        .find(|candidate| used.insert(candidate.clone()))
+        .expect("some suffix is unused")
+}
+
+/// How to splice translations into a chapter.
+#[derive(Debug, Clone, Copy)]
+pub struct SpliceOptions<'a> {
+    /// The language translated into (CJK targets drop spaces between sentences).
+    pub target_language: &'a str,
+    /// mdBook's ids for the chapter's headings.
+    pub heading_ids: &'a HeadingIds,
+    /// Escape `$` in translated text (the book uses dollar math).
+    pub escape_dollar: bool,
+    /// Render every unit from its tagged text, even when the translation
+    /// equals the source (the `check` command's round trip).
+    pub render_unchanged: bool,
+}
+
+/// The result of splicing one chapter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplicedChapter {
+    /// The chapter with its translated units.
+    pub markdown: String,
+    /// Units written from their translation.
+    pub n_rendered: usize,
+    /// Units kept in the source language because their translation would not
+    /// parse back to the same markup, with the reason.
+    pub kept_units: Vec<(String, String)>,
+}
+
+/// The translated chapter would not have the source's block structure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpliceError {
+    /// The first difference, for the warning.
+    pub detail: String,
+}
+
+impl fmt::Display for SpliceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the translated chapter does not keep the source's structure: {}", self.detail)
+    }
+}
+
+impl std::error::Error for SpliceError {}
+
+/// Writes translations into `source`, replacing only the bytes of units
+/// whose translation differs from the source (or every unit with
+/// `render_unchanged`). `translation_of` gives a unit's tagged translation,
+/// or `None` to keep the source text. The result is re-parsed and its block
+/// structure compared with the source's.
+pub fn splice_chapter(
+    source: &str,
+    chapter: &ChapterSegments,
+    translation_of: &dyn Fn(&Unit) -> Option<String>,
+    options: SpliceOptions<'_>,
+) -> Result<SplicedChapter, SpliceError> {
+    let mut markdown = String::with_capacity(source.len() + source.len() / 2);
+    let mut cursor = 0;
+    let mut n_rendered = 0;
+    let mut kept_units = Vec::new();
+    for segment in &chapter.segments {
+        markdown.push_str(&source[cursor..segment.range.start]);
+        let changed = splice_segment(source, segment, translation_of, options, &mut markdown, &mut kept_units);
+        n_rendered += changed;
+        cursor = segment.range.end;
+        if changed > 0
+            && let BlockKind::Heading {
+                ordinal,
+                has_explicit_id: false,
+                has_attribute_block,
+            } = segment.kind
+            && let Some(Some(id)) = options.heading_ids.0.get(ordinal)
+        {
+            if has_attribute_block {
+                let line_end = source[cursor..].find('\n').map_or(source.len(), |i| cursor + i);
+                if let Some(brace) = source[cursor..line_end].find('{') {
+                    markdown.push_str(&source[cursor..cursor + brace + 1]);
+                    markdown.push_str(&format!("#{id} "));
+                    cursor += brace + 1;
+                }
+            } else {
+                markdown.push_str(&format!(" {{#{id}}}"));
+            }
+        }
+    }
+    markdown.push_str(&source[cursor..]);
+    if n_rendered > 0 {
+        compare_block_structure(source, &markdown)?;
+    }
+    Ok(SplicedChapter {
+        markdown,
+        n_rendered,
+        kept_units,
+    })
+}
+
+/// Writes one segment; returns how many units were rendered from translations.
+fn splice_segment(
+    source: &str,
+    segment: &Segment,
+    translation_of: &dyn Fn(&Unit) -> Option<String>,
+    options: SpliceOptions<'_>,
+    out: &mut String,
+    kept_units: &mut Vec<(String, String)>,
+) -> usize {
+    let cjk_target = is_cjk(options.target_language);
+    let mut cursor = segment.range.start;
+    let mut n_rendered = 0;
+    let mut previous_rendered = false;
+    for unit in &segment.units {
+        let gap = &source[cursor..unit.range.start];
+        let line_start = if cursor == segment.range.start {
+            segment.kind != BlockKind::TableCell
+        } else {
+            gap.contains('\n')
+        };
+        let rendered = translation_of(unit)
+            .filter(|translation| options.render_unchanged || *translation != unit.tagged)
+            .and_then(|translation| match render_checked(unit, &translation, segment.kind, line_start, options) {
+                Ok(markdown) => Some(markdown),
+                Err(reason) => {
+                    kept_units.push((unit.tagged.clone(), reason));
+                    None
+                }
+            });
+        let drop_gap = cjk_target && previous_rendered && rendered.is_some() && !gap.is_empty() && gap.trim().is_empty() && !gap.contains('\n');
+        if !drop_gap {
+            out.push_str(gap);
+        }
+        previous_rendered = rendered.is_some();
+        match rendered {
+            Some(markdown) => {
+                out.push_str(&markdown);
+                n_rendered += 1;
+            }
+            None => out.push_str(&source[unit.range.clone()]),
+        }
+        cursor = unit.range.end;
+    }
+    out.push_str(&source[cursor..segment.range.end]);
+    n_rendered
+}
+
+fn is_cjk(language: &str) -> bool {
+    matches!(language.split('-').next(), Some("zh" | "ja" | "ko"))
+}
+
+/// Renders a translation and checks that its inline markup parses back as
+/// in the source; emphasis that markdown delimiters cannot express next to
+/// CJK punctuation is written as inline HTML instead.
+fn render_checked(unit: &Unit, translation: &str, kind: BlockKind, line_start: bool, options: SpliceOptions<'_>) -> Result<String, String> {
+    let tokens = validate_tags(translation, &unit.slot_shapes()).map_err(|e| e.message)?;
+    let source_tokens = validate_tags(&unit.tagged, &unit.slot_shapes()).map_err(|e| e.message)?;
+    let mut last_reason = String::new();
+    for html_emphasis in [false, true] {
+        let context = RenderContext {
+            in_table: kind == BlockKind::TableCell,
+            in_heading: matches!(kind, BlockKind::Heading { .. }),
+            line_start,
+            escape_dollar: options.escape_dollar,
+            html_emphasis,
+        };
+        let rendered = render_tokens(&tokens, &unit.slots, context);
+        let expected = inline_shape(&render_tokens(&source_tokens, &unit.slots, context));
+        let actual = inline_shape(&rendered);
+        if actual == expected {
+            return Ok(rendered);
+        }
+        last_reason = format!("inline markup would change: expected {expected:?}, got {actual:?} from `{rendered}`");
+    }
+    Err(last_reason)
+}
+
+/// The inline markup a rendered unit parses to, as a sorted list of kinds.
+fn inline_shape(markdown: &str) -> Vec<PairKind> {
+    let mut kinds: Vec<PairKind> = Parser::new_ext(markdown, parser_options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Emphasis) => Some(PairKind::Emphasis),
+            Event::Start(Tag::Strong) => Some(PairKind::Strong),
+            Event::Start(Tag::Strikethrough) => Some(PairKind::Strikethrough),
+            Event::Start(Tag::Link { .. }) => Some(PairKind::Link),
+            Event::Start(Tag::Image { .. }) => Some(PairKind::Image),
+            _ => None,
+        })
+        .collect();
+    kinds.sort();
+    kinds
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RenderContext {
+    in_table: bool,
+    in_heading: bool,
+    line_start: bool,
+    escape_dollar: bool,
+    html_emphasis: bool,
+}
+
+fn render_tokens(tokens: &[TaggedToken], slots: &[Slot], context: RenderContext) -> String {
+    let mut out = String::new();
+    let mut line_start = context.line_start;
+    for (index, token) in tokens.iter().enumerate() {
+        match token {
+            TaggedToken::Text(text) => {
+                let before_link = matches!(tokens.get(index + 1), Some(TaggedToken::Open(_)));
+                escape_markdown(text, line_start, before_link, context, &mut out);
+                line_start = false;
+            }
+            TaggedToken::Placeholder(id) => {
+                if let Some(Slot::Placeholder(bytes)) = slots.get(*id as usize - 1) {
+                    out.push_str(bytes);
+                    line_start = bytes.ends_with('\n') || bytes.rsplit('\n').next().is_some_and(|tail| bytes.contains('\n') && tail.trim().is_empty());
+                }
+            }
+            TaggedToken::Open(id) | TaggedToken::Close(id) => {
+                if let Some(Slot::Pair { kind, open, close }) = slots.get(*id as usize - 1) {
+                    let is_open = matches!(token, TaggedToken::Open(_));
+                    let html = match kind {
+                        PairKind::Emphasis => Some("em"),
+                        PairKind::Strong => Some("strong"),
+                        PairKind::Strikethrough => Some("del"),
+                        PairKind::Link | PairKind::Image => None,
+                    };
+                    match (context.html_emphasis, html, is_open) {
+                        (true, Some(name), true) => out.push_str(&format!("<{name}>")),
+                        (true, Some(name), false) => out.push_str(&format!("</{name}>")),
+                        (_, _, true) => out.push_str(open),
+                        (_, _, false) => out.push_str(close),
+                    }
+                    line_start = false;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Escapes translated text so that it can never create markup.
+fn escape_markdown(text: &str, line_start: bool, before_open: bool, context: RenderContext, out: &mut String) {
+    let mut at_line_start = line_start;
+    let chars: Vec<char> = text.chars().collect();
+    for (index, &c) in chars.iter().enumerate() {
+        let escape = match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '&' | '~' => true,
+            '|' => context.in_table,
+            '$' => context.escape_dollar,
+            '#' => at_line_start || context.in_heading,
+            '{' | '}' => context.in_heading,
+            '>' | '-' | '+' | '=' | ':' => at_line_start,
+            '!' => before_open && index + 1 == chars.len(),
+            '.' | ')' => {
+                // `1.` or `1)` at the start of a line would start a list.
+                line_start && chars[..index].iter().all(char::is_ascii_digit) && index > 0
+            }
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+        if !c.is_whitespace() {
+            at_line_start = false;
+        }
+    }
+}
+
+/// A description of a chapter's block structure, for comparison.
+fn block_structure(markdown: &str) -> Vec<String> {
+    Parser::new_ext(markdown, parser_options())
+        .filter_map(|event| match event {
+            Event::Start(tag) => match tag {
+                Tag::Paragraph => Some("p".to_string()),
+                Tag::Heading { level, .. } => Some(format!("{level:?}")),
+                Tag::BlockQuote(kind) => Some(format!("blockquote {kind:?}")),
+                Tag::CodeBlock(kind) => Some(format!("code {kind:?}")),
+                Tag::HtmlBlock => Some("html".to_string()),
+                Tag::List(start) => Some(format!("list {start:?}")),
+                Tag::Item => Some("item".to_string()),
+                Tag::FootnoteDefinition(label) => Some(format!("footnote {label}")),
+                Tag::Table(alignments) => Some(format!("table {}", alignments.len())),
+                Tag::TableHead => Some("thead".to_string()),
+                Tag::TableRow => Some("tr".to_string()),
+                Tag::TableCell => Some("td".to_string()),
+                Tag::DefinitionList => Some("dl".to_string()),
+                Tag::DefinitionListTitle => Some("dt".to_string()),
+                Tag::DefinitionListDefinition => Some("dd".to_string()),
+                _ => None,
+            },
+            Event::Rule => Some("hr".to_string()),
+            Event::Html(html) => Some(format!("html {html}")),
+            Event::Code(code) => Some(format!("code `{code}`")),
+            _ => None,
+        })
+        .collect()
+}
+
+fn compare_block_structure(source: &str, translated: &str) -> Result<(), SpliceError> {
+    let expected = block_structure(source);
+    let actual = block_structure(translated);
+    if expected == actual {
+        return Ok(());
+    }
+    let position = expected.iter().zip(&actual).position(|(a, b)| a != b).unwrap_or(expected.len().min(actual.len()));
+    Err(SpliceError {
+        detail: format!(
+            "block {} is {:?} in the source but {:?} in the translation",
+            position + 1,
+            expected.get(position).map_or("(end)", String::as_str),
+            actual.get(position).map_or("(end)", String::as_str),
+        ),
+    })
+}
+
+/// The first difference between two chapters' parsed content, ignoring how
+/// text is wrapped and escaped and how a reference link names its label;
+/// `None` when they read the same. This is what the identity round trip
+/// must preserve.
+pub fn first_difference(source: &str, output: &str) -> Option<String> {
+    let expected = normalised_events(source);
+    let actual = normalised_events(output);
+    let position = expected.iter().zip(&actual).position(|(a, b)| a != b);
+    match position {
+        None if expected.len() == actual.len() => None,
+        None => Some(format!("{} events in the source, {} after the round trip", expected.len(), actual.len())),
+        Some(i) => Some(format!("`{}` became `{}`", expected[i], actual[i])),
+    }
+}
+
+fn normalised_events(markdown: &str) -> Vec<String> {
+    let mut events = Vec::new();
+    let mut text = String::new();
+    let flush = |text: &mut String, events: &mut Vec<String>| {
+        let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !joined.is_empty() {
+            events.push(format!("text {joined}"));
+        }
+        text.clear();
+    };
+    for event in Parser::new_ext(markdown, parser_options()) {
+        match event {
+            Event::Text(t) => text.push_str(&t),
+            Event::SoftBreak => text.push(' '),
+            other => {
+                flush(&mut text, &mut events);
+                events.push(match other {
+                    Event::Start(Tag::Link { dest_url, title, .. }) => format!("link {dest_url} {title}"),
+                    Event::Start(Tag::Image { dest_url, title, .. }) => format!("image {dest_url} {title}"),
+                    other => format!("{other:?}"),
+                });
+            }
+        }
+    }
+    flush(&mut text, &mut events);
+    events
+}

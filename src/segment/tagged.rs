@@ -1,0 +1,208 @@
+//! Tagged text: the form in which a unit is keyed, stored and translated.
+//!
+//! Plain text with `&`, `<` and `>` escaped as `&amp;`, `&lt;`, `&gt;`;
+//! paired inline markup (emphasis, strong, strikethrough, link and image
+//! text) as `<gN>…</gN>`; opaque items (code spans, math, inline HTML, URLs,
+//! directives, hard breaks, footnote references) as `<xN/>`. Ids count from
+//! 1 in order of appearance within the unit, so the same sentence gets the
+//! same tagged text wherever it appears.
+
+use std::fmt;
+
+/// One token of parsed tagged text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaggedToken {
+    /// Plain text, unescaped.
+    Text(String),
+    /// `<gN>`.
+    Open(u32),
+    /// `</gN>`.
+    Close(u32),
+    /// `<xN/>`.
+    Placeholder(u32),
+}
+
+/// What a slot id stands for in the source unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlotShape {
+    /// A `<gN>…</gN>` pair.
+    Pair,
+    /// A `<xN/>` placeholder.
+    Placeholder,
+}
+
+/// A translation whose tags do not match its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagError {
+    /// What is wrong, for the report.
+    pub message: String,
+}
+
+impl fmt::Display for TagError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for TagError {}
+
+fn tag_error(message: impl Into<String>) -> TagError {
+    TagError {
+        message: message.into(),
+    }
+}
+
+/// Appends `text` to `out` with `&`, `<` and `>` escaped.
+pub fn push_escaped(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Parses tagged text into tokens. Entities other than the ones the format
+/// writes (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#39;`, numeric)
+/// are kept as literal text; any other `<` is an error.
+pub fn parse_tagged(input: &str) -> Result<Vec<TaggedToken>, TagError> {
+    let mut tokens = Vec::new();
+    let mut text = String::new();
+    let mut rest = input;
+    while let Some(position) = rest.find(['<', '&']) {
+        text.push_str(&rest[..position]);
+        rest = &rest[position..];
+        if rest.starts_with('&') {
+            let (decoded, length) = decode_entity(rest);
+            text.push_str(&decoded);
+            rest = &rest[length..];
+            continue;
+        }
+        let end = rest
+            .find('>')
+            .ok_or_else(|| tag_error(format!("unterminated tag in `{input}`")))?;
+        let tag = &rest[1..end];
+        let token = if let Some(id) = tag.strip_prefix("/g") {
+            TaggedToken::Close(parse_id(id, input)?)
+        } else if let Some(id) = tag.strip_prefix('g') {
+            TaggedToken::Open(parse_id(id, input)?)
+        } else if let Some(id) = tag.strip_prefix('x').and_then(|t| t.strip_suffix('/')) {
+            TaggedToken::Placeholder(parse_id(id.trim_end(), input)?)
+        } else {
+            return Err(tag_error(format!("unknown tag `<{tag}>`")));
+        };
+        if !text.is_empty() {
+            tokens.push(TaggedToken::Text(std::mem::take(&mut text)));
+        }
+        tokens.push(token);
+        rest = &rest[end + 1..];
+    }
+    text.push_str(rest);
+    if !text.is_empty() {
+        tokens.push(TaggedToken::Text(text));
+    }
+    Ok(tokens)
+}
+
+fn parse_id(digits: &str, input: &str) -> Result<u32, TagError> {
+    digits
+        .parse()
+        .map_err(|_| tag_error(format!("bad tag id `{digits}` in `{input}`")))
+}
+
+/// Decodes the entity at the start of `s`; returns the text and the bytes used.
+fn decode_entity(s: &str) -> (String, usize) {
+    let Some(end) = s[..s.len().min(12)].find(';') else {
+        return ("&".to_string(), 1);
+    };
+    let name = &s[1..end];
+    let decoded = match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        _ => name.strip_prefix('#').and_then(|number| {
+            let code = match number.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => number.parse().ok(),
+            };
+            code.and_then(char::from_u32)
+        }),
+    };
+    match decoded {
+        Some(c) => (c.to_string(), end + 1),
+        None => ("&".to_string(), 1),
+    }
+}
+
+/// Checks that `translation` carries exactly the slots of its source: each
+/// placeholder once, each pair opened and closed once and properly nested.
+/// Returns the parsed tokens.
+pub fn validate_tags(translation: &str, slots: &[SlotShape]) -> Result<Vec<TaggedToken>, TagError> {
+    let tokens = parse_tagged(translation)?;
+    let mut seen_open = vec![false; slots.len()];
+    let mut seen_close = vec![false; slots.len()];
+    let mut stack: Vec<u32> = Vec::new();
+    let shape_of = |id: u32| -> Result<SlotShape, TagError> {
+        (id as usize)
+            .checked_sub(1)
+            .and_then(|index| slots.get(index).copied())
+            .ok_or_else(|| tag_error(format!("tag id {id} does not exist in the source")))
+    };
+    for token in &tokens {
+        match *token {
+            TaggedToken::Text(_) => {}
+            TaggedToken::Placeholder(id) => {
+                if shape_of(id)? != SlotShape::Placeholder {
+                    return Err(tag_error(format!("<x{id}/> stands for a pair in the source")));
+                }
+                if std::mem::replace(&mut seen_open[id as usize - 1], true) {
+                    return Err(tag_error(format!("<x{id}/> appears twice")));
+                }
+            }
+            TaggedToken::Open(id) => {
+                if shape_of(id)? != SlotShape::Pair {
+                    return Err(tag_error(format!("<g{id}> stands for a placeholder in the source")));
+                }
+                if std::mem::replace(&mut seen_open[id as usize - 1], true) {
+                    return Err(tag_error(format!("<g{id}> appears twice")));
+                }
+                stack.push(id);
+            }
+            TaggedToken::Close(id) => {
+                if stack.pop() != Some(id) {
+                    return Err(tag_error(format!("</g{id}> is not properly nested")));
+                }
+                seen_close[id as usize - 1] = true;
+            }
+        }
+    }
+    for (index, shape) in slots.iter().enumerate() {
+        let complete = match shape {
+            SlotShape::Placeholder => seen_open[index],
+            SlotShape::Pair => seen_open[index] && seen_close[index],
+        };
+        if !complete {
+            let id = index + 1;
+            return Err(tag_error(match shape {
+                SlotShape::Placeholder => format!("<x{id}/> is missing"),
+                SlotShape::Pair => format!("<g{id}>…</g{id}> is missing"),
+            }));
+        }
+    }
+    Ok(tokens)
+}
+
+/// The plain text of tagged text: tags dropped, entities decoded.
+pub fn plain_text(tagged: &str) -> Result<String, TagError> {
+    Ok(parse_tagged(tagged)?
+        .into_iter()
+        .filter_map(|token| match token {
+            TaggedToken::Text(text) => Some(text),
+            _ => None,
+        })
+        .collect())
+}

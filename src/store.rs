@@ -1,0 +1,314 @@
+//! The translation store: one sled database per book.
+//!
+//! Trees:
+//! - `units`: machine translations, keyed by unit key (32 bytes) followed by
+//!   the profile that made them (`pseudo`, `identity`, `realtime`, …), so
+//!   records of different engines never shadow one another;
+//! - `human`: human translations, keyed by unit key; they win over machine ones;
+//! - `meta`: the schema version.
+//!
+//! Values are JSON [`Record`]s with a version field. Writes go to sled's log
+//! as they happen; [`Store::flush`] makes them durable, and the pipeline
+//! calls it at every batch boundary, so a killed build loses at most the
+//! batch in flight and never leaves a half-written record.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// The schema this version writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Version of the key derivation; part of every key.
+const KEY_VERSION: &str = "mdbook-translate/unit/1";
+
+/// The key of a unit: SHA-256 over the key version, the language pair and
+/// the canonical tagged text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnitKey(pub [u8; 32]);
+
+impl UnitKey {
+    /// Derives the key of `tagged` text translated from `source_language` to `target_language`.
+    pub fn new(source_language: &str, target_language: &str, tagged: &str) -> UnitKey {
+        let mut hasher = Sha256::new();
+        for part in [KEY_VERSION, source_language, target_language, tagged] {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        UnitKey(hasher.finalize().into())
+    }
+
+    /// Lower-case hex, for messages.
+    pub fn to_hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl fmt::Debug for UnitKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "UnitKey({})", &self.to_hex()[..16])
+    }
+}
+
+/// Where a translation came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Written or reviewed by a person.
+    Human,
+    /// Imported from a translation file without review.
+    Imported,
+    /// Amazon Translate batch job with parallel data.
+    Act,
+    /// Amazon Translate real-time.
+    Realtime,
+    /// Pseudo-localisation.
+    Pseudo,
+    /// The identity round trip.
+    Identity,
+}
+
+/// One stored translation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// Record format version.
+    pub v: u32,
+    /// The source unit's tagged text.
+    pub source: String,
+    /// The translation, tagged text.
+    pub text: String,
+    /// Where it came from.
+    pub origin: Origin,
+    /// The engine profile that made it (backend and settings).
+    pub profile: String,
+    /// Seconds since the Unix epoch.
+    pub created: u64,
+}
+
+impl Record {
+    /// A record made now.
+    pub fn new(source: &str, text: &str, origin: Origin, profile: &str) -> Record {
+        Record {
+            v: 1,
+            source: source.to_string(),
+            text: text.to_string(),
+            origin,
+            profile: profile.to_string(),
+            created: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+        }
+    }
+}
+
+/// Failure to open or use the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// Another process holds the store.
+    #[error(
+        "the translation store {path} is in use by another process (waited {waited_secs} s); \
+         let the other `mdbook build`/`mdbook serve` finish, or raise `lock-timeout`"
+    )]
+    Locked {
+        /// The store folder.
+        path: PathBuf,
+        /// How long we waited.
+        waited_secs: u64,
+    },
+    /// The files are damaged.
+    #[error(
+        "the translation store {path} is corrupted ({detail}); nothing was overwritten: \
+         move the folder aside and build again, or restore it from a backup"
+    )]
+    Corrupted {
+        /// The store folder.
+        path: PathBuf,
+        /// What sled reported.
+        detail: String,
+    },
+    /// Written by a newer version.
+    #[error(
+        "the translation store {path} has schema {found}, newer than this mdbook-translate reads ({SCHEMA_VERSION}); \
+         upgrade mdbook-translate or point `cache-dir` elsewhere"
+    )]
+    NewerSchema {
+        /// The store folder.
+        path: PathBuf,
+        /// The schema found.
+        found: u32,
+    },
+    /// A record that cannot be decoded.
+    #[error("the translation store {path} holds an unreadable record for unit {key}: {detail}")]
+    BadRecord {
+        /// The store folder.
+        path: PathBuf,
+        /// The unit key (hex).
+        key: String,
+        /// The decoding error.
+        detail: String,
+    },
+    /// Any other IO failure.
+    #[error("the translation store {path}: {source}")]
+    Io {
+        /// The store folder.
+        path: PathBuf,
+        /// The underlying error.
+        source: sled::Error,
+    },
+}
+
+/// The sled store of one book.
+pub struct Store {
+    path: PathBuf,
+    db: sled::Db,
+    units: sled::Tree,
+    human: sled::Tree,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+fn is_lock_error(error: &sled::Error) -> bool {
+    matches!(error, sled::Error::Io(io) if io.to_string().contains("could not acquire lock"))
+}
+
+impl Store {
+    /// Opens (or creates) the store in `path`, waiting up to `lock_timeout`
+    /// for another process that holds it.
+    pub fn open(path: &Path, lock_timeout: Duration) -> Result<Store, StoreError> {
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(20);
+        let db = loop {
+            match sled::Config::new().path(path).open() {
+                Ok(db) => break db,
+                Err(error) if is_lock_error(&error) => {
+                    if started.elapsed() >= lock_timeout {
+                        return Err(StoreError::Locked {
+                            path: path.to_path_buf(),
+                            waited_secs: started.elapsed().as_secs(),
+                        });
+                    }
+                    std::thread::sleep(pause.min(lock_timeout.saturating_sub(started.elapsed())));
+                    pause = (pause * 2).min(Duration::from_millis(500));
+                }
+                Err(error) => return Err(classify(path, error)),
+            }
+        };
+        let tree = |name: &str| db.open_tree(name).map_err(|e| classify(path, e));
+        let units = tree("units")?;
+        let human = tree("human")?;
+        let meta = tree("meta")?;
+        match meta.get("schema").map_err(|e| classify(path, e))? {
+            Some(bytes) => {
+                let found = std::str::from_utf8(&bytes)
+                    .ok()
+                    .and_then(|s| s.parse::<u32>().ok())
+                    .ok_or_else(|| StoreError::Corrupted {
+                        path: path.to_path_buf(),
+                        detail: "the schema version is unreadable".to_string(),
+                    })?;
+                if found > SCHEMA_VERSION {
+                    return Err(StoreError::NewerSchema {
+                        path: path.to_path_buf(),
+                        found,
+                    });
+                }
+            }
+            None => {
+                meta.insert("schema", SCHEMA_VERSION.to_string().as_bytes())
+                    .map_err(|e| classify(path, e))?;
+            }
+        }
+        Ok(Store {
+            path: path.to_path_buf(),
+            db,
+            units,
+            human,
+        })
+    }
+
+    /// The store folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The best record for `key` among `profiles`, in their order of
+    /// preference; the profile `human` reads the human tree.
+    pub fn lookup(&self, key: &UnitKey, profiles: &[&str]) -> Result<Option<Record>, StoreError> {
+        for profile in profiles {
+            let value = if *profile == "human" {
+                self.human.get(key.0)
+            } else {
+                self.units.get(machine_key(key, profile))
+            }
+            .map_err(|e| classify(&self.path, e))?;
+            if let Some(bytes) = value {
+                return self.decode(key, &bytes).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Stores a translation. Human records go to the human tree, others
+    /// under their profile.
+    pub fn put(&self, key: &UnitKey, record: &Record) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(record).expect("a record always serialises");
+        let result = if record.origin == Origin::Human {
+            self.human.insert(key.0, bytes)
+        } else {
+            self.units.insert(machine_key(key, &record.profile), bytes)
+        };
+        result.map(|_| ()).map_err(|e| classify(&self.path, e))
+    }
+
+    /// Makes every write so far durable.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map(|_| ()).map_err(|e| classify(&self.path, e))
+    }
+
+    /// Number of machine and human records.
+    pub fn n_records(&self) -> (usize, usize) {
+        (self.units.len(), self.human.len())
+    }
+
+    fn decode(&self, key: &UnitKey, bytes: &[u8]) -> Result<Record, StoreError> {
+        serde_json::from_slice(bytes).map_err(|e| StoreError::BadRecord {
+            path: self.path.clone(),
+            key: key.to_hex(),
+            detail: e.to_string(),
+        })
+    }
+}
+
+fn machine_key(key: &UnitKey, profile: &str) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(32 + profile.len());
+    bytes.extend_from_slice(&key.0);
+    bytes.extend_from_slice(profile.as_bytes());
+    bytes
+}
+
+fn classify(path: &Path, error: sled::Error) -> StoreError {
+    match error {
+        sled::Error::Corruption { .. } => StoreError::Corrupted {
+            path: path.to_path_buf(),
+            detail: error.to_string(),
+        },
+        sled::Error::Unsupported(detail) => StoreError::Corrupted {
+            path: path.to_path_buf(),
+            detail,
+        },
+        error => StoreError::Io {
+            path: path.to_path_buf(),
+            source: error,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;
