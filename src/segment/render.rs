@@ -233,7 +233,7 @@ fn render_checked(unit: &Unit, translation: &str, kind: BlockKind, line_start: b
             escape_dollar: options.escape_dollar,
             html_emphasis,
         };
-        let rendered = render_tokens(&tokens, &unit.slots, context);
+        let rendered = render_tokens(&trim_tokens(&tokens), &unit.slots, context);
         let expected = inline_shape(&render_tokens(&source_tokens, &unit.slots, context));
         let actual = inline_shape(&rendered);
         if actual == expected {
@@ -242,6 +242,19 @@ fn render_checked(unit: &Unit, translation: &str, kind: BlockKind, line_start: b
         last_reason = format!("inline markup would change: expected {expected:?}, got {actual:?} from `{rendered}`");
     }
     Err(last_reason)
+}
+
+/// Drops white space at both ends of a translation: leading spaces could
+/// turn a list item's text into an indented code block.
+fn trim_tokens(tokens: &[TaggedToken]) -> Vec<TaggedToken> {
+    let mut tokens = tokens.to_vec();
+    if let Some(TaggedToken::Text(text)) = tokens.first_mut() {
+        *text = text.trim_start().to_string();
+    }
+    if let Some(TaggedToken::Text(text)) = tokens.last_mut() {
+        *text = text.trim_end().to_string();
+    }
+    tokens
 }
 
 /// The inline markup a rendered unit parses to, as a sorted list of kinds.
@@ -330,7 +343,8 @@ fn escape_markdown(text: &str, line_start: bool, before_open: bool, context: Ren
         if escape {
             out.push('\\');
         }
-        out.push(c);
+        // A translation is one line: a line break could end the block.
+        out.push(if c == '\n' || c == '\r' { ' ' } else { c });
         if !c.is_whitespace() {
             at_line_start = false;
         }

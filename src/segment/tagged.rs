@@ -114,7 +114,7 @@ fn parse_id(digits: &str, input: &str) -> Result<u32, TagError> {
 
 /// Decodes the entity at the start of `s`; returns the text and the bytes used.
 fn decode_entity(s: &str) -> (String, usize) {
-    let Some(end) = s[..s.len().min(12)].find(';') else {
+    let Some(end) = s.find(';').filter(|&end| end <= 12) else {
         return ("&".to_string(), 1);
     };
     let name = &s[1..end];

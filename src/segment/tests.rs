@@ -1,3 +1,4 @@
+use super::tagged::{TaggedToken, parse_tagged, validate_tags};
 use super::*;
 
 fn options() -> SegmentOptions {
@@ -17,14 +18,239 @@ fn check_units(markdown: &str, expected: &[&str]) {
     assert_eq!(actual, expected, "units of {markdown:?}");
 }
 
-#[test]
-fn debug_mathjax_block() {
-    check_units("Text\n\n\\\\[ \\mu = \\frac{1}{N} \\sum_{i=0} x_i \\\\]\n\nMore", &["Text", "More"]);
+/// A visible, reversible test translation: text upper-cased, tags kept.
+fn shout(tagged: &str) -> String {
+    let mut out = String::new();
+    for token in parse_tagged(tagged).expect("valid tagged text") {
+        match token {
+            TaggedToken::Text(text) => tagged::push_escaped(&mut out, &text.to_uppercase()),
+            TaggedToken::Open(id) => out.push_str(&format!("<g{id}>")),
+            TaggedToken::Close(id) => out.push_str(&format!("</g{id}>")),
+            TaggedToken::Placeholder(id) => out.push_str(&format!("<x{id}/>")),
+        }
+    }
+    out
+}
+
+/// Splices `translate(unit)` for every unit into `markdown` for `target`.
+fn splice_with(markdown: &str, target: &str, translate: &dyn Fn(&str) -> String) -> String {
+    let chapter = extract_segments(markdown, &options());
+    let ids = HeadingIds::compute(markdown, true);
+    let splice_options = SpliceOptions {
+        target_language: target,
+        heading_ids: &ids,
+        escape_dollar: true,
+        render_unchanged: false,
+    };
+    let translation_of = |unit: &Unit| Some(translate(&unit.tagged));
+    splice_chapter(markdown, &chapter, &translation_of, splice_options)
+        .expect("structure kept")
+        .markdown
+}
+
+/// Asserts the chapter after upper-casing every unit.
+#[track_caller]
+fn check_splice(markdown: &str, expected: &str) {
+    assert_eq!(splice_with(markdown, "xx", &shout), expected, "splice of {markdown:?}");
 }
 
 #[test]
-fn debug_events() {
-    for (e, r) in Parser::new_ext("\\\\[ a \\* b &amp; c\\\nd", parser_options()).into_offset_iter() {
-        eprintln!("{e:?} {r:?}");
-    }
+fn sentences_are_units() {
+    check_units("One sentence. Another one! A third?", &["One sentence.", "Another one!", "A third?"]);
+    check_units("See Fig. 2 for e.g. the value 3.14.", &["See Fig. 2 for e.g. the value 3.14."]);
+}
+
+#[test]
+fn rewrapping_and_emphasis_markers_change_no_unit() {
+    check_units("A *short*\nline  here.", &["A <g1>short</g1> line here."]);
+    check_units("A _short_ line here.", &["A <g1>short</g1> line here."]);
+}
+
+#[test]
+fn markup_crossing_a_boundary_keeps_one_unit() {
+    check_units("**Note. This** is one unit. Next.", &["<g1>Note. This</g1> is one unit.", "Next."]);
+}
+
+#[test]
+fn inline_code_is_a_placeholder() {
+    check_units("Run `cargo build` now.", &["Run <x1/> now."]);
+    check_splice("Run `cargo build` now.\n", "RUN `cargo build` NOW.\n");
+}
+
+#[test]
+fn code_blocks_are_kept() {
+    check_units("Text.\n\n```rust\nfn main() {} // comment\n```\n\n    indented code\n", &["Text."]);
+    check_splice("Text.\n\n```rust\nlet x = 1;\n```\n", "TEXT.\n\n```rust\nlet x = 1;\n```\n");
+}
+
+#[test]
+fn mathjax_is_kept() {
+    check_units("Energy \\\\( E = mc^2 \\\\) holds.", &["Energy <x1/> holds."]);
+    check_units("Before.\n\n\\\\[ \\mu = \\frac{1}{N} \\sum_{i=0} x_i \\\\]\n\nAfter.", &["Before.", "After."]);
+    check_splice("Mean \\\\( a_1 * b_2 \\\\) here.\n", "MEAN \\\\( a_1 * b_2 \\\\) HERE.\n");
+}
+
+#[test]
+fn dollar_math_is_kept() {
+    check_units("Sum $x_1 + x_2$ is small.", &["Sum <x1/> is small."]);
+    check_units("It costs $5 and $10 today.", &["It costs $5 and $10 today."]);
+    check_units("Block:\n\n$$\na * b * c\n$$\n", &["Block:"]);
+}
+
+#[test]
+fn links_keep_destinations() {
+    check_units("See [the guide](https://example.com/a \"Title\").", &["See <g1>the guide</g1>."]);
+    check_splice("See [the guide](https://example.com/a).\n", "SEE [THE GUIDE](https://example.com/a).\n");
+}
+
+#[test]
+fn shortcut_and_collapsed_links_name_their_label() {
+    let markdown = "Use [Rust] and [Cargo][] daily.\n\n[rust]: https://rust-lang.org\n[cargo]: https://doc.rust-lang.org/cargo\n";
+    check_splice(
+        markdown,
+        "USE [RUST][Rust] AND [CARGO][Cargo] DAILY.\n\n[rust]: https://rust-lang.org\n[cargo]: https://doc.rust-lang.org/cargo\n",
+    );
+}
+
+#[test]
+fn autolinks_and_bare_urls_are_placeholders() {
+    check_units("Visit <https://example.com> or https://example.org/x.", &["Visit <x1/> or <x2/>."]);
+}
+
+#[test]
+fn image_alt_text_is_translated() {
+    check_units("![A small diagram](images/d.svg)", &["<g1>A small diagram</g1>"]);
+    check_splice("![A diagram](d.svg \"t\")\n", "![A DIAGRAM](d.svg \"t\")\n");
+}
+
+#[test]
+fn inline_html_is_a_placeholder() {
+    check_units("Press <kbd>Ctrl</kbd> now.", &["Press <x1/>Ctrl<x2/> now."]);
+}
+
+#[test]
+fn html_blocks_are_kept_but_markdown_inside_is_translated() {
+    let markdown = "<details>\n<summary>Click</summary>\n\nHidden *text* here.\n\n</details>\n";
+    check_units(markdown, &["Hidden <g1>text</g1> here."]);
+    check_splice(markdown, "<details>\n<summary>Click</summary>\n\nHIDDEN *TEXT* HERE.\n\n</details>\n");
+}
+
+#[test]
+fn footnotes() {
+    check_units("A claim.[^1]\n\n[^1]: The source.\n", &["A claim.<x1/>", "The source."]);
+}
+
+#[test]
+fn tables_escape_pipes() {
+    let markdown = "| a | b |\n|---|:-:|\n| `x \\| y` | one \\| two |\n";
+    check_units(markdown, &["a", "b", "one | two"]);
+    check_splice(markdown, "| A | B |\n|---|:-:|\n| `x \\| y` | ONE \\| TWO |\n");
+}
+
+#[test]
+fn lists_and_task_lists() {
+    check_units("- one\n  - nested item\n- [x] done task\n", &["one", "nested item", "done task"]);
+    check_splice("1. first\n2. second\n", "1. FIRST\n2. SECOND\n");
+}
+
+#[test]
+fn headings_keep_their_source_anchor() {
+    check_splice("# Getting started\n\nText.\n", "# GETTING STARTED {#getting-started}\n\nTEXT.\n");
+    check_splice("## Setup {#setup}\n", "## SETUP {#setup}\n");
+    check_splice("## Setup {.wide}\n", "## SETUP {#setup .wide}\n");
+    check_splice("## Same\n\n## Same\n", "## SAME {#same}\n\n## SAME {#same-1}\n");
+    check_splice("Title\n=====\n", "TITLE {#title}\n=====\n");
+}
+
+#[test]
+fn skip_markers() {
+    let markdown = "<!-- i18n:skip -->\nKeep this.\n\nTranslate this.\n\n<!-- i18n:skip-start -->\n\nA.\n\nB.\n\n<!-- i18n:skip-end -->\n\nC.\n";
+    check_units(markdown, &["Translate this.", "C."]);
+}
+
+#[test]
+fn directives_and_do_not_translate_terms() {
+    check_units("Use {{#include file.rs}} in mdBook books.", &["Use <x1/> in <x2/> books."]);
+}
+
+#[test]
+fn hard_breaks_keep_the_container_prefix() {
+    check_splice("> one  \n> two\n", "> ONE  \n> TWO\n");
+}
+
+#[test]
+fn translated_text_cannot_create_markup() {
+    let markdown = "Plain words here.\n";
+    let output = splice_with(markdown, "xx", &|_| "*not* &lt;b&gt;bold&lt;/b&gt; [x](y) # `c` &amp;".to_string());
+    assert_eq!(output, "\\*not\\* \\<b>bold\\</b> \\[x\\](y) # \\`c\\` \\&\n");
+    let raw_html = splice_with(markdown, "xx", &|_| "<b>bold</b>".to_string());
+    assert_eq!(raw_html, markdown, "a translation with stray tags is not used");
+    let line_start = splice_with(markdown, "xx", &|_| "- 1. # not a list".to_string());
+    assert_eq!(line_start, "\\- 1. # not a list\n");
+}
+
+#[test]
+fn cjk_emphasis_falls_back_to_html_when_delimiters_would_not_parse() {
+    let markdown = "A **quoted** word.\n";
+    let output = splice_with(markdown, "zh", &|_| "一个<g1>“引用”</g1>词。".to_string());
+    assert_eq!(output, "一个<strong>“引用”</strong>词。\n");
+    let plain = splice_with(markdown, "zh", &|_| "一个<g1>引用</g1>词。".to_string());
+    assert_eq!(plain, "一个**引用**词。\n");
+}
+
+#[test]
+fn cjk_targets_drop_spaces_between_sentences() {
+    let output = splice_with("One. Two.\n", "zh", &|t| if t == "One." { "一。".into() } else { "二。".into() });
+    assert_eq!(output, "一。二。\n");
+}
+
+#[test]
+fn unchanged_units_keep_their_bytes() {
+    let markdown = "Some  *odd*\nspacing &amp; escapes \\* here.\n";
+    assert_eq!(splice_with(markdown, "xx", &|t| t.to_string()), markdown);
+}
+
+#[test]
+fn tag_validation() {
+    use tagged::SlotShape::{Pair, Placeholder};
+    assert!(validate_tags("a <g1>b</g1> <x2/>", &[Pair, Placeholder]).is_ok());
+    assert!(validate_tags("a <g1>b <x2/>", &[Pair, Placeholder]).is_err(), "unclosed pair");
+    assert!(validate_tags("a <g1>b</g1>", &[Pair, Placeholder]).is_err(), "missing placeholder");
+    assert!(validate_tags("<x2/><x2/><g1></g1>", &[Pair, Placeholder]).is_err(), "twice");
+    assert!(validate_tags("<g1><x3/></g1>", &[Pair, Placeholder]).is_err(), "unknown id");
+    assert!(validate_tags("<g1>a <b>x</b></g1><x2/>", &[Pair, Placeholder]).is_err(), "stray markup");
+}
+
+#[test]
+fn heading_ids_follow_mdbook() {
+    let ids = HeadingIds::compute("# The `foo` -- bar!\n\n## Über {#explicit}\n\nTerm\n: def\n\n# Term\n", true);
+    assert_eq!(
+        ids.0,
+        vec![Some("the-foo--bar".to_string()), None, Some("term".to_string()), Some("term-1".to_string())]
+    );
+}
+
+#[test]
+fn translations_are_one_line_without_edge_spaces() {
+    let output = splice_with("- item text\n", "xx", &|_| "   first\n\n# second  ".to_string());
+    assert_eq!(output, "- first  # second\n");
+}
+
+#[test]
+fn a_chapter_whose_structure_would_change_is_refused() {
+    let markdown = "Para one.\n";
+    let mut chapter = extract_segments(markdown, &options());
+    let unit = &mut chapter.segments[0].units[0];
+    unit.slots.push(Slot::Placeholder("\n\n# heading".to_string()));
+    unit.tagged.push_str("<x1/>");
+    let ids = HeadingIds::default();
+    let splice_options = SpliceOptions {
+        target_language: "xx",
+        heading_ids: &ids,
+        escape_dollar: false,
+        render_unchanged: false,
+    };
+    let translation_of = |_: &Unit| Some("Para <x1/>".to_string());
+    let error = splice_chapter(markdown, &chapter, &translation_of, splice_options).expect_err("refused");
+    assert!(error.to_string().contains("structure"), "{error}");
 }

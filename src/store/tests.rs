@@ -1,1 +1,88 @@
 use super::*;
+use std::time::Duration;
+
+fn record(text: &str, origin: Origin, profile: &str) -> Record {
+    Record::new("Source.", text, origin, profile)
+}
+
+#[test]
+fn keys_are_stable_and_depend_on_languages_and_text() {
+    let key = UnitKey::new("en", "zh", "Hello <x1/>.");
+    assert_eq!(key, UnitKey::new("en", "zh", "Hello <x1/>."));
+    assert_ne!(key, UnitKey::new("en", "es", "Hello <x1/>."));
+    assert_ne!(key, UnitKey::new("en", "zh", "Hello <x1/>!"));
+    // Length prefixes keep the parts apart.
+    assert_ne!(UnitKey::new("en", "zh", "x"), UnitKey::new("en", "z", "hx"));
+}
+
+#[test]
+fn records_are_served_by_profile_and_human_wins() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
+    let key = UnitKey::new("en", "zh", "Source.");
+    store.put(&key, &record("pseudo text", Origin::Pseudo, "pseudo")).expect("put");
+    assert_eq!(store.lookup(&key, &["identity"]).expect("lookup"), None, "identity never sees pseudo records");
+    assert_eq!(store.lookup(&key, &["human", "realtime"]).expect("lookup"), None);
+    let found = store.lookup(&key, &["human", "pseudo"]).expect("lookup").expect("found");
+    assert_eq!(found.text, "pseudo text");
+    store.put(&key, &record("human text", Origin::Human, "human")).expect("put");
+    let found = store.lookup(&key, &["human", "pseudo"]).expect("lookup").expect("found");
+    assert_eq!((found.text.as_str(), found.origin), ("human text", Origin::Human));
+}
+
+#[test]
+fn records_survive_reopening() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key = UnitKey::new("en", "es", "Source.");
+    {
+        let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
+        store.put(&key, &record("Fuente.", Origin::Pseudo, "pseudo")).expect("put");
+        store.flush().expect("flush");
+    }
+    let store = Store::open(dir.path(), Duration::from_secs(1)).expect("reopen");
+    assert_eq!(store.lookup(&key, &["pseudo"]).expect("lookup").map(|r| r.text), Some("Fuente.".to_string()));
+}
+
+#[test]
+fn a_second_opener_waits_then_names_the_store() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let _held = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
+    let started = std::time::Instant::now();
+    let error = Store::open(dir.path(), Duration::from_millis(300)).expect_err("locked");
+    assert!(started.elapsed() >= Duration::from_millis(300), "it waited");
+    assert!(matches!(error, StoreError::Locked { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(message.contains(&dir.path().display().to_string()), "{message}");
+    assert!(message.contains("in use by another process"), "{message}");
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let db = sled::open(dir.path()).expect("sled");
+        db.open_tree("meta").expect("tree").insert("schema", "99").expect("insert");
+        db.flush().expect("flush");
+    }
+    let error = Store::open(dir.path(), Duration::from_secs(1)).expect_err("newer");
+    assert!(matches!(error, StoreError::NewerSchema { found: 99, .. }), "{error:?}");
+    let db = sled::open(dir.path()).expect("sled");
+    assert_eq!(db.open_tree("meta").expect("tree").get("schema").expect("get").as_deref(), Some(&b"99"[..]));
+}
+
+#[test]
+fn a_corrupted_store_gives_a_clear_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
+        store.put(&UnitKey::new("en", "zh", "a"), &record("b", Origin::Pseudo, "pseudo")).expect("put");
+        store.flush().expect("flush");
+    }
+    let conf = dir.path().join("conf");
+    std::fs::write(&conf, b"garbage that is not a sled configuration").expect("write");
+    let error = Store::open(dir.path(), Duration::from_secs(1)).expect_err("corrupted");
+    let message = error.to_string();
+    assert!(message.contains(&dir.path().display().to_string()), "{message}");
+    assert!(matches!(error, StoreError::Corrupted { .. }), "{error:?}");
+    assert_eq!(std::fs::read(&conf).expect("read"), b"garbage that is not a sled configuration", "left alone");
+}
