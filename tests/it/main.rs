@@ -1,1 +1,5 @@
 //! The one integration-test crate.
+
+mod books;
+mod cli;
+mod support;

@@ -1,0 +1,85 @@
+//! The binary: the preprocessor protocol and errors users see.
+
+use crate::support::{copy_book, project_dir};
+use mdbook_driver::MDBook;
+use mdbook_preprocessor::PreprocessorContext;
+use mdbook_preprocessor::book::Book;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn binary() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mdbook-translate"))
+}
+
+#[test]
+fn supports_every_renderer() {
+    for renderer in ["html", "markdown"] {
+        assert!(binary().args(["supports", renderer]).status().expect("run").success());
+    }
+}
+
+#[test]
+fn the_preprocessor_protocol_translates_chapters_and_names() {
+    let book = copy_book(&project_dir().join("book-example"));
+    let mut mdbook = MDBook::load(book.path()).expect("load");
+    mdbook.config.set("book.language", "zh").expect("set");
+    let ctx = PreprocessorContext::new(mdbook.root.clone(), mdbook.config.clone(), "html".to_string());
+    let input = serde_json::to_vec(&(&ctx, &mdbook.book)).expect("serialise");
+    let mut child = binary().stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    child.stdin.take().expect("stdin").write_all(&input).expect("write");
+    let output = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("zh: ") && stderr.contains("translated (pseudo)"), "one-line summary: {stderr}");
+    let translated: Book = serde_json::from_slice(&output.stdout).expect("stdout is only the book JSON");
+    let names: Vec<&str> = translated.chapters().map(|c| c.name.as_str()).collect();
+    assert!(names.iter().all(|n| n.starts_with('⟦')), "chapter names are translated: {names:?}");
+    let original: Vec<&str> = mdbook.book.chapters().map(|c| c.content.as_str()).collect();
+    let contents: Vec<&str> = translated.chapters().map(|c| c.content.as_str()).collect();
+    assert_eq!(original.len(), contents.len());
+    assert!(original.iter().zip(&contents).all(|(a, b)| a != b), "every chapter changed");
+}
+
+#[test]
+fn the_source_language_passes_through_untouched() {
+    let book = copy_book(&project_dir().join("book-example"));
+    let mdbook = MDBook::load(book.path()).expect("load");
+    let ctx = PreprocessorContext::new(mdbook.root.clone(), mdbook.config.clone(), "html".to_string());
+    let input = serde_json::to_vec(&(&ctx, &mdbook.book)).expect("serialise");
+    let mut child = binary().stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("spawn");
+    child.stdin.take().expect("stdin").write_all(&input).expect("write");
+    let output = child.wait_with_output().expect("wait");
+    let book: Book = serde_json::from_slice(&output.stdout).expect("book JSON");
+    assert_eq!(book, mdbook.book);
+}
+
+/// Runs `build` on the example with `extra` appended to its translate table.
+fn build_with(extra: &str) -> (bool, String) {
+    let book = copy_book(&project_dir().join("book-example"));
+    let toml = std::fs::read_to_string(book.path().join("book.toml")).expect("book.toml");
+    let toml = toml.replace("[preprocessor.translate]\n", &format!("[preprocessor.translate]\n{extra}\n"));
+    std::fs::write(book.path().join("book.toml"), toml).expect("write");
+    let output = binary().arg("build").arg(book.path()).output().expect("run");
+    (output.status.success(), String::from_utf8_lossy(&output.stderr).to_string())
+}
+
+#[test]
+fn bad_configuration_names_the_key() {
+    let (ok, stderr) = build_with("colour = \"blue\"");
+    assert!(!ok && stderr.contains("`[preprocessor.translate] colour`") && stderr.contains("accepted keys"), "{stderr}");
+    let (ok, stderr) = build_with("cache-dir = \"book.toml\"");
+    assert!(!ok && stderr.contains("cache-dir") && stderr.contains("not a folder"), "{stderr}");
+}
+
+#[test]
+fn the_build_command_writes_every_language() {
+    let book = copy_book(&project_dir().join("book-example"));
+    let output = binary().arg("build").arg(book.path()).output().expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    for page in ["book/index.html", "book/zh/index.html", "book/es/index.html"] {
+        assert!(book.path().join(page).exists(), "{page} missing; {stderr}");
+    }
+    let zh = std::fs::read_to_string(book.path().join("book/zh/index.html")).expect("zh index");
+    assert!(zh.contains('⟦'), "the zh book is pseudo-translated");
+}

@@ -1,0 +1,101 @@
+//! Shared helpers: test books in temp dirs, in-process mdBook builds.
+
+use mdbook_driver::MDBook;
+use mdbook_translate::preprocessor::TranslatePreprocessor;
+use std::path::{Path, PathBuf};
+
+/// The project's root folder.
+pub fn project_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// mdBooks to test against: the example and every corpus mdBook that is present.
+pub fn fidelity_books() -> Vec<PathBuf> {
+    let mut books = vec![project_dir().join("book-example")];
+    let corpora = project_dir().join("../shared/corpora");
+    match std::fs::read_dir(&corpora) {
+        Ok(entries) => {
+            let mut found: Vec<PathBuf> =
+                entries.flatten().map(|e| e.path()).filter(|p| p.join("book.toml").exists()).collect();
+            found.sort();
+            books.extend(found);
+        }
+        Err(_) => eprintln!("note: {} is absent; testing the example book only", corpora.display()),
+    }
+    books
+}
+
+/// Copies a book (without its build output and store) into a temp dir.
+pub fn copy_book(source: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(source, dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let name = entry.file_name();
+        if name == "book" || name == ".translate-cache" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(&name));
+        } else {
+            std::fs::copy(&path, to.join(&name)).expect("copy file");
+        }
+    }
+}
+
+/// book.toml without its `[preprocessor.translate]` table.
+pub fn without_translate_table(toml: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in toml.lines() {
+        if line.trim_start().starts_with('[') {
+            skipping = line.trim() == "[preprocessor.translate]";
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Writes book.toml: the original without the translate table, plus `extra`.
+pub fn write_book_toml(book: &Path, original: &str, extra: &str) {
+    let toml = format!("{}\n{extra}\n", without_translate_table(original));
+    std::fs::write(book.join("book.toml"), toml).expect("write book.toml");
+}
+
+/// Builds the book in-process for `language` (or its own language) into `out`.
+pub fn build_book(book: &Path, language: Option<&str>, out: &Path) -> anyhow::Result<()> {
+    let mut mdbook = MDBook::load(book)?;
+    if let Some(language) = language {
+        mdbook.config.set("book.language", language)?;
+    }
+    mdbook.config.build.build_dir = out.to_path_buf();
+    let mut mdbook = MDBook::load_with_config(book, mdbook.config)?;
+    mdbook.with_preprocessor(TranslatePreprocessor::new());
+    mdbook.build()
+}
+
+/// Every file under `dir` with extension `ext`, as paths relative to `dir`, sorted.
+pub fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                found.push(path.strip_prefix(dir).expect("under dir").to_path_buf());
+            }
+        }
+    }
+    found.sort();
+    found
+}
