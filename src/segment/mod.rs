@@ -931,4 +931,24 @@ pub fn prose_paragraphs(markdown: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_support {
+    use super::tagged::{TaggedToken, parse_tagged, push_escaped};
+
+    /// A visible test translation: text upper-cased, tags kept.
+    pub(super) fn shout(tagged: &str) -> String {
+        let mut out = String::new();
+        for token in parse_tagged(tagged).expect("valid tagged text") {
+            match token {
+                TaggedToken::Text(text) => push_escaped(&mut out, &text.to_uppercase()),
+                TaggedToken::Open(id) => out.push_str(&format!("<g{id}>")),
+                TaggedToken::Close(id) => out.push_str(&format!("</g{id}>")),
+                TaggedToken::Placeholder(id) => out.push_str(&format!("<x{id}/>")),
+            }
+        }
+        out
+    }
+}

@@ -1,4 +1,5 @@
 use super::tagged::{TaggedToken, parse_tagged, validate_tags};
+use super::tests_support::shout;
 use super::*;
 
 fn options() -> SegmentOptions {
@@ -16,20 +17,6 @@ fn check_units(markdown: &str, expected: &[&str]) {
     let chapter = extract_segments(markdown, &options());
     let actual: Vec<&str> = chapter.translatable_units().map(|u| u.tagged.as_str()).collect();
     assert_eq!(actual, expected, "units of {markdown:?}");
-}
-
-/// A visible, reversible test translation: text upper-cased, tags kept.
-fn shout(tagged: &str) -> String {
-    let mut out = String::new();
-    for token in parse_tagged(tagged).expect("valid tagged text") {
-        match token {
-            TaggedToken::Text(text) => tagged::push_escaped(&mut out, &text.to_uppercase()),
-            TaggedToken::Open(id) => out.push_str(&format!("<g{id}>")),
-            TaggedToken::Close(id) => out.push_str(&format!("</g{id}>")),
-            TaggedToken::Placeholder(id) => out.push_str(&format!("<x{id}/>")),
-        }
-    }
-    out
 }
 
 /// Splices `translate(unit)` for every unit into `markdown` for `target`.
