@@ -133,8 +133,7 @@ pub fn is_language_tag(tag: &str) -> bool {
     let primary_ok = parts
         .next()
         .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
-    primary_ok
-        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    primary_ok && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 impl Config {
@@ -213,12 +212,17 @@ impl Config {
         };
         for (index, language) in languages.iter().enumerate() {
             if languages[..index].contains(language) {
-                return Err(error("languages", format!("`{language}` is listed twice; list each language once")));
+                return Err(error(
+                    "languages",
+                    format!("`{language}` is listed twice; list each language once"),
+                ));
             }
             if language.eq_ignore_ascii_case(&source_language) {
                 return Err(error(
                     "languages",
-                    format!("`{language}` is the source language of the book; list only the languages to translate into"),
+                    format!(
+                        "`{language}` is the source language of the book; list only the languages to translate into"
+                    ),
                 ));
             }
         }
@@ -233,21 +237,33 @@ impl Config {
         let cache_dir = match table.get("cache-dir") {
             Some(value) => {
                 let path = PathBuf::from(string(value, "cache-dir")?);
-                if path.is_absolute() { path } else { context.root.join(path) }
+                if path.is_absolute() {
+                    path
+                } else {
+                    context.root.join(path)
+                }
             }
             None => context.root.join(".translate-cache"),
         };
         if cache_dir.exists() && !cache_dir.is_dir() {
             return Err(error(
                 "cache-dir",
-                format!("{} exists and is not a folder; point cache-dir at a folder", cache_dir.display()),
+                format!(
+                    "{} exists and is not a folder; point cache-dir at a folder",
+                    cache_dir.display()
+                ),
             ));
         }
 
         let fail_on_missing = match table.get("fail-on-missing") {
             None => false,
             Some(Value::Bool(b)) => *b,
-            Some(other) => return Err(error("fail-on-missing", format!("expected true or false, found {other}"))),
+            Some(other) => {
+                return Err(error(
+                    "fail-on-missing",
+                    format!("expected true or false, found {other}"),
+                ));
+            }
         };
 
         let math = match table.get("math") {
@@ -281,8 +297,12 @@ impl Config {
             Some(value) => string_list(value, "do-not-translate")?
                 .iter()
                 .map(|pattern| {
-                    Regex::new(pattern)
-                        .map_err(|e| error("do-not-translate", format!("`{pattern}` is not a valid regular expression: {e}")))
+                    Regex::new(pattern).map_err(|e| {
+                        error(
+                            "do-not-translate",
+                            format!("`{pattern}` is not a valid regular expression: {e}"),
+                        )
+                    })
                 })
                 .collect::<Result<_, _>>()?,
         };

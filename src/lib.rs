@@ -5,9 +5,9 @@
 
 pub mod config;
 pub mod eval;
-pub mod segment;
-pub mod sentence;
 pub mod pipeline;
 pub mod preprocessor;
+pub mod segment;
+pub mod sentence;
 pub mod store;
 pub mod translate;

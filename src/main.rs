@@ -11,7 +11,11 @@ use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
-#[command(name = "mdbook-translate", version, about = "Keeps every translation of an mdBook in step with its source")]
+#[command(
+    name = "mdbook-translate",
+    version,
+    about = "Keeps every translation of an mdBook in step with its source"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -35,7 +39,8 @@ enum Command {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_env("MDBOOK_TRANSLATE_LOG").unwrap_or_else(|_| EnvFilter::new("warn,mdbook_driver=info,mdbook_html=warn")),
+            EnvFilter::try_from_env("MDBOOK_TRANSLATE_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("warn,mdbook_driver=info,mdbook_html=warn")),
         )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())

@@ -3,7 +3,9 @@
 
 use crate::config::Config;
 use crate::segment::tagged::{SlotShape, plain_text, push_escaped, validate_tags};
-use crate::segment::{ChapterSegments, HeadingIds, SegmentOptions, SpliceOptions, Unit, extract_segments, splice_chapter};
+use crate::segment::{
+    ChapterSegments, HeadingIds, SegmentOptions, SpliceOptions, Unit, extract_segments, splice_chapter,
+};
 use crate::store::{Record, Store, StoreError, UnitKey};
 use crate::translate::{BackendError, Request, Translator};
 use mdbook_preprocessor::book::{Book, BookItem};
@@ -77,7 +79,13 @@ impl fmt::Display for RunSummary {
         write!(
             f,
             "{}: {} units ({} distinct): {} from the store, {} translated ({}), {} missing",
-            self.language, self.n_units, self.n_distinct, self.n_from_store, self.n_translated, self.backend, self.n_missing
+            self.language,
+            self.n_units,
+            self.n_distinct,
+            self.n_from_store,
+            self.n_translated,
+            self.backend,
+            self.n_missing
         )?;
         if self.n_failed > 0 {
             write!(f, ", {} failed validation", self.n_failed)?;
@@ -245,7 +253,12 @@ pub fn translate_book(
             .iter()
             .filter(|k| !translations.contains_key(k))
             .take(5)
-            .map(|k| (wanted[k].chapter.clone(), plain_text(&wanted[k].tagged).unwrap_or_default()))
+            .map(|k| {
+                (
+                    wanted[k].chapter.clone(),
+                    plain_text(&wanted[k].tagged).unwrap_or_default(),
+                )
+            })
             .collect();
         if config.fail_on_missing {
             return Err(PipelineError::Missing {

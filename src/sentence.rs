@@ -105,8 +105,7 @@ pub fn split_sentences(text: &str, language: &str) -> Vec<Range<usize>> {
 }
 
 fn has_words(text: &str) -> bool {
-    text.chars()
-        .any(|c| c.is_alphanumeric() || c == OBJECT_REPLACEMENT)
+    text.chars().any(|c| c.is_alphanumeric() || c == OBJECT_REPLACEMENT)
 }
 
 /// Narrows `range` to exclude white space at both ends; `None` if nothing is left.
@@ -408,9 +407,7 @@ impl Scanner<'_> {
     }
 
     fn byte_offset(&self, index: usize) -> usize {
-        self.chars
-            .get(index)
-            .map_or(self.text.len(), |&(offset, _)| offset)
+        self.chars.get(index).map_or(self.text.len(), |&(offset, _)| offset)
     }
 
     fn skip_white_space(&self, mut index: usize) -> usize {
@@ -445,9 +442,7 @@ impl Scanner<'_> {
         match self.char_at(index)? {
             '.' => Some(Terminal::Period),
             '…' | '⋯' => Some(Terminal::Ellipsis),
-            '?' | '!' | '‼' | '⁇' | '⁈' | '⁉' | '؟' | '۔' | '।' | '॥' | '።' => {
-                Some(Terminal::Mark)
-            }
+            '?' | '!' | '‼' | '⁇' | '⁈' | '⁉' | '؟' | '۔' | '।' | '॥' | '።' => Some(Terminal::Mark),
             '。' | '！' | '？' | '｡' => Some(Terminal::Cjk),
             // Between digits or Latin letters, a full-width period is a decimal point or a
             // dot in a name (`３．１４`).
@@ -504,10 +499,7 @@ impl Scanner<'_> {
             return None;
         }
         let after_quotation = stop.end > stop.punctuation_end;
-        if after_quotation
-            && self.language.quotes_with_particles()
-            && self.starts_quotative_particle(stop.end)
-        {
+        if after_quotation && self.language.quotes_with_particles() && self.starts_quotative_particle(stop.end) {
             return None;
         }
         Some(stop.end)
@@ -601,8 +593,8 @@ impl Scanner<'_> {
         if index == word_start || index < 2 {
             return false;
         }
-        let is_letter_and_period = self.char_at(index - 1) == Some('.')
-            && self.char_at(index - 2).is_some_and(char::is_alphabetic);
+        let is_letter_and_period =
+            self.char_at(index - 1) == Some('.') && self.char_at(index - 2).is_some_and(char::is_alphabetic);
         let stands_alone = index == 2
             || self
                 .char_at(index - 3)
@@ -675,20 +667,7 @@ fn is_detached_closing(c: char) -> bool {
 fn is_closing_bracket(c: char) -> bool {
     matches!(
         c,
-        ')' | ']'
-            | '}'
-            | '」'
-            | '』'
-            | '）'
-            | '》'
-            | '】'
-            | '〉'
-            | '〕'
-            | '］'
-            | '｝'
-            | '〗'
-            | '〙'
-            | '〛'
+        ')' | ']' | '}' | '」' | '』' | '）' | '》' | '】' | '〉' | '〕' | '］' | '｝' | '〗' | '〙' | '〛'
     )
 }
 

@@ -96,9 +96,7 @@ impl Record {
             text: text.to_string(),
             origin,
             profile: profile.to_string(),
-            created: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
+            created: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
         }
     }
 }

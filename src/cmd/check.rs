@@ -40,7 +40,9 @@ pub(crate) fn execute(args: CheckArgs) -> anyhow::Result<i32> {
     let (mut n_chapters, mut n_units, mut differences) = (0, 0, Vec::new());
     for item in book.iter() {
         let BookItem::Chapter(chapter) = item else { continue };
-        let Some(path) = chapter.source_path.as_ref().or(chapter.path.as_ref()) else { continue };
+        let Some(path) = chapter.source_path.as_ref().or(chapter.path.as_ref()) else {
+            continue;
+        };
         n_chapters += 1;
         let segments = extract_segments(&chapter.content, &options);
         n_units += segments.translatable_units().count();
@@ -55,7 +57,10 @@ pub(crate) fn execute(args: CheckArgs) -> anyhow::Result<i32> {
             Err(error) => differences.push(format!("{}: {error}", path.display())),
             Ok(spliced) => {
                 for (unit, reason) in &spliced.kept_units {
-                    differences.push(format!("{}: `{unit}` cannot be rendered back: {reason}", path.display()));
+                    differences.push(format!(
+                        "{}: `{unit}` cannot be rendered back: {reason}",
+                        path.display()
+                    ));
                 }
                 if let Some(detail) = mdbook_translate::segment::first_difference(&chapter.content, &spliced.markdown) {
                     differences.push(format!("{}: {detail}", path.display()));

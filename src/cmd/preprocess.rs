@@ -8,8 +8,9 @@ use std::io::Write;
 
 /// Runs the preprocessor over stdin → stdout.
 pub(crate) fn execute() -> anyhow::Result<i32> {
-    let (ctx, book) = mdbook_preprocessor::parse_input(std::io::stdin().lock())
-        .context("reading the book from stdin (mdbook-translate without a subcommand is run by mdBook as a preprocessor)")?;
+    let (ctx, book) = mdbook_preprocessor::parse_input(std::io::stdin().lock()).context(
+        "reading the book from stdin (mdbook-translate without a subcommand is run by mdBook as a preprocessor)",
+    )?;
     check_mdbook_version(&ctx.mdbook_version);
     let book = TranslatePreprocessor::new().run(&ctx, book)?;
     let mut stdout = std::io::stdout().lock();
@@ -21,10 +22,13 @@ pub(crate) fn execute() -> anyhow::Result<i32> {
 /// Warns when mdBook is not the 0.5 series this preprocessor was built for.
 fn check_mdbook_version(running: &str) {
     let built = mdbook_preprocessor::MDBOOK_VERSION;
-    let compatible = semver::VersionReq::parse(&format!("~{}", built.rsplit_once('.').map_or(built, |(minor, _)| minor)))
-        .ok()
-        .zip(semver::Version::parse(running).ok())
-        .is_some_and(|(requirement, version)| requirement.matches(&version));
+    let compatible = semver::VersionReq::parse(&format!(
+        "~{}",
+        built.rsplit_once('.').map_or(built, |(minor, _)| minor)
+    ))
+    .ok()
+    .zip(semver::Version::parse(running).ok())
+    .is_some_and(|(requirement, version)| requirement.matches(&version));
     if !compatible {
         tracing::warn!(
             "mdbook-translate was built against mdBook {built}, but is being called from mdBook {running}; \

@@ -29,7 +29,13 @@ fn defaults() {
     assert_eq!(config.backend, BackendKind::Cache);
     assert!(!config.backend_explicit);
     assert_eq!(config.cache_dir, Path::new("/books/demo/.translate-cache"));
-    assert_eq!(config.math, MathSyntax { mathjax: true, dollar: false });
+    assert_eq!(
+        config.math,
+        MathSyntax {
+            mathjax: true,
+            dollar: false
+        }
+    );
 }
 
 #[test]
@@ -42,7 +48,13 @@ fn explicit_values() {
     assert_eq!(config.backend, BackendKind::Pseudo);
     assert_eq!(config.cache_dir, Path::new("/books/demo/cache"));
     assert!(config.fail_on_missing);
-    assert_eq!(config.math, MathSyntax { mathjax: false, dollar: true });
+    assert_eq!(
+        config.math,
+        MathSyntax {
+            mathjax: false,
+            dollar: true
+        }
+    );
     assert_eq!(config.source_language, "fr");
     assert_eq!(config.lock_timeout, Duration::from_secs(5));
 }
@@ -50,13 +62,25 @@ fn explicit_values() {
 #[test]
 fn bad_values_name_the_key_and_the_accepted_values() {
     check_error(json!({"langauges": ["zh"]}), "langauges", "accepted keys: languages");
-    check_error(json!({"backend": "deepl"}), "backend", "accepted values: pseudo, identity, cache");
-    check_error(json!({"languages": ["zh", "chinese!"]}), "languages", "not a language tag");
+    check_error(
+        json!({"backend": "deepl"}),
+        "backend",
+        "accepted values: pseudo, identity, cache",
+    );
+    check_error(
+        json!({"languages": ["zh", "chinese!"]}),
+        "languages",
+        "not a language tag",
+    );
     check_error(json!({"languages": "zh"}), "languages", "expected a list of strings");
     check_error(json!({"languages": ["zh", "zh"]}), "languages", "listed twice");
     check_error(json!({"languages": ["en"]}), "languages", "source language");
     check_error(json!({"math": ["latex"]}), "math", "\"mathjax\", \"dollar\"");
-    check_error(json!({"do-not-translate": ["(unclosed"]}), "do-not-translate", "not a valid regular expression");
+    check_error(
+        json!({"do-not-translate": ["(unclosed"]}),
+        "do-not-translate",
+        "not a valid regular expression",
+    );
     check_error(json!({"fail-on-missing": "yes"}), "fail-on-missing", "true or false");
     check_error(json!({"cache-dir": "/dev/null"}), "cache-dir", "not a folder");
 }

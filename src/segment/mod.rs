@@ -266,11 +266,23 @@ fn is_inline(event: &Event<'_>) -> bool {
     match event {
         Event::Start(tag) => matches!(
             tag,
-            Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Superscript | Tag::Subscript | Tag::Link { .. } | Tag::Image { .. }
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }
+                | Tag::Image { .. }
         ),
         Event::End(tag) => matches!(
             tag,
-            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript | TagEnd::Link | TagEnd::Image
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+                | TagEnd::Image
         ),
         Event::Text(_)
         | Event::Code(_)
@@ -290,7 +302,11 @@ fn is_inline(event: &Event<'_>) -> bool {
 #[derive(Debug, Clone)]
 enum Token {
     /// Text; `exact` when the source bytes are the text itself (no escapes or entities).
-    Text { text: String, range: Range<usize>, exact: bool },
+    Text {
+        text: String,
+        range: Range<usize>,
+        exact: bool,
+    },
     /// A soft break.
     Space { range: Range<usize> },
     /// Kept verbatim.
@@ -368,7 +384,10 @@ fn build_segment(
             | Event::InlineHtml(_)
             | Event::Html(_)
             | Event::FootnoteReference(_) => tokens.push(Token::Opaque { range: range.clone() }),
-            Event::Start(Tag::Link { link_type: LinkType::Autolink | LinkType::Email, .. }) => {
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink | LinkType::Email,
+                ..
+            }) => {
                 // The whole autolink is kept.
                 let mut depth = 1;
                 while index < events.len() && depth > 0 {
@@ -394,13 +413,19 @@ fn build_segment(
                 pairs.push(PairInfo { kind, link_type });
                 open_pairs.push((pairs.len() - 1, tokens.len()));
                 // The full range for now; narrowed once the content is known.
-                tokens.push(Token::Open { pair: pairs.len() - 1, range: range.clone() });
+                tokens.push(Token::Open {
+                    pair: pairs.len() - 1,
+                    range: range.clone(),
+                });
             }
             Event::End(_) => {
                 let (pair, open_index) = open_pairs.pop()?;
                 let full = tokens[open_index].range().clone();
                 let content_start = tokens.get(open_index + 1).map(|t| t.range().start);
-                let content_end = tokens.last().map(|t| t.range().end).filter(|_| tokens.len() > open_index + 1);
+                let content_end = tokens
+                    .last()
+                    .map(|t| t.range().end)
+                    .filter(|_| tokens.len() > open_index + 1);
                 let (open_end, close_start) = match (content_start, content_end) {
                     (Some(s), Some(e)) => (s, e),
                     _ => {
@@ -409,8 +434,14 @@ fn build_segment(
                         (full.start + opener, full.start + opener)
                     }
                 };
-                tokens[open_index] = Token::Open { pair, range: full.start..open_end };
-                tokens.push(Token::Close { pair, range: close_start..full.end });
+                tokens[open_index] = Token::Open {
+                    pair,
+                    range: full.start..open_end,
+                };
+                tokens.push(Token::Close {
+                    pair,
+                    range: close_start..full.end,
+                });
             }
             Event::Rule => return None,
         }
@@ -425,7 +456,9 @@ fn build_segment(
                 && next_start > range.end
             {
                 let start = range.start;
-                tokens[position] = Token::Opaque { range: start..next_start };
+                tokens[position] = Token::Opaque {
+                    range: start..next_start,
+                };
             }
         }
     }
@@ -443,14 +476,15 @@ fn build_segment(
     })
 }
 
-static MATHJAX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)\\\\\(.*?\\\\\)|\\\\\[.*?\\\\\]").expect("the MathJax pattern is valid")
-});
+static MATHJAX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)\\\\\(.*?\\\\\)|\\\\\[.*?\\\\\]").expect("the MathJax pattern is valid"));
 static DIRECTIVE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\{\{#[^}]*\}\}").expect("the directive pattern is valid"));
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(?:https?|ftp)://[^\s<>"'`]*[^\s<>"'`.,;:!?)\]]|\bwww\.[A-Za-z0-9-]+\.[^\s<>"'`]*[^\s<>"'`.,;:!?)\]]"#)
-        .expect("the URL pattern is valid")
+    Regex::new(
+        r#"\b(?:https?|ftp)://[^\s<>"'`]*[^\s<>"'`.,;:!?)\]]|\bwww\.[A-Za-z0-9-]+\.[^\s<>"'`]*[^\s<>"'`.,;:!?)\]]"#,
+    )
+    .expect("the URL pattern is valid")
 });
 
 /// Byte spans of dollar math in `text`: `$$…$$` anywhere, `$…$` when the
@@ -544,7 +578,9 @@ fn absorb_opaque_spans(
     let mut spans: Vec<Range<usize>> = Vec::new();
     for (position, candidate) in candidates.into_iter().enumerate() {
         if candidate.is_empty()
-            || kept_ranges.iter().any(|k| k.start <= candidate.start && candidate.start < k.end)
+            || kept_ranges
+                .iter()
+                .any(|k| k.start <= candidate.start && candidate.start < k.end)
             || spans.iter().any(|s| s.start < candidate.end && candidate.start < s.end)
         {
             continue;
@@ -599,8 +635,14 @@ fn absorb_opaque_spans(
         let mut close_in = None;
         for token in &tokens {
             match token {
-                Token::Open { pair: p, range } if *p == pair => open_in = spans.iter().position(|s| s.start <= range.start && range.start < s.end.max(range.start + 1)),
-                Token::Close { pair: p, range } if *p == pair => close_in = spans.iter().position(|s| s.start <= range.start && range.end <= s.end),
+                Token::Open { pair: p, range } if *p == pair => {
+                    open_in = spans
+                        .iter()
+                        .position(|s| s.start <= range.start && range.start < s.end.max(range.start + 1))
+                }
+                Token::Close { pair: p, range } if *p == pair => {
+                    close_in = spans.iter().position(|s| s.start <= range.start && range.end <= s.end)
+                }
                 _ => {}
             }
         }
@@ -612,15 +654,24 @@ fn absorb_opaque_spans(
     let mut emitted_spans = vec![false; spans.len()];
     for token in tokens {
         let r = token.range().clone();
-        let covering = spans.iter().position(|s| s.start <= r.start && r.end <= s.end && !(r.is_empty() && r.start == s.end));
+        let covering = spans
+            .iter()
+            .position(|s| s.start <= r.start && r.end <= s.end && !(r.is_empty() && r.start == s.end));
         if let Some(i) = covering {
             if !emitted_spans[i] {
                 emitted_spans[i] = true;
-                result.push(Token::Opaque { range: spans[i].clone() });
+                result.push(Token::Opaque {
+                    range: spans[i].clone(),
+                });
             }
             continue;
         }
-        let Token::Text { text, range, exact: true } = token else {
+        let Token::Text {
+            text,
+            range,
+            exact: true,
+        } = token
+        else {
             result.push(token);
             continue;
         };
@@ -713,8 +764,8 @@ fn cut_units(source: &str, tokens: &[Token], pairs: &[PairInfo], options: &Segme
         };
         let (mut token_index, offset, _) = (flat.positions[position].1, flat.positions[position].2, ());
         let token = &tokens[token_index];
-        let at_token_start = offset == 0
-            || matches!(token, Token::Text { text, .. } if text[..offset].trim().is_empty());
+        let at_token_start =
+            offset == 0 || matches!(token, Token::Text { text, .. } if text[..offset].trim().is_empty());
         if !at_token_start && !matches!(token, Token::Text { exact: true, .. }) {
             continue;
         }
@@ -795,11 +846,19 @@ fn make_unit(source: &str, tokens: &[Token], pairs: &[PairInfo]) -> Option<Unit>
     let last = tokens.iter().rposition(|t| !is_blank(t))?;
     let tokens = &tokens[first..=last];
     let start = match &tokens[0] {
-        Token::Text { text, range, exact: true } => range.start + (text.len() - text.trim_start().len()),
+        Token::Text {
+            text,
+            range,
+            exact: true,
+        } => range.start + (text.len() - text.trim_start().len()),
         t => t.range().start,
     };
     let end = match &tokens[tokens.len() - 1] {
-        Token::Text { text, range, exact: true } => range.end - (text.len() - text.trim_end().len()),
+        Token::Text {
+            text,
+            range,
+            exact: true,
+        } => range.end - (text.len() - text.trim_end().len()),
         t => t.range().end,
     };
     let mut tagged = String::new();

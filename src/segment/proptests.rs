@@ -65,7 +65,9 @@ fn push_inlines(events: &mut Vec<Event<'static>>, inlines: &[Inline]) {
             Inline::Word(w) => events.push(Event::Text(w.clone().into())),
             Inline::Punctuation(p) => events.push(Event::Text((*p).into())),
             Inline::Code(c) => events.push(Event::Code(c.clone().into())),
-            Inline::Emphasis(ws) => events.extend([Event::Start(Tag::Emphasis), words(ws), Event::End(TagEnd::Emphasis)]),
+            Inline::Emphasis(ws) => {
+                events.extend([Event::Start(Tag::Emphasis), words(ws), Event::End(TagEnd::Emphasis)])
+            }
             Inline::Strong(ws) => events.extend([Event::Start(Tag::Strong), words(ws), Event::End(TagEnd::Strong)]),
             Inline::Link(ws, url) => events.extend([
                 Event::Start(Tag::Link {
@@ -92,7 +94,12 @@ fn to_markdown(blocks: &[Block]) -> String {
             }
             Block::Heading(level, i) => {
                 let level = HeadingLevel::try_from(*level as usize).expect("1..4");
-                events.push(Event::Start(Tag::Heading { level, id: None, classes: vec![], attrs: vec![] }));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: None,
+                    classes: vec![],
+                    attrs: vec![],
+                }));
                 push_inlines(&mut events, i);
                 events.push(Event::End(TagEnd::Heading(level)));
             }
@@ -125,13 +132,35 @@ fn to_markdown(blocks: &[Block]) -> String {
     markdown
 }
 
-fn splice(markdown: &str, translate: &dyn Fn(&str) -> String, render_unchanged: bool) -> Result<SplicedChapter, SpliceError> {
-    let options = SegmentOptions { mathjax: true, source_language: "en".into(), ..SegmentOptions::default() };
+fn splice(
+    markdown: &str,
+    translate: &dyn Fn(&str) -> String,
+    render_unchanged: bool,
+) -> Result<SplicedChapter, SpliceError> {
+    let options = SegmentOptions {
+        mathjax: true,
+        source_language: "en".into(),
+        ..SegmentOptions::default()
+    };
     let chapter = extract_segments(markdown, &options);
     // The forced re-render compares events, so it adds no heading anchors (as `check`).
-    let ids = if render_unchanged { HeadingIds::default() } else { HeadingIds::compute(markdown, true) };
-    let splice_options = SpliceOptions { target_language: "xx", heading_ids: &ids, escape_dollar: false, render_unchanged };
-    splice_chapter(markdown, &chapter, &|unit: &Unit| Some(translate(&unit.tagged)), splice_options)
+    let ids = if render_unchanged {
+        HeadingIds::default()
+    } else {
+        HeadingIds::compute(markdown, true)
+    };
+    let splice_options = SpliceOptions {
+        target_language: "xx",
+        heading_ids: &ids,
+        escape_dollar: false,
+        render_unchanged,
+    };
+    splice_chapter(
+        markdown,
+        &chapter,
+        &|unit: &Unit| Some(translate(&unit.tagged)),
+        splice_options,
+    )
 }
 
 fn code_spans(markdown: &str) -> Vec<String> {

@@ -110,7 +110,11 @@ pub struct SpliceError {
 
 impl fmt::Display for SpliceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the translated chapter does not keep the source's structure: {}", self.detail)
+        write!(
+            f,
+            "the translated chapter does not keep the source's structure: {}",
+            self.detail
+        )
     }
 }
 
@@ -189,14 +193,21 @@ fn splice_segment(
         };
         let rendered = translation_of(unit)
             .filter(|translation| options.render_unchanged || *translation != unit.tagged)
-            .and_then(|translation| match render_checked(unit, &translation, segment.kind, line_start, options) {
-                Ok(markdown) => Some(markdown),
-                Err(reason) => {
-                    kept_units.push((unit.tagged.clone(), reason));
-                    None
-                }
-            });
-        let drop_gap = cjk_target && previous_rendered && rendered.is_some() && !gap.is_empty() && gap.trim().is_empty() && !gap.contains('\n');
+            .and_then(
+                |translation| match render_checked(unit, &translation, segment.kind, line_start, options) {
+                    Ok(markdown) => Some(markdown),
+                    Err(reason) => {
+                        kept_units.push((unit.tagged.clone(), reason));
+                        None
+                    }
+                },
+            );
+        let drop_gap = cjk_target
+            && previous_rendered
+            && rendered.is_some()
+            && !gap.is_empty()
+            && gap.trim().is_empty()
+            && !gap.contains('\n');
         if !drop_gap {
             out.push_str(gap);
         }
@@ -221,7 +232,13 @@ fn is_cjk(language: &str) -> bool {
 /// Renders a translation and checks that its inline markup parses back as
 /// in the source; emphasis that markdown delimiters cannot express next to
 /// CJK punctuation is written as inline HTML instead.
-fn render_checked(unit: &Unit, translation: &str, kind: BlockKind, line_start: bool, options: SpliceOptions<'_>) -> Result<String, String> {
+fn render_checked(
+    unit: &Unit,
+    translation: &str,
+    kind: BlockKind,
+    line_start: bool,
+    options: SpliceOptions<'_>,
+) -> Result<String, String> {
     let tokens = validate_tags(translation, &unit.slot_shapes()).map_err(|e| e.message)?;
     let source_tokens = validate_tags(&unit.tagged, &unit.slot_shapes()).map_err(|e| e.message)?;
     let mut last_reason = String::new();
@@ -295,7 +312,11 @@ fn render_tokens(tokens: &[TaggedToken], slots: &[Slot], context: RenderContext)
             TaggedToken::Placeholder(id) => {
                 if let Some(Slot::Placeholder(bytes)) = slots.get(*id as usize - 1) {
                     out.push_str(bytes);
-                    line_start = bytes.ends_with('\n') || bytes.rsplit('\n').next().is_some_and(|tail| bytes.contains('\n') && tail.trim().is_empty());
+                    line_start = bytes.ends_with('\n')
+                        || bytes
+                            .rsplit('\n')
+                            .next()
+                            .is_some_and(|tail| bytes.contains('\n') && tail.trim().is_empty());
                 }
             }
             TaggedToken::Open(id) | TaggedToken::Close(id) => {
@@ -387,7 +408,11 @@ fn compare_block_structure(source: &str, translated: &str) -> Result<(), SpliceE
     if expected == actual {
         return Ok(());
     }
-    let position = expected.iter().zip(&actual).position(|(a, b)| a != b).unwrap_or(expected.len().min(actual.len()));
+    let position = expected
+        .iter()
+        .zip(&actual)
+        .position(|(a, b)| a != b)
+        .unwrap_or(expected.len().min(actual.len()));
     Err(SpliceError {
         detail: format!(
             "block {} is {:?} in the source but {:?} in the translation",
@@ -408,7 +433,11 @@ pub fn first_difference(source: &str, output: &str) -> Option<String> {
     let position = expected.iter().zip(&actual).position(|(a, b)| a != b);
     match position {
         None if expected.len() == actual.len() => None,
-        None => Some(format!("{} events in the source, {} after the round trip", expected.len(), actual.len())),
+        None => Some(format!(
+            "{} events in the source, {} after the round trip",
+            expected.len(),
+            actual.len()
+        )),
         Some(i) => Some(format!("`{}` became `{}`", expected[i], actual[i])),
     }
 }

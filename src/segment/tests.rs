@@ -43,8 +43,14 @@ fn check_splice(markdown: &str, expected: &str) {
 
 #[test]
 fn sentences_are_units() {
-    check_units("One sentence. Another one! A third?", &["One sentence.", "Another one!", "A third?"]);
-    check_units("See Fig. 2 for e.g. the value 3.14.", &["See Fig. 2 for e.g. the value 3.14."]);
+    check_units(
+        "One sentence. Another one! A third?",
+        &["One sentence.", "Another one!", "A third?"],
+    );
+    check_units(
+        "See Fig. 2 for e.g. the value 3.14.",
+        &["See Fig. 2 for e.g. the value 3.14."],
+    );
 }
 
 #[test]
@@ -55,7 +61,10 @@ fn rewrapping_and_emphasis_markers_change_no_unit() {
 
 #[test]
 fn markup_crossing_a_boundary_keeps_one_unit() {
-    check_units("**Note. This** is one unit. Next.", &["<g1>Note. This</g1> is one unit.", "Next."]);
+    check_units(
+        "**Note. This** is one unit. Next.",
+        &["<g1>Note. This</g1> is one unit.", "Next."],
+    );
 }
 
 #[test]
@@ -66,15 +75,27 @@ fn inline_code_is_a_placeholder() {
 
 #[test]
 fn code_blocks_are_kept() {
-    check_units("Text.\n\n```rust\nfn main() {} // comment\n```\n\n    indented code\n", &["Text."]);
-    check_splice("Text.\n\n```rust\nlet x = 1;\n```\n", "TEXT.\n\n```rust\nlet x = 1;\n```\n");
+    check_units(
+        "Text.\n\n```rust\nfn main() {} // comment\n```\n\n    indented code\n",
+        &["Text."],
+    );
+    check_splice(
+        "Text.\n\n```rust\nlet x = 1;\n```\n",
+        "TEXT.\n\n```rust\nlet x = 1;\n```\n",
+    );
 }
 
 #[test]
 fn mathjax_is_kept() {
     check_units("Energy \\\\( E = mc^2 \\\\) holds.", &["Energy <x1/> holds."]);
-    check_units("Before.\n\n\\\\[ \\mu = \\frac{1}{N} \\sum_{i=0} x_i \\\\]\n\nAfter.", &["Before.", "After."]);
-    check_splice("Mean \\\\( a_1 * b_2 \\\\) here.\n", "MEAN \\\\( a_1 * b_2 \\\\) HERE.\n");
+    check_units(
+        "Before.\n\n\\\\[ \\mu = \\frac{1}{N} \\sum_{i=0} x_i \\\\]\n\nAfter.",
+        &["Before.", "After."],
+    );
+    check_splice(
+        "Mean \\\\( a_1 * b_2 \\\\) here.\n",
+        "MEAN \\\\( a_1 * b_2 \\\\) HERE.\n",
+    );
 }
 
 #[test]
@@ -86,13 +107,20 @@ fn dollar_math_is_kept() {
 
 #[test]
 fn links_keep_destinations() {
-    check_units("See [the guide](https://example.com/a \"Title\").", &["See <g1>the guide</g1>."]);
-    check_splice("See [the guide](https://example.com/a).\n", "SEE [THE GUIDE](https://example.com/a).\n");
+    check_units(
+        "See [the guide](https://example.com/a \"Title\").",
+        &["See <g1>the guide</g1>."],
+    );
+    check_splice(
+        "See [the guide](https://example.com/a).\n",
+        "SEE [THE GUIDE](https://example.com/a).\n",
+    );
 }
 
 #[test]
 fn shortcut_and_collapsed_links_name_their_label() {
-    let markdown = "Use [Rust] and [Cargo][] daily.\n\n[rust]: https://rust-lang.org\n[cargo]: https://doc.rust-lang.org/cargo\n";
+    let markdown =
+        "Use [Rust] and [Cargo][] daily.\n\n[rust]: https://rust-lang.org\n[cargo]: https://doc.rust-lang.org/cargo\n";
     check_splice(
         markdown,
         "USE [RUST][Rust] AND [CARGO][Cargo] DAILY.\n\n[rust]: https://rust-lang.org\n[cargo]: https://doc.rust-lang.org/cargo\n",
@@ -101,7 +129,10 @@ fn shortcut_and_collapsed_links_name_their_label() {
 
 #[test]
 fn autolinks_and_bare_urls_are_placeholders() {
-    check_units("Visit <https://example.com> or https://example.org/x.", &["Visit <x1/> or <x2/>."]);
+    check_units(
+        "Visit <https://example.com> or https://example.org/x.",
+        &["Visit <x1/> or <x2/>."],
+    );
 }
 
 #[test]
@@ -119,7 +150,10 @@ fn inline_html_is_a_placeholder() {
 fn html_blocks_are_kept_but_markdown_inside_is_translated() {
     let markdown = "<details>\n<summary>Click</summary>\n\nHidden *text* here.\n\n</details>\n";
     check_units(markdown, &["Hidden <g1>text</g1> here."]);
-    check_splice(markdown, "<details>\n<summary>Click</summary>\n\nHIDDEN *TEXT* HERE.\n\n</details>\n");
+    check_splice(
+        markdown,
+        "<details>\n<summary>Click</summary>\n\nHIDDEN *TEXT* HERE.\n\n</details>\n",
+    );
 }
 
 #[test]
@@ -136,13 +170,19 @@ fn tables_escape_pipes() {
 
 #[test]
 fn lists_and_task_lists() {
-    check_units("- one\n  - nested item\n- [x] done task\n", &["one", "nested item", "done task"]);
+    check_units(
+        "- one\n  - nested item\n- [x] done task\n",
+        &["one", "nested item", "done task"],
+    );
     check_splice("1. first\n2. second\n", "1. FIRST\n2. SECOND\n");
 }
 
 #[test]
 fn headings_keep_their_source_anchor() {
-    check_splice("# Getting started\n\nText.\n", "# GETTING STARTED {#getting-started}\n\nTEXT.\n");
+    check_splice(
+        "# Getting started\n\nText.\n",
+        "# GETTING STARTED {#getting-started}\n\nTEXT.\n",
+    );
     check_splice("## Setup {#setup}\n", "## SETUP {#setup}\n");
     check_splice("## Setup {.wide}\n", "## SETUP {#setup .wide}\n");
     check_splice("## Same\n\n## Same\n", "## SAME {#same}\n\n## SAME {#same-1}\n");
@@ -157,7 +197,10 @@ fn skip_markers() {
 
 #[test]
 fn directives_and_do_not_translate_terms() {
-    check_units("Use {{#include file.rs}} in mdBook books.", &["Use <x1/> in <x2/> books."]);
+    check_units(
+        "Use {{#include file.rs}} in mdBook books.",
+        &["Use <x1/> in <x2/> books."],
+    );
 }
 
 #[test]
@@ -168,7 +211,9 @@ fn hard_breaks_keep_the_container_prefix() {
 #[test]
 fn translated_text_cannot_create_markup() {
     let markdown = "Plain words here.\n";
-    let output = splice_with(markdown, "xx", &|_| "*not* &lt;b&gt;bold&lt;/b&gt; [x](y) # `c` &amp;".to_string());
+    let output = splice_with(markdown, "xx", &|_| {
+        "*not* &lt;b&gt;bold&lt;/b&gt; [x](y) # `c` &amp;".to_string()
+    });
     assert_eq!(output, "\\*not\\* \\<b>bold\\</b> \\[x\\](y) # \\`c\\` \\&\n");
     let raw_html = splice_with(markdown, "xx", &|_| "<b>bold</b>".to_string());
     assert_eq!(raw_html, markdown, "a translation with stray tags is not used");
@@ -187,7 +232,9 @@ fn cjk_emphasis_falls_back_to_html_when_delimiters_would_not_parse() {
 
 #[test]
 fn cjk_targets_drop_spaces_between_sentences() {
-    let output = splice_with("One. Two.\n", "zh", &|t| if t == "One." { "一。".into() } else { "二。".into() });
+    let output = splice_with("One. Two.\n", "zh", &|t| {
+        if t == "One." { "一。".into() } else { "二。".into() }
+    });
     assert_eq!(output, "一。二。\n");
 }
 
@@ -201,19 +248,42 @@ fn unchanged_units_keep_their_bytes() {
 fn tag_validation() {
     use tagged::SlotShape::{Pair, Placeholder};
     assert!(validate_tags("a <g1>b</g1> <x2/>", &[Pair, Placeholder]).is_ok());
-    assert!(validate_tags("a <g1>b <x2/>", &[Pair, Placeholder]).is_err(), "unclosed pair");
-    assert!(validate_tags("a <g1>b</g1>", &[Pair, Placeholder]).is_err(), "missing placeholder");
-    assert!(validate_tags("<x2/><x2/><g1></g1>", &[Pair, Placeholder]).is_err(), "twice");
-    assert!(validate_tags("<g1><x3/></g1>", &[Pair, Placeholder]).is_err(), "unknown id");
-    assert!(validate_tags("<g1>a <b>x</b></g1><x2/>", &[Pair, Placeholder]).is_err(), "stray markup");
+    assert!(
+        validate_tags("a <g1>b <x2/>", &[Pair, Placeholder]).is_err(),
+        "unclosed pair"
+    );
+    assert!(
+        validate_tags("a <g1>b</g1>", &[Pair, Placeholder]).is_err(),
+        "missing placeholder"
+    );
+    assert!(
+        validate_tags("<x2/><x2/><g1></g1>", &[Pair, Placeholder]).is_err(),
+        "twice"
+    );
+    assert!(
+        validate_tags("<g1><x3/></g1>", &[Pair, Placeholder]).is_err(),
+        "unknown id"
+    );
+    assert!(
+        validate_tags("<g1>a <b>x</b></g1><x2/>", &[Pair, Placeholder]).is_err(),
+        "stray markup"
+    );
 }
 
 #[test]
 fn heading_ids_follow_mdbook() {
-    let ids = HeadingIds::compute("# The `foo` -- bar!\n\n## Über {#explicit}\n\nTerm\n: def\n\n# Term\n", true);
+    let ids = HeadingIds::compute(
+        "# The `foo` -- bar!\n\n## Über {#explicit}\n\nTerm\n: def\n\n# Term\n",
+        true,
+    );
     assert_eq!(
         ids.0,
-        vec![Some("the-foo--bar".to_string()), None, Some("term".to_string()), Some("term-1".to_string())]
+        vec![
+            Some("the-foo--bar".to_string()),
+            None,
+            Some("term".to_string()),
+            Some("term-1".to_string())
+        ]
     );
 }
 

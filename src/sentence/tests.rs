@@ -73,16 +73,8 @@ fn text_without_boundary_is_one_sentence() {
 
 #[test]
 fn sentences_are_trimmed() {
-    check(
-        "en",
-        "  First one.   Second one.  ",
-        &["First one.", "Second one."],
-    );
-    check(
-        "en",
-        "First line.\nSecond line.",
-        &["First line.", "Second line."],
-    );
+    check("en", "  First one.   Second one.  ", &["First one.", "Second one."]);
+    check("en", "First line.\nSecond line.", &["First line.", "Second line."]);
     check("zh", "第一句。 第二句。", &["第一句。", "第二句。"]);
 }
 
@@ -95,17 +87,9 @@ fn piece_without_words_joins_its_neighbour() {
 
 #[test]
 fn language_code_uses_primary_subtag() {
-    check(
-        "en-US",
-        "Dr. Who is here. Go.",
-        &["Dr. Who is here.", "Go."],
-    );
+    check("en-US", "Dr. Who is here. Go.", &["Dr. Who is here.", "Go."]);
     check("EN_gb", "See Fig. 2. Go.", &["See Fig. 2.", "Go."]);
-    check(
-        "zh-TW",
-        "這是第一句。這是第二句。",
-        &["這是第一句。", "這是第二句。"],
-    );
+    check("zh-TW", "這是第一句。這是第二句。", &["這是第一句。", "這是第二句。"]);
     check("es-MX", "Hola. Adiós.", &["Hola.", "Adiós."]);
 }
 
@@ -127,11 +111,7 @@ fn question_and_exclamation_marks_split() {
         "Is it ready? Yes! Ship it.",
         &["Is it ready?", "Yes!", "Ship it."],
     );
-    check(
-        "en",
-        "Really?! We shipped it.",
-        &["Really?!", "We shipped it."],
-    );
+    check("en", "Really?! We shipped it.", &["Really?!", "We shipped it."]);
     check("en", "Wow!!! That worked.", &["Wow!!!", "That worked."]);
 }
 
@@ -152,11 +132,7 @@ fn lowercase_word_after_period_continues_sentence() {
 
 #[test]
 fn period_without_following_space_does_not_split() {
-    check(
-        "en",
-        "It failed.Then it worked.",
-        &["It failed.Then it worked."],
-    );
+    check("en", "It failed.Then it worked.", &["It failed.Then it worked."]);
 }
 
 #[test]
@@ -180,11 +156,7 @@ fn latin_abbreviations_do_not_split() {
         "It is moved, i.e. Rust transfers it.",
         &["It is moved, i.e. Rust transfers it."],
     );
-    check(
-        "en",
-        "E.g. This works. Next one.",
-        &["E.g. This works.", "Next one."],
-    );
+    check("en", "E.g. This works. Next one.", &["E.g. This works.", "Next one."]);
     check(
         "en",
         "Rust vs. Go is a common question.",
@@ -199,11 +171,7 @@ fn latin_abbreviations_do_not_split() {
 
 #[test]
 fn reference_abbreviations_do_not_split() {
-    check(
-        "en",
-        "See Fig. 3 for the plot.",
-        &["See Fig. 3 for the plot."],
-    );
+    check("en", "See Fig. 3 for the plot.", &["See Fig. 3 for the plot."]);
     check(
         "en",
         "Compare Figs. 3 and 4. They differ.",
@@ -233,11 +201,7 @@ fn abbreviations_ignore_case_where_sensible() {
         &["It takes 5 ms.", "Then it returns."],
     );
     // "Sec." is a section, "sec." before a word is seconds.
-    check(
-        "en",
-        "Wait 5 sec. Then retry.",
-        &["Wait 5 sec.", "Then retry."],
-    );
+    check("en", "Wait 5 sec. Then retry.", &["Wait 5 sec.", "Then retry."]);
 }
 
 #[test]
@@ -265,11 +229,7 @@ fn titles_do_not_split() {
 
 #[test]
 fn no_is_an_abbreviation_only_before_a_number() {
-    check(
-        "en",
-        "Pick No. 5 from the list.",
-        &["Pick No. 5 from the list."],
-    );
+    check("en", "Pick No. 5 from the list.", &["Pick No. 5 from the list."]);
     check(
         "en",
         "The answer is no. Then we stop.",
@@ -348,11 +308,7 @@ fn single_lowercase_letter_can_end_sentence() {
 
 #[test]
 fn dotted_and_spaced_abbreviations_do_not_split() {
-    check(
-        "en",
-        "Made in the U.S. Army labs.",
-        &["Made in the U.S. Army labs."],
-    );
+    check("en", "Made in the U.S. Army labs.", &["Made in the U.S. Army labs."]);
     check(
         "en",
         "Use a tool, e. g. Cargo, to build.",
@@ -400,16 +356,8 @@ fn file_names_and_domains_do_not_split() {
 
 #[test]
 fn ellipsis_splits_only_before_capital() {
-    check(
-        "en",
-        "Wait... then it worked.",
-        &["Wait... then it worked."],
-    );
-    check(
-        "en",
-        "Wait... Then it worked.",
-        &["Wait...", "Then it worked."],
-    );
+    check("en", "Wait... then it worked.", &["Wait... then it worked."]);
+    check("en", "Wait... Then it worked.", &["Wait...", "Then it worked."]);
     check("en", "Wait… then it worked.", &["Wait… then it worked."]);
     check("en", "Wait… Then it worked.", &["Wait…", "Then it worked."]);
 }
@@ -426,11 +374,7 @@ fn closing_quotes_and_brackets_stay_with_sentence() {
         "He said “Stop.” Then he left.",
         &["He said “Stop.”", "Then he left."],
     );
-    check(
-        "en",
-        "(See below.) Next we build.",
-        &["(See below.)", "Next we build."],
-    );
+    check("en", "(See below.) Next we build.", &["(See below.)", "Next we build."]);
     check("en", "\"Stop!\" he said.", &["\"Stop!\" he said."]);
 }
 
@@ -450,11 +394,7 @@ fn opening_quotes_and_brackets_start_sentence() {
 
 #[test]
 fn numbers_after_period_split() {
-    check(
-        "en",
-        "Step 1. Open the file.",
-        &["Step 1.", "Open the file."],
-    );
+    check("en", "Step 1. Open the file.", &["Step 1.", "Open the file."]);
     check(
         "en",
         "It ended in 2019. 2020 was new.",
@@ -476,11 +416,7 @@ fn object_replacement_reads_as_word() {
         "Run \u{FFFC} now. Then stop.",
         &["Run \u{FFFC} now.", "Then stop."],
     );
-    check(
-        "en",
-        "See \u{FFFC}. It works.",
-        &["See \u{FFFC}.", "It works."],
-    );
+    check("en", "See \u{FFFC}. It works.", &["See \u{FFFC}.", "It works."]);
     check("en", "Call \u{FFFC}? Yes.", &["Call \u{FFFC}?", "Yes."]);
     check("en", "\u{FFFC}", &["\u{FFFC}"]);
 }
@@ -529,11 +465,7 @@ fn chinese_combined_marks_stay_together() {
 fn chinese_ellipsis_splits() {
     check("zh", "他想了想……然后走了。", &["他想了想……", "然后走了。"]);
     check("zh", "等一下⋯⋯好了。", &["等一下⋯⋯", "好了。"]);
-    check(
-        "zh",
-        "苹果、香蕉……，都很好吃。",
-        &["苹果、香蕉……，都很好吃。"],
-    );
+    check("zh", "苹果、香蕉……，都很好吃。", &["苹果、香蕉……，都很好吃。"]);
 }
 
 #[test]
@@ -543,36 +475,20 @@ fn chinese_closing_quotes_and_brackets_stay_with_sentence() {
         "他说：“我们走吧。”然后离开了。",
         &["他说：“我们走吧。”", "然后离开了。"],
     );
-    check(
-        "zh",
-        "（见图 3。）下面开始。",
-        &["（见图 3。）", "下面开始。"],
-    );
+    check("zh", "（见图 3。）下面开始。", &["（见图 3。）", "下面开始。"]);
     check("zh", "「好的。」他回答。", &["「好的。」", "他回答。"]);
     check("zh", "【注意！】请备份。", &["【注意！】", "请备份。"]);
-    check(
-        "zh",
-        "他读了《三体》。很好看。",
-        &["他读了《三体》。", "很好看。"],
-    );
+    check("zh", "他读了《三体》。很好看。", &["他读了《三体》。", "很好看。"]);
 }
 
 #[test]
 fn chinese_commas_and_semicolons_do_not_split() {
-    check(
-        "zh",
-        "第一，第二；第三：完成。",
-        &["第一，第二；第三：完成。"],
-    );
+    check("zh", "第一，第二；第三：完成。", &["第一，第二；第三：完成。"]);
 }
 
 #[test]
 fn chinese_decimals_and_versions_do_not_split() {
-    check(
-        "zh",
-        "圆周率约为 3.14，很常用。",
-        &["圆周率约为 3.14，很常用。"],
-    );
+    check("zh", "圆周率约为 3.14，很常用。", &["圆周率约为 3.14，很常用。"]);
     check("zh", "版本 1.2.3 已发布。", &["版本 1.2.3 已发布。"]);
 }
 
@@ -604,11 +520,7 @@ fn japanese_stops_split() {
 
 #[test]
 fn japanese_full_width_period() {
-    check(
-        "ja",
-        "これは例です．次の例です．",
-        &["これは例です．", "次の例です．"],
-    );
+    check("ja", "これは例です．次の例です．", &["これは例です．", "次の例です．"]);
     check("ja", "値は３．１４です。", &["値は３．１４です。"]);
 }
 
@@ -619,11 +531,7 @@ fn japanese_quotative_particle_continues_sentence() {
         "「行きます。」と彼は言った。次へ。",
         &["「行きます。」と彼は言った。", "次へ。"],
     );
-    check(
-        "ja",
-        "彼は「本当？」って聞いた。",
-        &["彼は「本当？」って聞いた。"],
-    );
+    check("ja", "彼は「本当？」って聞いた。", &["彼は「本当？」って聞いた。"]);
     check("ja", "「はい。」次へ。", &["「はい。」", "次へ。"]);
 }
 
@@ -631,16 +539,8 @@ fn japanese_quotative_particle_continues_sentence() {
 
 #[test]
 fn spanish_inverted_marks_start_sentence() {
-    check(
-        "es",
-        "¿Qué hora es? Son las tres.",
-        &["¿Qué hora es?", "Son las tres."],
-    );
-    check(
-        "es",
-        "¡Hola! ¿Cómo estás? Bien.",
-        &["¡Hola!", "¿Cómo estás?", "Bien."],
-    );
+    check("es", "¿Qué hora es? Son las tres.", &["¿Qué hora es?", "Son las tres."]);
+    check("es", "¡Hola! ¿Cómo estás? Bien.", &["¡Hola!", "¿Cómo estás?", "Bien."]);
     check("es", "Hola. ¿Qué tal?", &["Hola.", "¿Qué tal?"]);
     check("es", "Bien. ¿y tú?", &["Bien.", "¿y tú?"]);
 }
@@ -672,17 +572,9 @@ fn spanish_titles_do_not_split() {
 
 #[test]
 fn spanish_reference_abbreviations_do_not_split() {
-    check(
-        "es",
-        "Vea la pág. 5 y el núm. 3.",
-        &["Vea la pág. 5 y el núm. 3."],
-    );
+    check("es", "Vea la pág. 5 y el núm. 3.", &["Vea la pág. 5 y el núm. 3."]);
     check("es", "Vea las págs. 10 y 11.", &["Vea las págs. 10 y 11."]);
-    check(
-        "es",
-        "Ver vol. 2, cap. 3 y fig. 4.",
-        &["Ver vol. 2, cap. 3 y fig. 4."],
-    );
+    check("es", "Ver vol. 2, cap. 3 y fig. 4.", &["Ver vol. 2, cap. 3 y fig. 4."]);
     check(
         "es",
         "Tarda aprox. 5 minutos. Luego sigue.",
@@ -729,20 +621,12 @@ fn spanish_ordinals_do_not_split() {
 
 #[test]
 fn spanish_number_sign_does_not_split() {
-    check(
-        "es",
-        "Vea el n.º 5. Luego siga.",
-        &["Vea el n.º 5.", "Luego siga."],
-    );
+    check("es", "Vea el n.º 5. Luego siga.", &["Vea el n.º 5.", "Luego siga."]);
 }
 
 #[test]
 fn spanish_no_is_a_word() {
-    check(
-        "es",
-        "Dijo que no. Luego se fue.",
-        &["Dijo que no.", "Luego se fue."],
-    );
+    check("es", "Dijo que no. Luego se fue.", &["Dijo que no.", "Luego se fue."]);
 }
 
 #[test]
@@ -772,22 +656,14 @@ fn german_abbreviations_and_ordinals_do_not_split() {
         "Das ist z. B. gut. Dann geht es weiter.",
         &["Das ist z. B. gut.", "Dann geht es weiter."],
     );
-    check(
-        "de",
-        "Am 3. Oktober ist Feiertag.",
-        &["Am 3. Oktober ist Feiertag."],
-    );
+    check("de", "Am 3. Oktober ist Feiertag.", &["Am 3. Oktober ist Feiertag."]);
     check(
         "de",
         "Siehe Abb. 3 und Nr. 5 im Anhang. Danach folgt mehr.",
         &["Siehe Abb. 3 und Nr. 5 im Anhang.", "Danach folgt mehr."],
     );
     // A short number before a period reads as an ordinal, even at the end of a sentence.
-    check(
-        "de",
-        "Das sind 3. Dann weiter.",
-        &["Das sind 3. Dann weiter."],
-    );
+    check("de", "Das sind 3. Dann weiter.", &["Das sind 3. Dann weiter."]);
     check(
         "de",
         "Er rief „Halt!“ Dann ging er.",
@@ -808,11 +684,7 @@ fn french_spaced_punctuation() {
         "Il part. « Bonjour ! » dit-il.",
         &["Il part.", "« Bonjour ! » dit-il."],
     );
-    check(
-        "fr",
-        "Voir la fig. 2 et M. Dupont.",
-        &["Voir la fig. 2 et M. Dupont."],
-    );
+    check("fr", "Voir la fig. 2 et M. Dupont.", &["Voir la fig. 2 et M. Dupont."]);
 }
 
 // ---------------------------------------------------------------- other languages
@@ -825,11 +697,7 @@ fn unknown_language_uses_generic_rules() {
     // No abbreviation table: a period before a number splits.
     check("it", "Vedi Fig. 3 ora.", &["Vedi Fig.", "3 ora."]);
     // Dotted abbreviations and initials need no table.
-    check(
-        "pt",
-        "Use, e.g. Python, aqui.",
-        &["Use, e.g. Python, aqui."],
-    );
+    check("pt", "Use, e.g. Python, aqui.", &["Use, e.g. Python, aqui."]);
 }
 
 #[test]
@@ -841,16 +709,8 @@ fn unknown_language_keeps_cjk_rules() {
 
 #[test]
 fn other_scripts_split() {
-    check(
-        "ko",
-        "안녕하세요. 반갑습니다.",
-        &["안녕하세요.", "반갑습니다."],
-    );
-    check(
-        "ru",
-        "Привет. Как дела? Хорошо.",
-        &["Привет.", "Как дела?", "Хорошо."],
-    );
+    check("ko", "안녕하세요. 반갑습니다.", &["안녕하세요.", "반갑습니다."]);
+    check("ru", "Привет. Как дела? Хорошо.", &["Привет.", "Как дела?", "Хорошо."]);
     check("hi", "यह है। वह है।", &["यह है।", "वह है।"]);
     check("ar", "هل أنت بخير؟ نعم.", &["هل أنت بخير؟", "نعم."]);
 }
@@ -898,10 +758,9 @@ fn ranges_are_well_formed_for_odd_inputs() {
 
 /// Pieces that exercise the rules when strung together at random.
 const PIECES: &[&str] = &[
-    " ", "  ", "\n", ".", "...", "…", "?", "!", "?!", "。", "！", "？", "……", "．", "，", ",",
-    "\"", "”", "“", "»", "«", "(", ")", "「", "」", "¿", "¡", "—", "\u{FFFC}", "A", "b", "Z", "x",
-    "3", "3.14", "e.g.", "etc.", "Fig.", "No.", "Sr.", "z. B.", "J.", "1.º", "中文", "と", "日本",
-    "🎉", "\u{00A0}", "\u{3000}",
+    " ", "  ", "\n", ".", "...", "…", "?", "!", "?!", "。", "！", "？", "……", "．", "，", ",", "\"", "”", "“", "»",
+    "«", "(", ")", "「", "」", "¿", "¡", "—", "\u{FFFC}", "A", "b", "Z", "x", "3", "3.14", "e.g.", "etc.", "Fig.",
+    "No.", "Sr.", "z. B.", "J.", "1.º", "中文", "と", "日本", "🎉", "\u{00A0}", "\u{3000}",
 ];
 
 proptest! {

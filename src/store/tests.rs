@@ -20,13 +20,27 @@ fn records_are_served_by_profile_and_human_wins() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
     let key = UnitKey::new("en", "zh", "Source.");
-    store.put(&key, &record("pseudo text", Origin::Pseudo, "pseudo")).expect("put");
-    assert_eq!(store.lookup(&key, &["identity"]).expect("lookup"), None, "identity never sees pseudo records");
+    store
+        .put(&key, &record("pseudo text", Origin::Pseudo, "pseudo"))
+        .expect("put");
+    assert_eq!(
+        store.lookup(&key, &["identity"]).expect("lookup"),
+        None,
+        "identity never sees pseudo records"
+    );
     assert_eq!(store.lookup(&key, &["human", "realtime"]).expect("lookup"), None);
-    let found = store.lookup(&key, &["human", "pseudo"]).expect("lookup").expect("found");
+    let found = store
+        .lookup(&key, &["human", "pseudo"])
+        .expect("lookup")
+        .expect("found");
     assert_eq!(found.text, "pseudo text");
-    store.put(&key, &record("human text", Origin::Human, "human")).expect("put");
-    let found = store.lookup(&key, &["human", "pseudo"]).expect("lookup").expect("found");
+    store
+        .put(&key, &record("human text", Origin::Human, "human"))
+        .expect("put");
+    let found = store
+        .lookup(&key, &["human", "pseudo"])
+        .expect("lookup")
+        .expect("found");
     assert_eq!((found.text.as_str(), found.origin), ("human text", Origin::Human));
 }
 
@@ -36,11 +50,16 @@ fn records_survive_reopening() {
     let key = UnitKey::new("en", "es", "Source.");
     {
         let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
-        store.put(&key, &record("Fuente.", Origin::Pseudo, "pseudo")).expect("put");
+        store
+            .put(&key, &record("Fuente.", Origin::Pseudo, "pseudo"))
+            .expect("put");
         store.flush().expect("flush");
     }
     let store = Store::open(dir.path(), Duration::from_secs(1)).expect("reopen");
-    assert_eq!(store.lookup(&key, &["pseudo"]).expect("lookup").map(|r| r.text), Some("Fuente.".to_string()));
+    assert_eq!(
+        store.lookup(&key, &["pseudo"]).expect("lookup").map(|r| r.text),
+        Some("Fuente.".to_string())
+    );
 }
 
 #[test]
@@ -61,13 +80,23 @@ fn a_newer_schema_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().expect("temp dir");
     {
         let db = sled::open(dir.path()).expect("sled");
-        db.open_tree("meta").expect("tree").insert("schema", "99").expect("insert");
+        db.open_tree("meta")
+            .expect("tree")
+            .insert("schema", "99")
+            .expect("insert");
         db.flush().expect("flush");
     }
     let error = Store::open(dir.path(), Duration::from_secs(1)).expect_err("newer");
     assert!(matches!(error, StoreError::NewerSchema { found: 99, .. }), "{error:?}");
     let db = sled::open(dir.path()).expect("sled");
-    assert_eq!(db.open_tree("meta").expect("tree").get("schema").expect("get").as_deref(), Some(&b"99"[..]));
+    assert_eq!(
+        db.open_tree("meta")
+            .expect("tree")
+            .get("schema")
+            .expect("get")
+            .as_deref(),
+        Some(&b"99"[..])
+    );
 }
 
 #[test]
@@ -75,7 +104,9 @@ fn a_corrupted_store_gives_a_clear_error() {
     let dir = tempfile::tempdir().expect("temp dir");
     {
         let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
-        store.put(&UnitKey::new("en", "zh", "a"), &record("b", Origin::Pseudo, "pseudo")).expect("put");
+        store
+            .put(&UnitKey::new("en", "zh", "a"), &record("b", Origin::Pseudo, "pseudo"))
+            .expect("put");
         store.flush().expect("flush");
     }
     let conf = dir.path().join("conf");
@@ -84,5 +115,9 @@ fn a_corrupted_store_gives_a_clear_error() {
     let message = error.to_string();
     assert!(message.contains(&dir.path().display().to_string()), "{message}");
     assert!(matches!(error, StoreError::Corrupted { .. }), "{error:?}");
-    assert_eq!(std::fs::read(&conf).expect("read"), b"garbage that is not a sled configuration", "left alone");
+    assert_eq!(
+        std::fs::read(&conf).expect("read"),
+        b"garbage that is not a sled configuration",
+        "left alone"
+    );
 }

@@ -16,20 +16,30 @@ use std::path::Path;
 const MARKDOWN_AND_HTML: &str = "[output.html]\n[output.markdown]\n";
 
 fn translate_table(backend: &str) -> String {
-    format!("[preprocessor.translate]\nafter = [\"links\"]\nlanguages = [\"zh\"]\nbackend = \"{backend}\"\nmath = [\"mathjax\", \"dollar\"]\n")
+    format!(
+        "[preprocessor.translate]\nafter = [\"links\"]\nlanguages = [\"zh\"]\nbackend = \"{backend}\"\nmath = [\"mathjax\", \"dollar\"]\n"
+    )
 }
 
 /// Builds `book` plainly (no translate table) and with `backend` into zh;
 /// returns (plain output, translated output).
 fn build_plain_and_translated(book: &Path, backend: &str) -> (tempfile::TempDir, tempfile::TempDir, tempfile::TempDir) {
     let original = std::fs::read_to_string(book.join("book.toml")).expect("book.toml");
-    let outputs = if original.contains("[output.html]") { "[output.markdown]\n" } else { MARKDOWN_AND_HTML };
+    let outputs = if original.contains("[output.html]") {
+        "[output.markdown]\n"
+    } else {
+        MARKDOWN_AND_HTML
+    };
     let copy = copy_book(book);
     let plain = tempfile::tempdir().expect("temp dir");
     let translated = tempfile::tempdir().expect("temp dir");
     write_book_toml(copy.path(), &original, outputs);
     build_book(copy.path(), None, plain.path()).expect("plain build");
-    write_book_toml(copy.path(), &original, &format!("{outputs}{}", translate_table(backend)));
+    write_book_toml(
+        copy.path(),
+        &original,
+        &format!("{outputs}{}", translate_table(backend)),
+    );
     build_book(copy.path(), Some("zh"), translated.path()).expect("translated build");
     (copy, plain, translated)
 }
@@ -40,11 +50,21 @@ fn identity_builds_are_byte_identical_to_plain_builds() {
         let (_copy, plain, translated) = build_plain_and_translated(&book, "identity");
         let chapters = files_with_extension(&plain.path().join("markdown"), "md");
         assert!(chapters.len() >= 5, "{}: chapters were built", book.display());
-        assert_eq!(chapters, files_with_extension(&translated.path().join("markdown"), "md"));
+        assert_eq!(
+            chapters,
+            files_with_extension(&translated.path().join("markdown"), "md")
+        );
         for chapter in chapters {
-            let expected = std::fs::read_to_string(plain.path().join("markdown").join(&chapter)).expect("plain chapter");
-            let actual = std::fs::read_to_string(translated.path().join("markdown").join(&chapter)).expect("translated chapter");
-            assert!(expected == actual, "{}: {} differs after the identity round trip", book.display(), chapter.display());
+            let expected =
+                std::fs::read_to_string(plain.path().join("markdown").join(&chapter)).expect("plain chapter");
+            let actual =
+                std::fs::read_to_string(translated.path().join("markdown").join(&chapter)).expect("translated chapter");
+            assert!(
+                expected == actual,
+                "{}: {} differs after the identity round trip",
+                book.display(),
+                chapter.display()
+            );
         }
     }
 }
@@ -58,7 +78,12 @@ fn check_reports_no_difference_on_real_books() {
             .output()
             .expect("run check");
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(output.status.success(), "{}: {}{stderr}", book.display(), String::from_utf8_lossy(&output.stdout));
+        assert!(
+            output.status.success(),
+            "{}: {}{stderr}",
+            book.display(),
+            String::from_utf8_lossy(&output.stdout)
+        );
         assert!(stderr.contains(", 0 differences"), "{stderr}");
     }
 }
@@ -74,7 +99,13 @@ struct Kept {
 }
 
 fn kept_parts(markdown: &str) -> Kept {
-    let mut kept = Kept { code_blocks: vec![], inline_code: vec![], html: vec![], urls: vec![], math: vec![] };
+    let mut kept = Kept {
+        code_blocks: vec![],
+        inline_code: vec![],
+        html: vec![],
+        urls: vec![],
+        math: vec![],
+    };
     let mut in_code = false;
     for event in Parser::new_ext(markdown, mdbook_translate::segment::parser_options()) {
         match event {
@@ -90,7 +121,9 @@ fn kept_parts(markdown: &str) -> Kept {
             Event::Text(text) if in_code => kept.code_blocks.last_mut().expect("open block").push_str(&text),
             Event::Code(code) => kept.inline_code.push(code.to_string()),
             Event::Html(html) | Event::InlineHtml(html) => kept.html.push(html.to_string()),
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => kept.urls.push(dest_url.to_string()),
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                kept.urls.push(dest_url.to_string())
+            }
             _ => {}
         }
     }
@@ -104,7 +137,8 @@ fn kept_parts(markdown: &str) -> Kept {
     let math = Regex::new(r"(?s)\\\\\(.*?\\\\\)|\\\\\[.*?\\\\\]|\$\$.*?\$\$").expect("valid");
     kept.math = math.find_iter(&prose).map(|m| m.as_str().to_string()).collect();
     let url = Regex::new(r"https?://[A-Za-z0-9./_#?=%-]+").expect("valid");
-    kept.urls.extend(url.find_iter(markdown).map(|m| m.as_str().to_string()));
+    kept.urls
+        .extend(url.find_iter(markdown).map(|m| m.as_str().to_string()));
     kept
 }
 
@@ -115,14 +149,20 @@ fn heading_ids(html: &str) -> Vec<String> {
 
 #[test]
 fn pseudo_builds_keep_code_math_urls_html_and_heading_ids() {
-    let options = SegmentOptions { mathjax: true, dollar_math: true, source_language: "en".into(), ..SegmentOptions::default() };
+    let options = SegmentOptions {
+        mathjax: true,
+        dollar_math: true,
+        source_language: "en".into(),
+        ..SegmentOptions::default()
+    };
     for book in fidelity_books() {
         let (_copy, plain, translated) = build_plain_and_translated(&book, "pseudo");
         let chapters = files_with_extension(&plain.path().join("markdown"), "md");
         let mut n_units = 0;
         for chapter in &chapters {
             let source = std::fs::read_to_string(plain.path().join("markdown").join(chapter)).expect("plain chapter");
-            let output = std::fs::read_to_string(translated.path().join("markdown").join(chapter)).expect("translated chapter");
+            let output =
+                std::fs::read_to_string(translated.path().join("markdown").join(chapter)).expect("translated chapter");
             let where_ = format!("{}: {}", book.display(), chapter.display());
             assert_eq!(kept_parts(&source), kept_parts(&output), "{where_}");
             // Every prose unit is pseudo-translated: no ASCII letter is left outside placeholders.
@@ -136,7 +176,11 @@ fn pseudo_builds_keep_code_math_urls_html_and_heading_ids() {
                         _ => None,
                     })
                     .collect();
-                assert!(!text.chars().any(|c| c.is_ascii_alphabetic()), "{where_}: untranslated `{}`", unit.tagged);
+                assert!(
+                    !text.chars().any(|c| c.is_ascii_alphabetic()),
+                    "{where_}: untranslated `{}`",
+                    unit.tagged
+                );
             }
         }
         assert!(n_units > 50, "{}: {n_units} units checked", book.display());
@@ -146,7 +190,9 @@ fn pseudo_builds_keep_code_math_urls_html_and_heading_ids() {
                 continue;
             }
             let source = std::fs::read_to_string(plain.path().join("html").join(&page)).expect("plain page");
-            let Ok(output) = std::fs::read_to_string(translated.path().join("html").join(&page)) else { continue };
+            let Ok(output) = std::fs::read_to_string(translated.path().join("html").join(&page)) else {
+                continue;
+            };
             let ids = heading_ids(&source);
             n_ids += ids.len();
             assert_eq!(ids, heading_ids(&output), "{}: {}", book.display(), page.display());
@@ -166,7 +212,10 @@ fn a_warm_store_makes_no_backend_call() {
     let pseudo = OfflineTranslator::new(BackendKind::Pseudo);
     let first = run_with_backend(&mut expanded.clone(), "zh", &config, &pseudo).expect("first run");
     let calls_after_first = pseudo.n_calls();
-    assert!(calls_after_first > 0 && first.n_translated == first.n_distinct, "{first:?}");
+    assert!(
+        calls_after_first > 0 && first.n_translated == first.n_distinct,
+        "{first:?}"
+    );
     let second = run_with_backend(&mut expanded.clone(), "zh", &config, &pseudo).expect("second run");
     assert_eq!(pseudo.n_calls(), calls_after_first, "the warm run called the backend");
     assert_eq!((second.n_from_store, second.n_translated), (second.n_distinct, 0));

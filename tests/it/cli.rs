@@ -25,19 +25,33 @@ fn the_preprocessor_protocol_translates_chapters_and_names() {
     mdbook.config.set("book.language", "zh").expect("set");
     let ctx = PreprocessorContext::new(mdbook.root.clone(), mdbook.config.clone(), "html".to_string());
     let input = serde_json::to_vec(&(&ctx, &mdbook.book)).expect("serialise");
-    let mut child = binary().stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let mut child = binary()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
     child.stdin.take().expect("stdin").write_all(&input).expect("write");
     let output = child.wait_with_output().expect("wait");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("zh: ") && stderr.contains("translated (pseudo)"), "one-line summary: {stderr}");
+    assert!(
+        stderr.contains("zh: ") && stderr.contains("translated (pseudo)"),
+        "one-line summary: {stderr}"
+    );
     let translated: Book = serde_json::from_slice(&output.stdout).expect("stdout is only the book JSON");
     let names: Vec<&str> = translated.chapters().map(|c| c.name.as_str()).collect();
-    assert!(names.iter().all(|n| n.starts_with('⟦')), "chapter names are translated: {names:?}");
+    assert!(
+        names.iter().all(|n| n.starts_with('⟦')),
+        "chapter names are translated: {names:?}"
+    );
     let original: Vec<&str> = mdbook.book.chapters().map(|c| c.content.as_str()).collect();
     let contents: Vec<&str> = translated.chapters().map(|c| c.content.as_str()).collect();
     assert_eq!(original.len(), contents.len());
-    assert!(original.iter().zip(&contents).all(|(a, b)| a != b), "every chapter changed");
+    assert!(
+        original.iter().zip(&contents).all(|(a, b)| a != b),
+        "every chapter changed"
+    );
 }
 
 #[test]
@@ -46,7 +60,11 @@ fn the_source_language_passes_through_untouched() {
     let mdbook = MDBook::load(book.path()).expect("load");
     let ctx = PreprocessorContext::new(mdbook.root.clone(), mdbook.config.clone(), "html".to_string());
     let input = serde_json::to_vec(&(&ctx, &mdbook.book)).expect("serialise");
-    let mut child = binary().stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("spawn");
+    let mut child = binary()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
     child.stdin.take().expect("stdin").write_all(&input).expect("write");
     let output = child.wait_with_output().expect("wait");
     let book: Book = serde_json::from_slice(&output.stdout).expect("book JSON");
@@ -57,18 +75,30 @@ fn the_source_language_passes_through_untouched() {
 fn build_with(extra: &str) -> (bool, String) {
     let book = copy_book(&project_dir().join("book-example"));
     let toml = std::fs::read_to_string(book.path().join("book.toml")).expect("book.toml");
-    let toml = toml.replace("[preprocessor.translate]\n", &format!("[preprocessor.translate]\n{extra}\n"));
+    let toml = toml.replace(
+        "[preprocessor.translate]\n",
+        &format!("[preprocessor.translate]\n{extra}\n"),
+    );
     std::fs::write(book.path().join("book.toml"), toml).expect("write");
     let output = binary().arg("build").arg(book.path()).output().expect("run");
-    (output.status.success(), String::from_utf8_lossy(&output.stderr).to_string())
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
 }
 
 #[test]
 fn bad_configuration_names_the_key() {
     let (ok, stderr) = build_with("colour = \"blue\"");
-    assert!(!ok && stderr.contains("`[preprocessor.translate] colour`") && stderr.contains("accepted keys"), "{stderr}");
+    assert!(
+        !ok && stderr.contains("`[preprocessor.translate] colour`") && stderr.contains("accepted keys"),
+        "{stderr}"
+    );
     let (ok, stderr) = build_with("cache-dir = \"book.toml\"");
-    assert!(!ok && stderr.contains("cache-dir") && stderr.contains("not a folder"), "{stderr}");
+    assert!(
+        !ok && stderr.contains("cache-dir") && stderr.contains("not a folder"),
+        "{stderr}"
+    );
 }
 
 #[test]

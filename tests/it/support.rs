@@ -15,8 +15,11 @@ pub fn fidelity_books() -> Vec<PathBuf> {
     let corpora = project_dir().join("../shared/corpora");
     match std::fs::read_dir(&corpora) {
         Ok(entries) => {
-            let mut found: Vec<PathBuf> =
-                entries.flatten().map(|e| e.path()).filter(|p| p.join("book.toml").exists()).collect();
+            let mut found: Vec<PathBuf> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.join("book.toml").exists())
+                .collect();
             found.sort();
             books.extend(found);
         }
