@@ -33,7 +33,13 @@ fn dir_size(dir: &Path) -> u64 {
         .map(|entries| {
             entries
                 .flatten()
-                .map(|e| if e.path().is_dir() { dir_size(&e.path()) } else { e.metadata().map_or(0, |m| m.len()) })
+                .map(|e| {
+                    if e.path().is_dir() {
+                        dir_size(&e.path())
+                    } else {
+                        e.metadata().map_or(0, |m| m.len())
+                    }
+                })
                 .sum()
         })
         .unwrap_or(0)
@@ -57,7 +63,9 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let source = args.next().map_or_else(|| PathBuf::from("../shared/corpora/mdbook-guide"), PathBuf::from);
+    let source = args
+        .next()
+        .map_or_else(|| PathBuf::from("../shared/corpora/mdbook-guide"), PathBuf::from);
     let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(10);
     let plain_dir = tempfile::tempdir().expect("temp dir");
     let plain_root = plain_dir.path();
@@ -95,18 +103,47 @@ fn main() {
     let mut store_open = Vec::new();
     for _ in 0..rounds {
         let started = Instant::now();
-        drop(mdbook_translate::store::Store::open(&root.join(".translate-cache"), Duration::from_secs(5)).expect("open"));
+        drop(
+            mdbook_translate::store::Store::open(&root.join(".translate-cache"), Duration::from_secs(5)).expect("open"),
+        );
         store_open.push(started.elapsed());
     }
     let store_open = median(store_open);
-    let markdown_bytes: usize = load(plain_root, "en", false).book.chapters().map(|c| c.content.len()).sum();
+    let markdown_bytes: usize = load(plain_root, "en", false)
+        .book
+        .chapters()
+        .map(|c| c.content.len())
+        .sum();
     let (plain, translated, preprocess_only) = (median(plain), median(translated), median(preprocess_only));
-    println!("book: {} ({} chapters of markdown, {} bytes)", source.display(), load(plain_root, "en", false).book.chapters().count(), markdown_bytes);
+    println!(
+        "book: {} ({} chapters of markdown, {} bytes)",
+        source.display(),
+        load(plain_root, "en", false).book.chapters().count(),
+        markdown_bytes
+    );
     println!("rounds: {rounds} (medians)");
-    println!("plain HTML build:                  {:>8.1} ms", plain.as_secs_f64() * 1e3);
-    println!("translated build, warm store:      {:>8.1} ms", translated.as_secs_f64() * 1e3);
-    println!("ratio translated / plain:          {:>8.3}", translated.as_secs_f64() / plain.as_secs_f64());
-    println!("preprocessor alone, warm store:    {:>8.1} ms", preprocess_only.as_secs_f64() * 1e3);
-    println!("  of which opening the store:      {:>8.1} ms", store_open.as_secs_f64() * 1e3);
-    println!("store size on disk:                {:>8.1} KiB", dir_size(&root.join(".translate-cache")) as f64 / 1024.0);
+    println!(
+        "plain HTML build:                  {:>8.1} ms",
+        plain.as_secs_f64() * 1e3
+    );
+    println!(
+        "translated build, warm store:      {:>8.1} ms",
+        translated.as_secs_f64() * 1e3
+    );
+    println!(
+        "ratio translated / plain:          {:>8.3}",
+        translated.as_secs_f64() / plain.as_secs_f64()
+    );
+    println!(
+        "preprocessor alone, warm store:    {:>8.1} ms",
+        preprocess_only.as_secs_f64() * 1e3
+    );
+    println!(
+        "  of which opening the store:      {:>8.1} ms",
+        store_open.as_secs_f64() * 1e3
+    );
+    println!(
+        "store size on disk:                {:>8.1} KiB",
+        dir_size(&root.join(".translate-cache")) as f64 / 1024.0
+    );
 }

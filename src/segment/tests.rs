@@ -1,4 +1,4 @@
-use super::tagged::{TaggedToken, parse_tagged, validate_tags};
+use super::tagged::validate_tags;
 use super::tests_support::shout;
 use super::*;
 
