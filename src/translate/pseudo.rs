@@ -18,7 +18,7 @@ const UPPER: [char; 26] = [
 ///
 /// ```
 /// use mdbook_translate::translate::pseudo_translate;
-/// assert_eq!(pseudo_translate("Run <x1/> now.").as_deref(), Some("⟦Ŕúñ <x1/> ñöŵ.·⟧"));
+/// assert_eq!(pseudo_translate("Run <x1/> now.").as_deref(), Some("⟦Ŕúñ <x1/> ñöŵ.··⟧"));
 /// ```
 pub fn pseudo_translate(tagged: &str) -> Option<String> {
     let tokens = parse_tagged(tagged).ok()?;
