@@ -24,7 +24,11 @@ pub(crate) struct BuildArgs {
 
 /// Builds the books; prints where each one is.
 pub(crate) fn execute(args: BuildArgs) -> anyhow::Result<i32> {
-    let source_book = load(&args.book, None)?;
+    let root = args
+        .book
+        .canonicalize()
+        .with_context(|| format!("{} is not a book folder", args.book.display()))?;
+    let source_book = load(&root, None)?;
     let config = Config::from_book(&source_book.root, &source_book.config)?;
     let dest = match &args.dest_dir {
         Some(dir) => std::env::current_dir().context("reading the current folder")?.join(dir),
@@ -40,7 +44,7 @@ pub(crate) fn execute(args: BuildArgs) -> anyhow::Result<i32> {
     for language in &languages {
         let is_source = language.eq_ignore_ascii_case(&config.source_language);
         let out = if is_source { dest.clone() } else { dest.join(language) };
-        let book = load(&args.book, Some((language, &out)))?;
+        let book = load(&root, Some((language, &out)))?;
         eprintln!("mdbook-translate: building {language} into {}", out.display());
         book.build().with_context(|| format!("building the {language} book"))?;
         let index = out.join("index.html");

@@ -104,9 +104,18 @@ fn bad_configuration_names_the_key() {
 #[test]
 fn the_build_command_writes_every_language() {
     let book = copy_book(&project_dir().join("book-example"));
-    let output = binary().arg("build").arg(book.path()).output().expect("run");
+    // A relative book path, as in the README.
+    let parent = book.path().parent().expect("temp dirs have a parent");
+    let relative = book.path().file_name().expect("a name");
+    let output = binary()
+        .current_dir(parent)
+        .arg("build")
+        .arg(relative)
+        .output()
+        .expect("run");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("zh: open ") && stderr.contains("es: open "), "{stderr}");
     for page in ["book/index.html", "book/zh/index.html", "book/es/index.html"] {
         assert!(book.path().join(page).exists(), "{page} missing; {stderr}");
     }
