@@ -11,6 +11,20 @@ fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mdbook-translate"))
 }
 
+/// Runs the binary as mdBook runs a preprocessor: `[context, book]` on stdin.
+fn run_preprocessor(mdbook: &MDBook) -> std::process::Output {
+    let ctx = PreprocessorContext::new(mdbook.root.clone(), mdbook.config.clone(), "html".to_string());
+    let input = serde_json::to_vec(&(&ctx, &mdbook.book)).expect("serialise");
+    let mut child = binary()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().expect("stdin").write_all(&input).expect("write");
+    child.wait_with_output().expect("wait")
+}
+
 #[test]
 fn supports_every_renderer() {
     for renderer in ["html", "markdown"] {
@@ -23,16 +37,7 @@ fn the_preprocessor_protocol_translates_chapters_and_names() {
     let book = copy_book(&project_dir().join("book-example"));
     let mut mdbook = MDBook::load(book.path()).expect("load");
     mdbook.config.set("book.language", "zh").expect("set");
-    let ctx = PreprocessorContext::new(mdbook.root.clone(), mdbook.config.clone(), "html".to_string());
-    let input = serde_json::to_vec(&(&ctx, &mdbook.book)).expect("serialise");
-    let mut child = binary()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child.stdin.take().expect("stdin").write_all(&input).expect("write");
-    let output = child.wait_with_output().expect("wait");
+    let output = run_preprocessor(&mdbook);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(
@@ -58,15 +63,7 @@ fn the_preprocessor_protocol_translates_chapters_and_names() {
 fn the_source_language_passes_through_untouched() {
     let book = copy_book(&project_dir().join("book-example"));
     let mdbook = MDBook::load(book.path()).expect("load");
-    let ctx = PreprocessorContext::new(mdbook.root.clone(), mdbook.config.clone(), "html".to_string());
-    let input = serde_json::to_vec(&(&ctx, &mdbook.book)).expect("serialise");
-    let mut child = binary()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child.stdin.take().expect("stdin").write_all(&input).expect("write");
-    let output = child.wait_with_output().expect("wait");
+    let output = run_preprocessor(&mdbook);
     let book: Book = serde_json::from_slice(&output.stdout).expect("book JSON");
     assert_eq!(book, mdbook.book);
 }
