@@ -631,18 +631,13 @@ fn absorb_opaque_spans(
     }
     // Pairs must be wholly inside or wholly outside every span.
     for pair in 0..pairs.len() {
+        let span_of = |range: &Range<usize>| spans.iter().position(|s| s.start <= range.start && range.end <= s.end);
         let mut open_in = None;
         let mut close_in = None;
         for token in &tokens {
             match token {
-                Token::Open { pair: p, range } if *p == pair => {
-                    open_in = spans
-                        .iter()
-                        .position(|s| s.start <= range.start && range.start < s.end.max(range.start + 1))
-                }
-                Token::Close { pair: p, range } if *p == pair => {
-                    close_in = spans.iter().position(|s| s.start <= range.start && range.end <= s.end)
-                }
+                Token::Open { pair: p, range } if *p == pair => open_in = span_of(range),
+                Token::Close { pair: p, range } if *p == pair => close_in = span_of(range),
                 _ => {}
             }
         }
@@ -712,7 +707,7 @@ const OBJECT: char = '\u{FFFC}';
 /// text, and for each token the flat offset where it starts.
 struct Flat {
     text: String,
-    /// For each flat character start: (token index, byte offset in the token's text).
+    /// For each flat character: (its flat offset, token index, byte offset in the token's text).
     positions: Vec<(usize, usize, usize)>,
 }
 
@@ -762,7 +757,7 @@ fn cut_units(source: &str, tokens: &[Token], pairs: &[PairInfo], options: &Segme
         let Ok(position) = flat.positions.binary_search_by_key(&sentence.start, |p| p.0) else {
             continue;
         };
-        let (mut token_index, offset, _) = (flat.positions[position].1, flat.positions[position].2, ());
+        let (_, mut token_index, offset) = flat.positions[position];
         let token = &tokens[token_index];
         let at_token_start =
             offset == 0 || matches!(token, Token::Text { text, .. } if text[..offset].trim().is_empty());
