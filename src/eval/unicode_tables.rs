@@ -4,6 +4,7 @@
 //! (sacreBLEU 2.6.0). Do not edit by hand.
 
 /// General category P (punctuation): sorted, disjoint, inclusive code point ranges.
+#[rustfmt::skip]
 pub(super) const PUNCTUATION: &[(u32, u32)] = &[
     (0x0021, 0x0023), (0x0025, 0x002A), (0x002C, 0x002F), (0x003A, 0x003B), (0x003F, 0x0040),
     (0x005B, 0x005D), (0x005F, 0x005F), (0x007B, 0x007B), (0x007D, 0x007D), (0x00A1, 0x00A1),
@@ -48,6 +49,7 @@ pub(super) const PUNCTUATION: &[(u32, u32)] = &[
 ];
 
 /// General category S (symbols): sorted, disjoint, inclusive code point ranges.
+#[rustfmt::skip]
 pub(super) const SYMBOL: &[(u32, u32)] = &[
     (0x0024, 0x0024), (0x002B, 0x002B), (0x003C, 0x003E), (0x005E, 0x005E), (0x0060, 0x0060),
     (0x007C, 0x007C), (0x007E, 0x007E), (0x00A2, 0x00A6), (0x00A8, 0x00A9), (0x00AC, 0x00AC),
@@ -101,6 +103,7 @@ pub(super) const SYMBOL: &[(u32, u32)] = &[
 ];
 
 /// General category N (numbers): sorted, disjoint, inclusive code point ranges.
+#[rustfmt::skip]
 pub(super) const NUMBER: &[(u32, u32)] = &[
     (0x0030, 0x0039), (0x00B2, 0x00B3), (0x00B9, 0x00B9), (0x00BC, 0x00BE), (0x0660, 0x0669),
     (0x06F0, 0x06F9), (0x07C0, 0x07C9), (0x0966, 0x096F), (0x09E6, 0x09EF), (0x09F4, 0x09F9),

@@ -251,6 +251,10 @@ fn render_checked(
             html_emphasis,
         };
         let rendered = render_tokens(&trim_tokens(&tokens), &unit.slots, context);
+        if !unit.slots.iter().any(|slot| matches!(slot, Slot::Pair { .. })) {
+            // Escaped text between whole placeholders cannot create or break markup.
+            return Ok(rendered);
+        }
         let expected = inline_shape(&render_tokens(&source_tokens, &unit.slots, context));
         let actual = inline_shape(&rendered);
         if actual == expected {

@@ -2,4 +2,5 @@
 
 mod books;
 mod cli;
+mod eval;
 mod support;
