@@ -139,8 +139,8 @@ pub(crate) fn execute(args: EvalArgs) -> anyhow::Result<i32> {
         (None, Some(lang)) => {
             let tokenizer = Tokenizer::for_language(lang);
             if tokenizer == Tokenizer::Char {
-                eprintln!(
-                    "note: sacreBLEU tokenizes {lang} with MeCab, which is not available here; \
+                tracing::warn!(
+                    "sacreBLEU tokenizes {lang} with MeCab, which is not available here; \
                      using the `char` tokenizer (pass --tokenize to choose another)"
                 );
             }
@@ -175,10 +175,11 @@ pub(crate) fn execute(args: EvalArgs) -> anyhow::Result<i32> {
     };
 
     let report = evaluate(&chapters, &config);
+    // The table lists these itself; JSON readers get them on stderr too.
     if args.format == Format::Json {
         for chapter in &report.chapters {
             for issue in chapter.issues() {
-                eprintln!("warning: {}: {issue}", chapter.path);
+                tracing::warn!("{}: {issue}", chapter.path);
             }
         }
     }
