@@ -3,7 +3,7 @@
 //! A *segment* is the inline content of one leaf block (paragraph, heading,
 //! tight list item, table cell, definition term or definition). It is cut
 //! into *units* (sentences, where no inline markup crosses the boundary);
-//! each unit has a canonical [tagged](tagged) form that is keyed, stored and
+//! each unit has a canonical [tagged] form that is keyed, stored and
 //! translated. Everything outside segments — code blocks, HTML blocks, list
 //! markers, container prefixes, heading attributes — is kept byte for byte,
 //! and so is everything inside a segment that becomes a placeholder.
