@@ -9,5 +9,6 @@ pub mod pipeline;
 pub mod preprocessor;
 pub mod segment;
 pub mod sentence;
+pub mod site;
 pub mod store;
 pub mod translate;

@@ -6,6 +6,7 @@ use clap::Args;
 use mdbook_driver::MDBook;
 use mdbook_translate::config::Config;
 use mdbook_translate::preprocessor::TranslatePreprocessor;
+use mdbook_translate::site::{BookOutput, install_language_switcher};
 use std::path::{Path, PathBuf};
 
 /// Arguments of `mdbook-translate build`.
@@ -41,16 +42,29 @@ pub(crate) fn execute(args: BuildArgs) -> anyhow::Result<i32> {
     } else {
         args.languages.clone()
     };
+    let mut outputs = Vec::new();
     for language in &languages {
         let is_source = language.eq_ignore_ascii_case(&config.source_language);
         let out = if is_source { dest.clone() } else { dest.join(language) };
         let book = load(&root, Some((language, &out)))?;
         eprintln!("mdbook-translate: building {language} into {}", out.display());
         book.build().with_context(|| format!("building the {language} book"))?;
-        let index = out.join("index.html");
-        if index.exists() {
-            eprintln!("mdbook-translate: {language}: open {}", index.display());
+        if renders_html(&book) {
+            outputs.push(BookOutput {
+                language: language.clone(),
+                html_dir: book.build_dir_for("html"),
+            });
         }
+    }
+    if outputs.len() > 1 {
+        install_language_switcher(&outputs).context("adding the language switcher to the built pages")?;
+    }
+    for output in &outputs {
+        eprintln!(
+            "mdbook-translate: {}: open {}",
+            output.language,
+            output.html_dir.join("index.html").display()
+        );
     }
     Ok(0)
 }
@@ -66,4 +80,10 @@ fn load(root: &Path, language: Option<(&String, &PathBuf)>) -> anyhow::Result<MD
     }
     book.with_preprocessor(TranslatePreprocessor::new());
     Ok(book)
+}
+
+/// Whether the book has the HTML renderer (mdBook's default when no output is configured).
+fn renders_html(book: &MDBook) -> bool {
+    let outputs = book.config.outputs::<serde_json::Value>().unwrap_or_default();
+    outputs.is_empty() || outputs.contains_key("html")
 }

@@ -1,6 +1,8 @@
 //! The one integration-test crate.
 
 mod books;
+mod browser;
 mod cli;
 mod eval;
+mod site;
 mod support;
