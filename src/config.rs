@@ -26,6 +26,7 @@ const OWN_KEYS: &[&str] = &[
     "math",
     "do-not-translate",
     "lock-timeout",
+    "po-dir",
 ];
 
 /// Where translations come from.
@@ -93,6 +94,10 @@ pub struct Config {
     pub do_not_translate: Vec<Regex>,
     /// How long to wait for another process that holds the store.
     pub lock_timeout: Duration,
+    /// Folder of human translations, `<lang>.po` (absolute).
+    pub po_dir: PathBuf,
+    /// Whether `po-dir` was given explicitly (a missing file is then reported).
+    pub po_dir_explicit: bool,
     /// Whether mdBook's HTML output uses smart punctuation (affects heading ids).
     pub smart_punctuation: bool,
 }
@@ -137,6 +142,17 @@ pub fn is_language_tag(tag: &str) -> bool {
 }
 
 impl Config {
+    /// What the segmenter needs from the configuration.
+    pub fn segment_options(&self) -> crate::segment::SegmentOptions {
+        crate::segment::SegmentOptions {
+            mathjax: self.math.mathjax,
+            dollar_math: self.math.dollar,
+            do_not_translate: self.do_not_translate.clone(),
+            source_language: self.source_language.clone(),
+            whole_segments: false,
+        }
+    }
+
     /// Reads and validates `[preprocessor.translate]` from a loaded book
     /// configuration. `root` is the book's root folder; the source language
     /// comes from `source-language`, else from `[book] language` in the
@@ -318,6 +334,21 @@ impl Config {
             }
         };
 
+        let (po_dir, po_dir_explicit) = match table.get("po-dir") {
+            Some(value) => {
+                let path = PathBuf::from(string(value, "po-dir")?);
+                (
+                    if path.is_absolute() {
+                        path
+                    } else {
+                        context.root.join(path)
+                    },
+                    true,
+                )
+            }
+            None => (context.root.join("po"), false),
+        };
+
         Ok(Config {
             languages,
             source_language,
@@ -328,6 +359,8 @@ impl Config {
             math,
             do_not_translate,
             lock_timeout,
+            po_dir,
+            po_dir_explicit,
             smart_punctuation: context.smart_punctuation,
         })
     }

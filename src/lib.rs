@@ -6,6 +6,7 @@
 pub mod config;
 pub mod eval;
 pub mod pipeline;
+pub mod po;
 pub mod preprocessor;
 pub mod segment;
 pub mod sentence;

@@ -32,6 +32,8 @@ enum Command {
     Build(cmd::build::BuildArgs),
     /// Run the identity round trip over a book and report chapters that would change.
     Check(cmd::check::CheckArgs),
+    /// Human translations as gettext PO files: export units, import translations.
+    Po(cmd::po::PoArgs),
     /// Score machine output against a human reference (BLEU, chrF).
     Eval(cmd::eval::EvalArgs),
 }
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Some(Command::Build(args)) => cmd::build::execute(args),
         Some(Command::Check(args)) => cmd::check::execute(args),
         Some(Command::Eval(args)) => cmd::eval::execute(args),
+        Some(Command::Po(args)) => cmd::po::execute(args),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

@@ -3,9 +3,7 @@
 
 use crate::config::Config;
 use crate::segment::tagged::{SlotShape, plain_text, push_escaped, validate_tags};
-use crate::segment::{
-    ChapterSegments, HeadingIds, SegmentOptions, SpliceOptions, Unit, extract_segments, splice_chapter,
-};
+use crate::segment::{ChapterSegments, HeadingIds, SpliceOptions, Unit, extract_segments, splice_chapter};
 use crate::store::{Record, Store, StoreError, UnitKey};
 use crate::translate::{BackendError, Request, Translator};
 use mdbook_preprocessor::book::{Book, BookItem};
@@ -124,12 +122,7 @@ pub fn translate_book(
     store: &Store,
     backend: &dyn Translator,
 ) -> Result<RunSummary, PipelineError> {
-    let options = SegmentOptions {
-        mathjax: config.math.mathjax,
-        dollar_math: config.math.dollar,
-        do_not_translate: config.do_not_translate.clone(),
-        source_language: languages.source.to_string(),
-    };
+    let options = config.segment_options();
     let key_of = |tagged: &str| UnitKey::new(languages.source, languages.target, tagged);
 
     // Segment every chapter and collect names, in the order for_each_mut visits.

@@ -3,11 +3,13 @@
 
 use crate::config::{Config, ConfigError, PREPROCESSOR_NAME};
 use crate::pipeline::{Languages, RunSummary, translate_book};
+use crate::po::{book_messages, import_entries, parse_po};
 use crate::store::Store;
 use crate::translate::{Translator, make_translator};
 use anyhow::Context;
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+use sha2::{Digest, Sha256};
 
 /// The `translate` preprocessor. Its target language is `[book] language`
 /// of the configuration it is given (`MDBOOK_BOOK__LANGUAGE=zh`); when that
@@ -69,9 +71,62 @@ pub fn run_with_backend(
         source: &config.source_language,
         target,
     };
+    import_translations_if_changed(book, languages, config, &store)?;
     let summary = translate_book(book, languages, config, &store, backend)?;
     store.flush()?;
     Ok(summary)
+}
+
+/// Imports `<po-dir>/<target>.po` as human translations when it or the
+/// book changed since the last import.
+fn import_translations_if_changed(
+    book: &Book,
+    languages: Languages<'_>,
+    config: &Config,
+    store: &Store,
+) -> anyhow::Result<()> {
+    let path = config.po_dir.join(format!("{}.po", languages.target));
+    if !path.exists() {
+        if config.po_dir_explicit {
+            eprintln!(
+                "mdbook-translate: {}: no human translations: {} does not exist",
+                languages.target,
+                path.display()
+            );
+        }
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut hasher = Sha256::new();
+    hasher.update(text.as_bytes());
+    for chapter in book.chapters() {
+        hasher.update(chapter.name.as_bytes());
+        hasher.update(chapter.content.as_bytes());
+    }
+    let fingerprint: [u8; 32] = hasher.finalize().into();
+    let meta_key = format!("imported:{}", path.display());
+    if store.meta(&meta_key)?.as_deref() == Some(&fingerprint[..]) {
+        return Ok(());
+    }
+    let entries = parse_po(&text).with_context(|| format!("reading the translations in {}", path.display()))?;
+    let options = config.segment_options();
+    let messages = book_messages(book, &options, config.math.dollar);
+    let report = import_entries(&entries, &messages, languages, &options, store)?;
+    for (msgid, reason) in &report.rejected {
+        tracing::warn!("{}: not imported: `{msgid}`: {reason}", path.display());
+    }
+    eprintln!(
+        "mdbook-translate: {}: {} human translations imported from {} ({} untranslated, {} fuzzy, {} no longer in the book, {} refused)",
+        languages.target,
+        report.n_imported,
+        path.display(),
+        report.n_untranslated,
+        report.n_fuzzy,
+        report.n_obsolete,
+        report.rejected.len()
+    );
+    store.set_meta(&meta_key, &fingerprint)?;
+    Ok(())
 }
 
 /// Prints the one-line summary (stderr) and what to do about misses.

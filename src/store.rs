@@ -164,6 +164,7 @@ pub struct Store {
     db: sled::Db,
     units: sled::Tree,
     human: sled::Tree,
+    meta: sled::Tree,
 }
 
 impl fmt::Debug for Store {
@@ -228,6 +229,7 @@ impl Store {
             db,
             units,
             human,
+            meta,
         })
     }
 
@@ -263,6 +265,22 @@ impl Store {
             self.units.insert(machine_key(key, &record.profile), bytes)
         };
         result.map(|_| ()).map_err(|e| classify(&self.path, e))
+    }
+
+    /// A value of the `meta` tree (for example the hash of the last imported PO file).
+    pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.meta
+            .get(key)
+            .map(|value| value.map(|v| v.to_vec()))
+            .map_err(|e| classify(&self.path, e))
+    }
+
+    /// Sets a value of the `meta` tree.
+    pub fn set_meta(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
+        self.meta
+            .insert(key, value)
+            .map(|_| ())
+            .map_err(|e| classify(&self.path, e))
     }
 
     /// Makes every write so far durable.

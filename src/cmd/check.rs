@@ -4,14 +4,10 @@
 //! be) and the chapter is compared with the source, event by event; any
 //! chapter whose output would differ is reported.
 
-use anyhow::Context;
+use super::{ExpandedBook, load_expanded_book};
 use clap::Args;
-use mdbook_driver::MDBook;
-use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
 use mdbook_preprocessor::book::BookItem;
-use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
-use mdbook_translate::config::Config;
-use mdbook_translate::segment::{HeadingIds, SegmentOptions, SpliceOptions, extract_segments, splice_chapter};
+use mdbook_translate::segment::{HeadingIds, SpliceOptions, extract_segments, splice_chapter};
 use std::path::PathBuf;
 
 /// Arguments of `mdbook-translate check`.
@@ -24,18 +20,8 @@ pub(crate) struct CheckArgs {
 
 /// Runs the check; exit code 0 when every chapter round-trips.
 pub(crate) fn execute(args: CheckArgs) -> anyhow::Result<i32> {
-    let mdbook = MDBook::load(&args.book).with_context(|| format!("loading the book in {}", args.book.display()))?;
-    let config = Config::from_book(&mdbook.root, &mdbook.config)?;
-    let ctx = PreprocessorContext::new(mdbook.root.clone(), mdbook.config.clone(), "markdown".to_string());
-    let book = LinkPreprocessor::new()
-        .run(&ctx, mdbook.book.clone())
-        .context("expanding {{#include}} and other links")?;
-    let options = SegmentOptions {
-        mathjax: config.math.mathjax,
-        dollar_math: config.math.dollar,
-        do_not_translate: config.do_not_translate.clone(),
-        source_language: config.source_language.clone(),
-    };
+    let ExpandedBook { config, book } = load_expanded_book(&args.book)?;
+    let options = config.segment_options();
     let no_ids = HeadingIds::default();
     let (mut n_chapters, mut n_units, mut differences) = (0, 0, Vec::new());
     for item in book.iter() {

@@ -13,7 +13,9 @@
 mod render;
 pub mod tagged;
 
-pub use render::{HeadingIds, SpliceError, SpliceOptions, SplicedChapter, first_difference, splice_chapter};
+pub use render::{
+    HeadingIds, SpliceError, SpliceOptions, SplicedChapter, first_difference, splice_chapter, unit_markdown,
+};
 
 use crate::sentence::split_sentences;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -33,6 +35,9 @@ pub struct SegmentOptions {
     pub do_not_translate: Vec<Regex>,
     /// Language of the source text (for the sentence splitter).
     pub source_language: String,
+    /// Keep each segment one unit instead of cutting it into sentences
+    /// (for reading translations, whose sentences need not match the source's).
+    pub whole_segments: bool,
 }
 
 /// The kind of leaf block a segment is the inline content of.
@@ -107,14 +112,19 @@ pub struct Unit {
 impl Unit {
     /// The shapes of the slots, for [`tagged::validate_tags`].
     pub fn slot_shapes(&self) -> Vec<SlotShape> {
-        self.slots
-            .iter()
-            .map(|slot| match slot {
-                Slot::Placeholder(_) => SlotShape::Placeholder,
-                Slot::Pair { .. } => SlotShape::Pair,
-            })
-            .collect()
+        slot_shapes(&self.slots)
     }
+}
+
+/// The shapes of `slots`, for [`tagged::validate_tags`].
+pub fn slot_shapes(slots: &[Slot]) -> Vec<SlotShape> {
+    slots
+        .iter()
+        .map(|slot| match slot {
+            Slot::Placeholder(_) => SlotShape::Placeholder,
+            Slot::Pair { .. } => SlotShape::Pair,
+        })
+        .collect()
 }
 
 /// The inline content of one leaf block.
@@ -750,7 +760,11 @@ fn flatten(tokens: &[Token]) -> Flat {
 /// paired markup crosses.
 fn cut_units(source: &str, tokens: &[Token], pairs: &[PairInfo], options: &SegmentOptions) -> Vec<Unit> {
     let flat = flatten(tokens);
-    let sentences = split_sentences(&flat.text, &options.source_language);
+    let sentences = if options.whole_segments {
+        Vec::new()
+    } else {
+        split_sentences(&flat.text, &options.source_language)
+    };
     // Cut points: (token index, byte offset inside that token's text).
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     for sentence in sentences.iter().skip(1) {
@@ -945,6 +959,21 @@ fn split_keep_space(text: &str) -> impl Iterator<Item = Option<&str>> {
         rest = tail;
         Some(if first_is_space { None } else { Some(piece) })
     })
+}
+
+/// Reads a markdown fragment (one paragraph of inline markdown, such as a
+/// translation in a PO file) as one unit. `None` when it is not exactly one
+/// paragraph with something to translate.
+pub fn unit_from_markdown(markdown: &str, options: &SegmentOptions) -> Option<Unit> {
+    let options = SegmentOptions {
+        whole_segments: true,
+        ..options.clone()
+    };
+    let chapter = extract_segments(markdown, &options);
+    match chapter.segments.as_slice() {
+        [segment] if segment.kind == BlockKind::Paragraph && segment.units.len() == 1 => segment.units.first().cloned(),
+        _ => None,
+    }
 }
 
 /// Extracts the prose of a chapter as one string per leaf block (paragraph,

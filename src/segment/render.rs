@@ -265,6 +265,23 @@ fn render_checked(
     Err(last_reason)
 }
 
+/// A unit as markdown, the way translators read and write it: text escaped
+/// as the splice escapes translations, placeholders and markup as in the
+/// source. [`super::unit_from_markdown`] reads it back.
+pub fn unit_markdown(unit: &Unit, escape_dollar: bool) -> String {
+    let Ok(tokens) = validate_tags(&unit.tagged, &unit.slot_shapes()) else {
+        return unit.tagged.clone();
+    };
+    let context = RenderContext {
+        in_table: false,
+        in_heading: false,
+        line_start: true,
+        escape_dollar,
+        html_emphasis: false,
+    };
+    render_tokens(&tokens, &unit.slots, context)
+}
+
 /// Drops white space at both ends of a translation: leading spaces could
 /// turn a list item's text into an indented code block.
 fn trim_tokens(tokens: &[TaggedToken]) -> Vec<TaggedToken> {

@@ -8,6 +8,7 @@ fn options() -> SegmentOptions {
         dollar_math: true,
         do_not_translate: vec![Regex::new(r"\bmdBook\b").expect("valid")],
         source_language: "en".to_string(),
+        whole_segments: false,
     }
 }
 
@@ -310,4 +311,26 @@ fn a_chapter_whose_structure_would_change_is_refused() {
     let translation_of = |_: &Unit| Some("Para <x1/>".to_string());
     let error = splice_chapter(markdown, &chapter, &translation_of, splice_options).expect_err("refused");
     assert!(error.to_string().contains("structure"), "{error}");
+}
+
+#[test]
+fn units_read_back_from_their_markdown() {
+    let markdown = "See [the *guide*](https://example.com) and `code` with $x_1$ \\* stars.\n";
+    let chapter = extract_segments(markdown, &options());
+    let unit = chapter.translatable_units().next().expect("a unit");
+    let display = unit_markdown(unit, true);
+    assert_eq!(
+        display,
+        "See [the *guide*](https://example.com) and `code` with $x_1$ \\* stars."
+    );
+    assert_eq!(
+        unit_from_markdown(&display, &options()).as_ref(),
+        Some(unit)
+            .map(|u| Unit {
+                range: 0..display.len(),
+                ..u.clone()
+            })
+            .as_ref()
+    );
+    assert_eq!(unit_from_markdown("Two.\n\nParagraphs.", &options()), None);
 }
