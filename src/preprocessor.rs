@@ -132,6 +132,19 @@ fn import_translations_if_changed(
 /// Prints the one-line summary (stderr) and what to do about misses.
 pub fn report(summary: &RunSummary, config: &Config) {
     eprintln!("mdbook-translate: {summary}");
+    for (chapter, text) in &summary.missing_examples {
+        eprintln!(
+            "mdbook-translate: {}: untranslated in {chapter}: {text}",
+            summary.language
+        );
+    }
+    if summary.n_missing > summary.missing_examples.len() {
+        eprintln!(
+            "mdbook-translate: {}: … and {} more untranslated units",
+            summary.language,
+            summary.n_missing - summary.missing_examples.len()
+        );
+    }
     if summary.n_missing > 0 && !config.backend_explicit {
         eprintln!(
             "mdbook-translate: no backend is configured, so {} units stay in the source language; \

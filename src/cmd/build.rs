@@ -42,6 +42,19 @@ pub(crate) fn execute(args: BuildArgs) -> anyhow::Result<i32> {
     } else {
         args.languages.clone()
     };
+    let source_dir = source_book.source_dir();
+    for language in &config.languages {
+        let clash = source_dir.join(language);
+        if clash.exists() {
+            anyhow::bail!(
+                "the {language} book would be written to {}, but the source book has {} there too (from {}); \
+                 rename that folder, or build with --dest-dir elsewhere",
+                dest.join(language).display(),
+                language,
+                clash.display()
+            );
+        }
+    }
     let mut outputs = Vec::new();
     for language in &languages {
         let is_source = language.eq_ignore_ascii_case(&config.source_language);

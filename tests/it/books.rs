@@ -1,6 +1,8 @@
 //! End-to-end builds of real books with mdBook in-process.
 
-use crate::support::{build_book, copy_book, fidelity_books, files_with_extension, write_book_toml};
+use crate::support::{
+    build_book, copy_book_without_translations, fidelity_books, files_with_extension, write_book_toml,
+};
 use mdbook_driver::MDBook;
 use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
@@ -30,7 +32,7 @@ fn build_plain_and_translated(book: &Path, backend: &str) -> (tempfile::TempDir,
     } else {
         MARKDOWN_AND_HTML
     };
-    let copy = copy_book(book);
+    let copy = copy_book_without_translations(book);
     let plain = tempfile::tempdir().expect("temp dir");
     let translated = tempfile::tempdir().expect("temp dir");
     write_book_toml(copy.path(), &original, outputs);
@@ -203,7 +205,7 @@ fn pseudo_builds_keep_code_math_urls_html_and_heading_ids() {
 
 #[test]
 fn a_warm_store_makes_no_backend_call() {
-    let book = copy_book(&crate::support::project_dir().join("book-example"));
+    let book = copy_book_without_translations(&crate::support::project_dir().join("book-example"));
     let mdbook = MDBook::load(book.path()).expect("load");
     let config = Config::from_book(&mdbook.root, &mdbook.config).expect("config");
     let ctx = PreprocessorContext::new(mdbook.root.clone(), mdbook.config.clone(), "html".to_string());

@@ -119,3 +119,37 @@ fn the_build_command_writes_every_language() {
     let zh = std::fs::read_to_string(book.path().join("book/zh/index.html")).expect("zh index");
     assert!(zh.contains('⟦'), "the zh book is pseudo-translated");
 }
+
+#[test]
+fn a_language_folder_that_clashes_with_the_source_is_refused() {
+    let book = copy_book(&project_dir().join("book-example"));
+    std::fs::create_dir_all(book.path().join("src/zh")).expect("mkdir");
+    std::fs::write(book.path().join("src/zh/notes.txt"), "static file").expect("write");
+    let output = binary().arg("build").arg(book.path()).output().expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("the zh book would be written to") && stderr.contains("src/zh"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn languages_listed_twice_or_equal_to_the_source_are_refused() {
+    let (ok, stderr) = build_with_languages("[\"zh\", \"zh\"]");
+    assert!(!ok && stderr.contains("`zh` is listed twice"), "{stderr}");
+    let (ok, stderr) = build_with_languages("[\"en\", \"zh\"]");
+    assert!(!ok && stderr.contains("`en` is the source language"), "{stderr}");
+}
+
+fn build_with_languages(languages: &str) -> (bool, String) {
+    let book = copy_book(&project_dir().join("book-example"));
+    let toml = std::fs::read_to_string(book.path().join("book.toml")).expect("book.toml");
+    let toml = toml.replace("languages = [\"zh\", \"es\"]", &format!("languages = {languages}"));
+    std::fs::write(book.path().join("book.toml"), toml).expect("write");
+    let output = binary().arg("build").arg(book.path()).output().expect("run");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
+}

@@ -51,6 +51,17 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Copies a book without its human translations (`po/`), for tests of the
+/// machine pipeline.
+pub fn copy_book_without_translations(source: &Path) -> tempfile::TempDir {
+    let dir = copy_book(source);
+    let po = dir.path().join("po");
+    if po.exists() {
+        std::fs::remove_dir_all(&po).expect("remove po");
+    }
+    dir
+}
+
 /// book.toml without its `[preprocessor.translate]` table.
 pub fn without_translate_table(toml: &str) -> String {
     let mut out = String::new();
