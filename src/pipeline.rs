@@ -321,8 +321,9 @@ pub fn translate_book(
     Ok(summary)
 }
 
-/// Chapter names and part titles are plain text: one unit each.
-fn name_to_tagged(name: &str) -> String {
+/// Chapter names and part titles are plain text: one unit each, white
+/// space normalised.
+pub fn name_to_tagged(name: &str) -> String {
     let mut tagged = String::new();
     push_escaped(&mut tagged, &name.split_whitespace().collect::<Vec<_>>().join(" "));
     tagged

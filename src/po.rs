@@ -8,7 +8,7 @@
 //! too. Imported entries become `human` records, which win over every
 //! machine translation.
 
-use crate::pipeline::Languages;
+use crate::pipeline::{Languages, name_to_tagged};
 use crate::segment::tagged::{TaggedToken, parse_tagged, push_escaped, validate_tags};
 use crate::segment::{SegmentOptions, Slot, Unit, extract_segments, slot_shapes, unit_from_markdown, unit_markdown};
 use crate::store::{Origin, Record, Store, StoreError, UnitKey};
@@ -205,13 +205,10 @@ impl Message {
 
     /// The message of a chapter name or part title (plain text).
     pub fn of_name(name: &str) -> Message {
-        let normalised = name.split_whitespace().collect::<Vec<_>>().join(" ");
-        let mut tagged = String::new();
-        push_escaped(&mut tagged, &normalised);
         Message {
-            tagged,
+            tagged: name_to_tagged(name),
             slots: Vec::new(),
-            msgid: normalised,
+            msgid: name.split_whitespace().collect::<Vec<_>>().join(" "),
         }
     }
 }
