@@ -84,3 +84,15 @@ fn translations_map_onto_source_slots() {
     check_import("Run `cargo build` now.", "Ejecuta ya.", Err("<x1/> is missing"));
     check_import("Run `cargo build` now.", "Uno.\n\nDos.", Err("not one paragraph"));
 }
+
+#[test]
+fn reference_links_and_footnotes_import_without_their_definitions() {
+    let chapter = "We use [Rust] and [the docs][std].[^note]\n\n[rust]: https://rust-lang.org\n[std]: https://doc.rust-lang.org\n\n[^note]: A note.\n";
+    let source = {
+        let segments = extract_segments(chapter, &options());
+        Message::of_unit(segments.translatable_units().next().expect("a unit"), true)
+    };
+    assert_eq!(source.msgid, "We use [Rust][Rust] and [the docs][std].[^note]");
+    let tagged = translation_to_tagged(&source, "我们用 [Rust][Rust] 和[文档][std]。[^note]", &options());
+    assert_eq!(tagged.as_deref(), Ok("我们用 <g1>Rust</g1> 和<g2>文档</g2>。<x3/>"));
+}

@@ -184,6 +184,14 @@ const SKIP_END: &str = "<!-- i18n:skip-end -->";
 pub fn extract_segments(markdown: &str, options: &SegmentOptions) -> ChapterSegments {
     let events: Vec<(Event<'_>, Range<usize>)> =
         Parser::new_ext(markdown, parser_options()).into_offset_iter().collect();
+    segments_of_events(markdown, &events, options)
+}
+
+fn segments_of_events(
+    markdown: &str,
+    events: &[(Event<'_>, Range<usize>)],
+    options: &SegmentOptions,
+) -> ChapterSegments {
     let mut segments = Vec::new();
     let mut containers: Vec<BlockKind> = Vec::new();
     let mut heading_ordinal = 0;
@@ -921,8 +929,12 @@ fn make_unit(source: &str, tokens: &[Token], pairs: &[PairInfo]) -> Option<Unit>
                     // explicitly once the text is translated.
                     let label = &source[open_range.end..range.start];
                     match info.link_type {
-                        Some(LinkType::Shortcut) => close = format!("][{label}]"),
-                        Some(LinkType::Collapsed) => close = format!("][{label}]"),
+                        Some(
+                            LinkType::Shortcut
+                            | LinkType::Collapsed
+                            | LinkType::ShortcutUnknown
+                            | LinkType::CollapsedUnknown,
+                        ) => close = format!("][{label}]"),
                         _ => {}
                     }
                 }
@@ -969,12 +981,28 @@ pub fn unit_from_markdown(markdown: &str, options: &SegmentOptions) -> Option<Un
         whole_segments: true,
         ..options.clone()
     };
-    let chapter = extract_segments(markdown, &options);
+    // The fragment comes without the chapter's link and footnote
+    // definitions: accept every reference, and define every footnote it
+    // names (with a body that has nothing to translate).
+    let mut text = markdown.to_string();
+    for name in FOOTNOTE_REFERENCE.captures_iter(markdown) {
+        text.push_str(&format!("\n\n[^{}]: 0", &name[1]));
+    }
+    let accept_any =
+        |_: pulldown_cmark::BrokenLink<'_>| Some((pulldown_cmark::CowStr::from(""), pulldown_cmark::CowStr::from("")));
+    let events: Vec<(Event<'_>, Range<usize>)> =
+        Parser::new_with_broken_link_callback(&text, parser_options(), Some(accept_any))
+            .into_offset_iter()
+            .collect();
+    let chapter = segments_of_events(&text, &events, &options);
     match chapter.segments.as_slice() {
         [segment] if segment.kind == BlockKind::Paragraph && segment.units.len() == 1 => segment.units.first().cloned(),
         _ => None,
     }
 }
+
+static FOOTNOTE_REFERENCE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\[\^([^\]\s]+)\]").expect("the footnote pattern is valid"));
 
 /// Extracts the prose of a chapter as one string per leaf block (paragraph,
 /// heading, list item text, table cell, …), with code, math, URLs and HTML

@@ -202,12 +202,10 @@ fn splice_segment(
                     }
                 },
             );
-        let drop_gap = cjk_target
-            && previous_rendered
-            && rendered.is_some()
-            && !gap.is_empty()
-            && gap.trim().is_empty()
-            && !gap.contains('\n');
+        // Between two translated CJK sentences, the line break or space of the
+        // source (with any container prefix) would show as a space: join them.
+        let drop_gap =
+            cjk_target && previous_rendered && rendered.is_some() && gap.chars().all(|c| c.is_whitespace() || c == '>');
         if !drop_gap {
             out.push_str(gap);
         }
@@ -255,8 +253,17 @@ fn render_checked(
             // Escaped text between whole placeholders cannot create or break markup.
             return Ok(rendered);
         }
+        // CJK text may touch the unit on both sides (no spaces between
+        // sentences), which changes what delimiters can open and close.
+        let in_context = |markdown: &str| {
+            if is_cjk(options.target_language) {
+                format!("字{markdown}字")
+            } else {
+                markdown.to_string()
+            }
+        };
         let expected = inline_shape(&render_tokens(&source_tokens, &unit.slots, context));
-        let actual = inline_shape(&rendered);
+        let actual = inline_shape(&in_context(&rendered));
         if actual == expected {
             return Ok(rendered);
         }
@@ -417,7 +424,6 @@ fn block_structure(markdown: &str) -> Vec<String> {
             },
             Event::Rule => Some("hr".to_string()),
             Event::Html(html) => Some(format!("html {html}")),
-            Event::Code(code) => Some(format!("code `{code}`")),
             _ => None,
         })
         .collect()

@@ -334,3 +334,25 @@ fn units_read_back_from_their_markdown() {
     );
     assert_eq!(unit_from_markdown("Two.\n\nParagraphs.", &options()), None);
 }
+
+#[test]
+fn moved_code_spans_keep_the_chapter() {
+    let output = splice_with("Swap `O` and `K` here.\n", "xx", &|_| {
+        "HERE <x2/> AND <x1/> SWAPPED.".to_string()
+    });
+    assert_eq!(output, "HERE `K` AND `O` SWAPPED.\n");
+}
+
+#[test]
+fn cjk_emphasis_is_checked_against_the_next_sentence() {
+    // Two translated sentences are joined without a space, so `**…。**` would
+    // touch the next CJK character and stop being strong.
+    let output = splice_with("**Add them up.**\nThen stop.\n", "zh", &|t| {
+        if t.starts_with("<g1>") {
+            "<g1>逐项相加。</g1>".into()
+        } else {
+            "然后停下。".into()
+        }
+    });
+    assert_eq!(output, "<strong>逐项相加。</strong>然后停下。\n");
+}

@@ -1,6 +1,6 @@
 //! The binary: the preprocessor protocol and errors users see.
 
-use crate::support::{copy_book, project_dir};
+use crate::support::{copy_book, copy_book_without_translations, project_dir};
 use mdbook_driver::MDBook;
 use mdbook_preprocessor::PreprocessorContext;
 use mdbook_preprocessor::book::Book;
@@ -34,9 +34,13 @@ fn supports_every_renderer() {
 
 #[test]
 fn the_preprocessor_protocol_translates_chapters_and_names() {
-    let book = copy_book(&project_dir().join("book-example"));
+    let book = copy_book_without_translations(&project_dir().join("book-example"));
     let mut mdbook = MDBook::load(book.path()).expect("load");
     mdbook.config.set("book.language", "zh").expect("set");
+    mdbook
+        .config
+        .set("preprocessor.translate.backend", "pseudo")
+        .expect("set");
     let output = run_preprocessor(&mdbook);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
@@ -116,8 +120,32 @@ fn the_build_command_writes_every_language() {
     for page in ["book/index.html", "book/zh/index.html", "book/es/index.html"] {
         assert!(book.path().join(page).exists(), "{page} missing; {stderr}");
     }
+    // The example ships human translations: every unit comes from them.
+    for language in ["zh", "es"] {
+        assert!(
+            stderr.contains(&format!("{language}: 263 human translations imported"))
+                && stderr.contains(&format!(
+                    "{language}: 278 units (263 distinct): 263 from the store, 0 translated (cache), 0 missing"
+                )),
+            "{stderr}"
+        );
+    }
     let zh = std::fs::read_to_string(book.path().join("book/zh/index.html")).expect("zh index");
-    assert!(zh.contains('⟦'), "the zh book is pseudo-translated");
+    assert!(
+        zh.contains("引言"),
+        "the zh book carries the human translation of `Introduction`"
+    );
+    let output = binary()
+        .current_dir(parent)
+        .arg("build")
+        .arg(relative)
+        .output()
+        .expect("run again");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && !stderr.contains("imported"),
+        "nothing to import again: {stderr}"
+    );
 }
 
 #[test]
@@ -152,4 +180,32 @@ fn build_with_languages(languages: &str) -> (bool, String) {
         output.status.success(),
         String::from_utf8_lossy(&output.stderr).to_string(),
     )
+}
+
+#[test]
+fn a_translation_that_drops_a_placeholder_is_refused_and_reported() {
+    let book = copy_book(&project_dir().join("book-example"));
+    let po = book.path().join("po/zh.po");
+    let text = std::fs::read_to_string(&po).expect("zh.po");
+    let broken = text.replacen("读到了 `O`", "读到了 O", 1);
+    assert!(broken != text, "the fixture sentence is in zh.po");
+    std::fs::write(&po, broken).expect("write");
+    let output = binary().arg("build").arg(book.path()).output().expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("zh: 262 human translations imported") && stderr.contains("1 refused"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("zh: untranslated in introduction.md:"),
+        "the missing unit is listed: {stderr}"
+    );
+    std::fs::remove_file(book.path().join("po/es.po")).expect("remove es.po");
+    let output = binary().arg("build").arg(book.path()).output().expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("es.po does not exist"),
+        "a missing translation file is reported by path: {stderr}"
+    );
 }
