@@ -214,7 +214,7 @@ fn segments_of_events(
                         skip_next_block = false;
                     }
                     // Headings inside a skipped block still count for ids.
-                    let end = matching_end(&events, index);
+                    let end = matching_end(events, index);
                     heading_ordinal += events[index..end]
                         .iter()
                         .filter(|(e, _)| matches!(e, Event::Start(Tag::Heading { .. } | Tag::DefinitionListTitle)))
@@ -924,19 +924,13 @@ fn make_unit(source: &str, tokens: &[Token], pairs: &[PairInfo]) -> Option<Unit>
                 let open_range = open_ranges.iter().rev().find(|(p, _)| p == pair)?.1.clone();
                 let info = &pairs[*pair];
                 let mut close = source[range.clone()].to_string();
-                if info.kind == PairKind::Link || info.kind == PairKind::Image {
-                    // A shortcut or collapsed reference must name its label
-                    // explicitly once the text is translated.
-                    let label = &source[open_range.end..range.start];
-                    match info.link_type {
-                        Some(
-                            LinkType::Shortcut
-                            | LinkType::Collapsed
-                            | LinkType::ShortcutUnknown
-                            | LinkType::CollapsedUnknown,
-                        ) => close = format!("][{label}]"),
-                        _ => {}
-                    }
+                // A shortcut or collapsed reference must name its label
+                // explicitly once the text is translated.
+                if let Some(
+                    LinkType::Shortcut | LinkType::Collapsed | LinkType::ShortcutUnknown | LinkType::CollapsedUnknown,
+                ) = info.link_type
+                {
+                    close = format!("][{}]", &source[open_range.end..range.start]);
                 }
                 slots[id - 1] = Slot::Pair {
                     kind: info.kind,
