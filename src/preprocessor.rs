@@ -3,13 +3,14 @@
 
 use crate::config::{Config, ConfigError, PREPROCESSOR_NAME};
 use crate::pipeline::{Languages, RunSummary, translate_book};
-use crate::po::{book_messages, import_entries, parse_po};
+use crate::po::{ImportReport, book_messages, import_entries, parse_po};
 use crate::store::Store;
 use crate::translate::{Translator, make_translator};
 use anyhow::Context;
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use sha2::{Digest, Sha256};
+use std::path::Path;
 
 /// The `translate` preprocessor. Its target language is `[book] language`
 /// of the configuration it is given (`MDBOOK_BOOK__LANGUAGE=zh`); when that
@@ -60,13 +61,7 @@ pub fn run_with_backend(
     config: &Config,
     backend: &dyn Translator,
 ) -> anyhow::Result<RunSummary> {
-    std::fs::create_dir_all(&config.cache_dir).with_context(|| {
-        format!(
-            "book.toml: `[preprocessor.{PREPROCESSOR_NAME}] cache-dir`: cannot create {}; point cache-dir at a writable folder",
-            config.cache_dir.display()
-        )
-    })?;
-    let store = Store::open(&config.cache_dir, config.lock_timeout)?;
+    let store = open_store(config)?;
     let languages = Languages {
         source: &config.source_language,
         target,
@@ -75,6 +70,48 @@ pub fn run_with_backend(
     let summary = translate_book(book, languages, config, &store, backend)?;
     store.flush()?;
     Ok(summary)
+}
+
+/// Creates the store folder of `config` if needed and opens the store.
+pub fn open_store(config: &Config) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(&config.cache_dir).with_context(|| {
+        format!(
+            "book.toml: `[preprocessor.{PREPROCESSOR_NAME}] cache-dir`: cannot create {}; point cache-dir at a writable folder",
+            config.cache_dir.display()
+        )
+    })?;
+    Ok(Store::open(&config.cache_dir, config.lock_timeout)?)
+}
+
+/// Imports the PO file at `path` (whose contents are `text`) as human
+/// translations of `book`'s units; warns about each refused entry and
+/// prints a one-line report.
+pub fn import_translation_file(
+    book: &Book,
+    path: &Path,
+    text: &str,
+    languages: Languages<'_>,
+    config: &Config,
+    store: &Store,
+) -> anyhow::Result<ImportReport> {
+    let entries = parse_po(text).with_context(|| format!("reading the translations in {}", path.display()))?;
+    let options = config.segment_options();
+    let messages = book_messages(book, &options, config.math.dollar);
+    let report = import_entries(&entries, &messages, languages, &options, store)?;
+    for (msgid, reason) in &report.rejected {
+        tracing::warn!("{}: not imported: `{msgid}`: {reason}", path.display());
+    }
+    eprintln!(
+        "mdbook-translate: {}: {} human translations imported from {} ({} untranslated, {} fuzzy, {} no longer in the book, {} refused)",
+        languages.target,
+        report.n_imported,
+        path.display(),
+        report.n_untranslated,
+        report.n_fuzzy,
+        report.n_obsolete,
+        report.rejected.len()
+    );
+    Ok(report)
 }
 
 /// Imports `<po-dir>/<target>.po` as human translations when it or the
@@ -108,23 +145,7 @@ fn import_translations_if_changed(
     if store.meta(&meta_key)?.as_deref() == Some(&fingerprint[..]) {
         return Ok(());
     }
-    let entries = parse_po(&text).with_context(|| format!("reading the translations in {}", path.display()))?;
-    let options = config.segment_options();
-    let messages = book_messages(book, &options, config.math.dollar);
-    let report = import_entries(&entries, &messages, languages, &options, store)?;
-    for (msgid, reason) in &report.rejected {
-        tracing::warn!("{}: not imported: `{msgid}`: {reason}", path.display());
-    }
-    eprintln!(
-        "mdbook-translate: {}: {} human translations imported from {} ({} untranslated, {} fuzzy, {} no longer in the book, {} refused)",
-        languages.target,
-        report.n_imported,
-        path.display(),
-        report.n_untranslated,
-        report.n_fuzzy,
-        report.n_obsolete,
-        report.rejected.len()
-    );
+    import_translation_file(book, &path, &text, languages, config, store)?;
     store.set_meta(&meta_key, &fingerprint)?;
     Ok(())
 }

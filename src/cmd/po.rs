@@ -4,8 +4,8 @@ use super::{ExpandedBook, load_expanded_book};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use mdbook_translate::pipeline::Languages;
-use mdbook_translate::po::{PoEntry, book_messages, import_entries, parse_po, write_po};
-use mdbook_translate::store::Store;
+use mdbook_translate::po::{PoEntry, book_messages, parse_po, write_po};
+use mdbook_translate::preprocessor::{import_translation_file, open_store};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -97,27 +97,12 @@ fn import(args: PoFileArgs) -> anyhow::Result<i32> {
     let expanded = load_expanded_book(&args.book)?;
     let path = po_path(&expanded, &args);
     let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let entries = parse_po(&text).with_context(|| format!("reading the translations in {}", path.display()))?;
     let config = &expanded.config;
-    let options = config.segment_options();
-    let messages = book_messages(&expanded.book, &options, config.math.dollar);
-    std::fs::create_dir_all(&config.cache_dir).with_context(|| format!("creating {}", config.cache_dir.display()))?;
-    let store = Store::open(&config.cache_dir, config.lock_timeout)?;
+    let store = open_store(config)?;
     let languages = Languages {
         source: &config.source_language,
         target: &args.language,
     };
-    let report = import_entries(&entries, &messages, languages, &options, &store)?;
-    for (msgid, reason) in &report.rejected {
-        eprintln!("{}: not imported: `{msgid}`: {reason}", path.display());
-    }
-    eprintln!(
-        "mdbook-translate: {} human translations imported ({} untranslated, {} fuzzy, {} no longer in the book, {} refused)",
-        report.n_imported,
-        report.n_untranslated,
-        report.n_fuzzy,
-        report.n_obsolete,
-        report.rejected.len()
-    );
+    let report = import_translation_file(&expanded.book, &path, &text, languages, config, &store)?;
     Ok(if report.rejected.is_empty() { 0 } else { 1 })
 }
