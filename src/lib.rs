@@ -8,6 +8,7 @@ pub mod eval;
 pub mod pipeline;
 pub mod po;
 pub mod preprocessor;
+pub mod renderer;
 pub mod segment;
 pub mod sentence;
 pub mod site;

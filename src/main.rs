@@ -1,7 +1,8 @@
 //! The `mdbook-translate` binary: the mdBook preprocessor and its CLI.
 //!
-//! Without a subcommand it runs as an mdBook preprocessor: the book JSON
-//! comes on stdin and goes back on stdout, and stdout carries nothing else.
+//! Without a subcommand it is run by mdBook, as the `translate` preprocessor
+//! (the book JSON comes on stdin and goes back on stdout, and stdout carries
+//! nothing else) or as the `translate` output (the render context on stdin).
 
 mod cmd;
 

@@ -49,8 +49,10 @@ impl Preprocessor for TranslatePreprocessor {
         Ok(book)
     }
 
-    fn supports_renderer(&self, _renderer: &str) -> anyhow::Result<bool> {
-        Ok(true)
+    /// Every renderer but the `translate` output, which loads and
+    /// translates the book itself.
+    fn supports_renderer(&self, renderer: &str) -> anyhow::Result<bool> {
+        Ok(renderer != crate::renderer::OUTPUT_NAME)
     }
 }
 

@@ -1,13 +1,13 @@
-//! `mdbook-translate build [BOOK]`: builds the source book and every
-//! language of `[preprocessor.translate] languages`, in-process.
+//! `mdbook-translate build [BOOK]`: what `mdbook build` does with the
+//! `translate` output, in-process, whether or not book.toml lists that output.
 
 use anyhow::Context;
 use clap::Args;
 use mdbook_driver::MDBook;
 use mdbook_translate::config::Config;
 use mdbook_translate::preprocessor::TranslatePreprocessor;
-use mdbook_translate::site::{BookOutput, install_language_switcher};
-use std::path::{Path, PathBuf};
+use mdbook_translate::renderer::{OUTPUT_NAME, Site, TranslateRenderer, has_output, print_where};
+use std::path::PathBuf;
 
 /// Arguments of `mdbook-translate build`.
 #[derive(Debug, Args)]
@@ -15,10 +15,11 @@ pub(crate) struct BuildArgs {
     /// The book's root folder (where book.toml is).
     #[arg(default_value = ".")]
     book: PathBuf,
-    /// Build only these languages (default: the source and every configured language).
+    /// Build only these languages (default: every configured language); the
+    /// source book is always built.
     #[arg(long = "language", short = 'l')]
     languages: Vec<String>,
-    /// Output folder (default: the book's build dir); languages go to `<dest>/<lang>`.
+    /// Output folder (default: the book's build dir), as `mdbook build --dest-dir`.
     #[arg(long, short = 'd')]
     dest_dir: Option<PathBuf>,
 }
@@ -29,74 +30,39 @@ pub(crate) fn execute(args: BuildArgs) -> anyhow::Result<i32> {
         .book
         .canonicalize()
         .with_context(|| format!("{} is not a book folder", args.book.display()))?;
-    let source_book = load(&root, None)?;
-    let config = Config::from_book(&source_book.root, &source_book.config)?;
-    let dest = match &args.dest_dir {
-        Some(dir) => std::env::current_dir().context("reading the current folder")?.join(dir),
-        None => source_book.root.join(&source_book.config.build.build_dir),
-    };
-    let languages = if args.languages.is_empty() {
-        let mut all = vec![config.source_language.clone()];
-        all.extend(config.languages.iter().cloned());
-        all
-    } else {
-        args.languages.clone()
-    };
-    let source_dir = source_book.source_dir();
-    for language in &config.languages {
-        let clash = source_dir.join(language);
-        if clash.exists() {
-            anyhow::bail!(
-                "the {language} book would be written to {}, but the source book has {} there too (from {}); \
-                 rename that folder, or build with --dest-dir elsewhere",
-                dest.join(language).display(),
-                language,
-                clash.display()
-            );
-        }
+    let mut book = MDBook::load(&root).with_context(|| format!("loading the book in {}", root.display()))?;
+    if let Some(dir) = &args.dest_dir {
+        book.config.build.build_dir = std::env::current_dir().context("reading the current folder")?.join(dir);
+        book = MDBook::load_with_config(&root, book.config)?;
     }
-    let mut outputs = Vec::new();
-    for language in &languages {
-        let is_source = language.eq_ignore_ascii_case(&config.source_language);
-        let out = if is_source { dest.clone() } else { dest.join(language) };
-        let book = load(&root, Some((language, &out)))?;
-        eprintln!("mdbook-translate: building {language} into {}", out.display());
-        book.build().with_context(|| format!("building the {language} book"))?;
-        if renders_html(&book) {
-            outputs.push(BookOutput {
-                language: language.clone(),
-                html_dir: book.build_dir_for("html"),
-            });
-        }
-    }
-    if outputs.len() > 1 {
-        install_language_switcher(&outputs).context("adding the language switcher to the built pages")?;
-    }
-    for output in &outputs {
-        eprintln!(
-            "mdbook-translate: {}: open {}",
-            output.language,
-            output.html_dir.join("index.html").display()
-        );
-    }
-    Ok(0)
-}
-
-/// Loads the book, optionally for one language and output folder, with the
-/// translate preprocessor running in-process.
-fn load(root: &Path, language: Option<(&String, &PathBuf)>) -> anyhow::Result<MDBook> {
-    let mut book = MDBook::load(root).with_context(|| format!("loading the book in {}", root.display()))?;
-    if let Some((language, out)) = language {
-        book.config.set("book.language", language)?;
-        book.config.build.build_dir = out.clone();
-        book = MDBook::load_with_config(root, book.config)?;
-    }
+    let config = Config::from_book(&book.root, &book.config)?;
     book.with_preprocessor(TranslatePreprocessor::new());
-    Ok(book)
-}
-
-/// Whether the book has the HTML renderer (mdBook's default when no output is configured).
-fn renders_html(book: &MDBook) -> bool {
-    let outputs = book.config.outputs::<serde_json::Value>().unwrap_or_default();
-    outputs.is_empty() || outputs.contains_key("html")
+    let renderer = if args.languages.is_empty() {
+        TranslateRenderer::new()
+    } else {
+        TranslateRenderer::only(args.languages.clone())
+    };
+    if has_output(&book.config, OUTPUT_NAME) {
+        // Exactly `mdbook build`, with the output in-process.
+        book.with_renderer(renderer);
+        book.build().context("building the book")?;
+        return Ok(0);
+    }
+    // Without the output, the source book is where mdBook puts it and the
+    // languages go into its HTML folder all the same.
+    eprintln!(
+        "mdbook-translate: building {} into {}",
+        config.source_language,
+        book.build_dir_for("html").display()
+    );
+    book.build()
+        .with_context(|| format!("building the {} book", config.source_language))?;
+    let site = Site {
+        root: &book.root,
+        book_toml: &book.config,
+        dir: book.build_dir_for("html"),
+    };
+    let outputs = site.build_languages(&config, &renderer.languages(&config))?;
+    print_where(&outputs);
+    Ok(0)
 }

@@ -1,17 +1,37 @@
-//! The preprocessor protocol: `[context, book]` JSON on stdin, the book JSON
-//! on stdout and nothing else on stdout.
+//! The protocols mdBook speaks with the binary when it has no subcommand:
+//! as a preprocessor, `[context, book]` JSON on stdin and the book JSON on
+//! stdout (and nothing else on stdout); as the `translate` output, the
+//! render context JSON on stdin.
 
 use anyhow::Context;
-use mdbook_preprocessor::Preprocessor;
+use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+use mdbook_renderer::{RenderContext, Renderer};
+use mdbook_translate::config::Config;
 use mdbook_translate::preprocessor::TranslatePreprocessor;
-use std::io::Write;
+use mdbook_translate::renderer::{OUTPUT_NAME, TranslateRenderer, has_output};
+use std::io::{Read, Write};
 
-/// Runs the preprocessor over stdin → stdout.
+/// Reads stdin and runs as the preprocessor (a JSON array) or as the
+/// `translate` output (a JSON object).
 pub(crate) fn execute() -> anyhow::Result<i32> {
-    let (ctx, book) = mdbook_preprocessor::parse_input(std::io::stdin().lock()).context(
+    let mut input = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut input)
+        .context("reading stdin (mdbook-translate without a subcommand is run by mdBook)")?;
+    match input.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => render(&input),
+        _ => preprocess(&input),
+    }
+}
+
+/// The preprocessor: translates the book into `[book] language`.
+fn preprocess(input: &[u8]) -> anyhow::Result<i32> {
+    let (ctx, book) = mdbook_preprocessor::parse_input(input).context(
         "reading the book from stdin (mdbook-translate without a subcommand is run by mdBook as a preprocessor)",
     )?;
     check_mdbook_version(&ctx.mdbook_version);
+    hint_at_output(&ctx);
     let book = TranslatePreprocessor::new().run(&ctx, book)?;
     let mut stdout = std::io::stdout().lock();
     serde_json::to_writer(&mut stdout, &book).context("writing the book to stdout")?;
@@ -19,7 +39,37 @@ pub(crate) fn execute() -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// Warns when mdBook is not the 0.5 series this preprocessor was built for.
+/// The `translate` output: builds every language next to the source book.
+fn render(input: &[u8]) -> anyhow::Result<i32> {
+    let ctx = RenderContext::from_json(input).context(
+        "reading the render context from stdin (mdbook-translate without a subcommand is run by mdBook as the translate output)",
+    )?;
+    check_mdbook_version(&ctx.version);
+    TranslateRenderer::new().render(&ctx)?;
+    Ok(0)
+}
+
+/// On a source-language HTML build of a book with target languages but no
+/// `[output.translate]`, says how to get the languages too.
+fn hint_at_output(ctx: &PreprocessorContext) {
+    if ctx.renderer != "html" || has_output(&ctx.config, OUTPUT_NAME) {
+        return;
+    }
+    let Ok(config) = Config::from_book(&ctx.root, &ctx.config) else {
+        return;
+    };
+    let target = ctx.config.book.language.as_deref().unwrap_or(&config.source_language);
+    if !config.languages.is_empty() && target.eq_ignore_ascii_case(&config.source_language) {
+        eprintln!(
+            "mdbook-translate: this build writes the {} book only; add `[output.{OUTPUT_NAME}]` to book.toml to build {} \
+             as well (or run `mdbook-translate build`)",
+            config.source_language,
+            config.languages.join(", ")
+        );
+    }
+}
+
+/// Warns when mdBook is not the 0.5 series this binary was built for.
 fn check_mdbook_version(running: &str) {
     let built = mdbook_preprocessor::MDBOOK_VERSION;
     let compatible = semver::VersionReq::parse(&format!(
@@ -37,8 +87,8 @@ fn check_mdbook_version(running: &str) {
     }
 }
 
-/// `mdbook-translate supports <renderer>`: every renderer is supported,
-/// since translation changes only markdown.
+/// `mdbook-translate supports <renderer>`: every renderer but the
+/// `translate` output, which translates the book itself.
 pub(crate) fn supports(renderer: &str) -> anyhow::Result<i32> {
     let supported = TranslatePreprocessor::new().supports_renderer(renderer)?;
     Ok(if supported { 0 } else { 1 })

@@ -286,7 +286,7 @@ fn the_switcher_leads_to_the_same_chapter_in_another_language() {
         .output()
         .expect("build");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let site = book.path().join("book");
+    let site = book.path().join("book/html");
     let driver = Driver::start(&book.path().join("chromium-profile"));
 
     // From file://, English → Chinese.

@@ -26,10 +26,18 @@ fn run_preprocessor(mdbook: &MDBook) -> std::process::Output {
 }
 
 #[test]
-fn supports_every_renderer() {
+fn supports_every_renderer_but_the_translate_output() {
     for renderer in ["html", "markdown"] {
         assert!(binary().args(["supports", renderer]).status().expect("run").success());
     }
+    // The output loads and translates the book itself.
+    assert!(
+        !binary()
+            .args(["supports", "translate"])
+            .status()
+            .expect("run")
+            .success()
+    );
 }
 
 #[test]
@@ -70,6 +78,25 @@ fn the_source_language_passes_through_untouched() {
     let output = run_preprocessor(&mdbook);
     let book: Book = serde_json::from_slice(&output.stdout).expect("book JSON");
     assert_eq!(book, mdbook.book);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("[output.translate]"),
+        "the example has the output: {stderr}"
+    );
+}
+
+#[test]
+fn a_build_without_the_translate_output_says_how_to_get_the_languages() {
+    let book = copy_book(&project_dir().join("book-example"));
+    let toml = std::fs::read_to_string(book.path().join("book.toml")).expect("book.toml");
+    std::fs::write(book.path().join("book.toml"), toml.replace("[output.translate]\n", "")).expect("write");
+    let output = run_preprocessor(&MDBook::load(book.path()).expect("load"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("writes the en book only; add `[output.translate]` to book.toml to build zh, es"),
+        "{stderr}"
+    );
 }
 
 /// Runs `build` on the example with `extra` appended to its translate table.
@@ -117,7 +144,11 @@ fn the_build_command_writes_every_language() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains("zh: open ") && stderr.contains("es: open "), "{stderr}");
-    for page in ["book/index.html", "book/zh/index.html", "book/es/index.html"] {
+    for page in [
+        "book/html/index.html",
+        "book/html/zh/index.html",
+        "book/html/es/index.html",
+    ] {
         assert!(book.path().join(page).exists(), "{page} missing; {stderr}");
     }
     // The example ships human translations: every unit comes from them.
@@ -130,7 +161,7 @@ fn the_build_command_writes_every_language() {
             "{stderr}"
         );
     }
-    let zh = std::fs::read_to_string(book.path().join("book/zh/index.html")).expect("zh index");
+    let zh = std::fs::read_to_string(book.path().join("book/html/zh/index.html")).expect("zh index");
     assert!(
         zh.contains("引言"),
         "the zh book carries the human translation of `Introduction`"

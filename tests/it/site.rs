@@ -1,6 +1,9 @@
-//! The multi-language site written by `mdbook-translate build`.
+//! The multi-language site, written by `mdbook build` with the `translate`
+//! output (mdBook in-process, the binary through mdBook's protocols) and by
+//! `mdbook-translate build`.
 
 use crate::support::{copy_book, files_with_extension, project_dir};
+use mdbook_driver::MDBook;
 use mdbook_translate::site::{BookOutput, SCRIPT_NAME, switcher_entries};
 use regex::Regex;
 use std::collections::BTreeSet;
@@ -19,25 +22,31 @@ fn pages(dir: &Path, languages: &[&str]) -> BTreeSet<PathBuf> {
         .collect()
 }
 
-#[test]
-fn every_language_is_a_complete_book_with_a_working_switcher() {
-    let book = copy_book(&project_dir().join("book-example"));
-    let output = Command::new(env!("CARGO_BIN_EXE_mdbook-translate"))
-        .arg("build")
-        .arg(book.path())
-        .output()
-        .expect("run");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let site = book.path().join("book");
-    let books: Vec<BookOutput> = [("en", site.clone()), ("zh", site.join("zh")), ("es", site.join("es"))]
-        .into_iter()
-        .map(|(language, html_dir)| BookOutput {
-            language: language.into(),
-            html_dir,
-        })
-        .collect();
-
-    let source_pages = pages(&site, &["zh", "es"]);
+/// Checks the site whose source book is in `site`, with the example's
+/// languages in `<site>/zh` and `<site>/es`: every language has an index and
+/// the same pages as the source, every page has its `lang` and loads the
+/// switcher, every switcher entry leads to the same page in that language,
+/// and every link to a heading anchor resolves.
+fn assert_complete_site(site: &Path) {
+    let books: Vec<BookOutput> = [
+        ("en", site.to_path_buf()),
+        ("zh", site.join("zh")),
+        ("es", site.join("es")),
+    ]
+    .into_iter()
+    .map(|(language, html_dir)| BookOutput {
+        language: language.into(),
+        html_dir,
+    })
+    .collect();
+    for book in &books {
+        assert!(
+            book.html_dir.join("index.html").exists(),
+            "{}: no index.html",
+            book.html_dir.display()
+        );
+    }
+    let source_pages = pages(site, &["zh", "es"]);
     assert!(source_pages.len() >= 8, "{source_pages:?}");
     let anchor_link = Regex::new(r##"href="([^"#:]+\.html)#([^"]+)""##).expect("valid");
     let mut n_anchor_links = 0;
@@ -97,4 +106,131 @@ fn every_language_is_a_complete_book_with_a_working_switcher() {
         n_anchor_links >= 3 * 5,
         "{n_anchor_links} links to heading anchors checked"
     );
+}
+
+/// Runs the binary with `args`; panics with its stderr when it fails.
+fn run_ok(args: &[&std::ffi::OsStr]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_mdbook-translate"))
+        .args(args)
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    stderr
+}
+
+/// Sets mdBook's `command` of both translate tables of `book` to this
+/// crate's binary, for an in-process mdBook that does not search the PATH.
+fn point_commands_at_the_binary(book: &Path) {
+    let binary = env!("CARGO_BIN_EXE_mdbook-translate");
+    let toml = read(&book.join("book.toml"));
+    let command = format!("command = \"'{binary}'\"\n");
+    let toml = toml
+        .replace(
+            "[preprocessor.translate]\n",
+            &format!("[preprocessor.translate]\n{command}"),
+        )
+        .replace("[output.translate]\n", &format!("[output.translate]\n{command}"));
+    std::fs::write(book.join("book.toml"), toml).expect("write book.toml");
+}
+
+#[test]
+fn the_build_command_writes_a_complete_site() {
+    let book = copy_book(&project_dir().join("book-example"));
+    run_ok(&["build".as_ref(), book.path().as_os_str()]);
+    assert_complete_site(&book.path().join("book/html"));
+}
+
+#[test]
+fn a_plain_mdbook_build_writes_a_complete_site() {
+    let book = copy_book(&project_dir().join("book-example"));
+    point_commands_at_the_binary(book.path());
+    // Under a sub-path, each language's 404 page has its own base.
+    let toml =
+        read(&book.path().join("book.toml")).replace("[output.html]\n", "[output.html]\nsite-url = \"/docs/book/\"\n");
+    std::fs::write(book.path().join("book.toml"), toml).expect("write book.toml");
+    // What `mdbook build` does: load (with MDBOOK_* overrides) and build.
+    MDBook::load(book.path()).expect("load").build().expect("mdbook build");
+    let site = book.path().join("book/html");
+    assert_complete_site(&site);
+    for (language, base) in [
+        ("", "/docs/book/"),
+        ("zh/", "/docs/book/zh/"),
+        ("es/", "/docs/book/es/"),
+    ] {
+        let page = read(&site.join(format!("{language}404.html")));
+        assert!(
+            page.contains(&format!("<base href=\"{base}\">")),
+            "{language}404.html: {base}"
+        );
+    }
+    assert!(
+        !book.path().join("book/translate").exists(),
+        "no empty folder is left for the translate output"
+    );
+}
+
+#[test]
+fn the_translate_output_alone_writes_the_site_into_the_build_folder() {
+    let book = copy_book(&project_dir().join("book-example"));
+    point_commands_at_the_binary(book.path());
+    let toml = read(&book.path().join("book.toml"))
+        .replace("[output.html]\n", "")
+        .replace("mathjax-support = true\n", "");
+    std::fs::write(book.path().join("book.toml"), toml).expect("write book.toml");
+    MDBook::load(book.path()).expect("load").build().expect("mdbook build");
+    assert_complete_site(&book.path().join("book"));
+}
+
+#[test]
+fn a_one_language_build_is_that_language_alone() {
+    let book = copy_book(&project_dir().join("book-example"));
+    point_commands_at_the_binary(book.path());
+    let dest = book.path().join("zh-only");
+    // `MDBOOK_BOOK__LANGUAGE=zh mdbook build -d zh-only`
+    let mut mdbook = MDBook::load(book.path()).expect("load");
+    mdbook.config.set("book.language", "zh").expect("set");
+    mdbook.config.build.build_dir = dest.clone();
+    MDBook::load_with_config(book.path(), mdbook.config)
+        .expect("load")
+        .build()
+        .expect("mdbook build");
+    let index = read(&dest.join("html/index.html"));
+    assert!(
+        index.contains("<html lang=\"zh\"") && index.contains("引言"),
+        "the zh book"
+    );
+    assert!(
+        !dest.join("html/zh").exists() && !dest.join("html/es").exists(),
+        "no other language"
+    );
+}
+
+#[test]
+fn without_the_output_the_build_command_builds_every_language_all_the_same() {
+    let book = copy_book(&project_dir().join("book-example"));
+    let toml = read(&book.path().join("book.toml")).replace("[output.translate]\n", "");
+    std::fs::write(book.path().join("book.toml"), toml).expect("write book.toml");
+    let stderr = run_ok(&["build".as_ref(), book.path().as_os_str()]);
+    assert!(
+        !stderr.contains("[output.translate]"),
+        "no advice to add the output: {stderr}"
+    );
+    assert_complete_site(&book.path().join("book"));
+}
+
+#[test]
+fn unknown_keys_of_the_output_are_refused() {
+    let book = copy_book(&project_dir().join("book-example"));
+    let toml =
+        read(&book.path().join("book.toml")).replace("[output.translate]\n", "[output.translate]\ntheme = \"dark\"\n");
+    std::fs::write(book.path().join("book.toml"), toml).expect("write book.toml");
+    let output = Command::new(env!("CARGO_BIN_EXE_mdbook-translate"))
+        .arg("build")
+        .arg(book.path())
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains("`[output.translate] theme`: unknown key"), "{stderr}");
 }

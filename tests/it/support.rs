@@ -62,13 +62,13 @@ pub fn copy_book_without_translations(source: &Path) -> tempfile::TempDir {
     dir
 }
 
-/// book.toml without its `[preprocessor.translate]` table.
-pub fn without_translate_table(toml: &str) -> String {
+/// book.toml without its `[preprocessor.translate]` and `[output.translate]` tables.
+pub fn without_translate_tables(toml: &str) -> String {
     let mut out = String::new();
     let mut skipping = false;
     for line in toml.lines() {
         if line.trim_start().starts_with('[') {
-            skipping = line.trim() == "[preprocessor.translate]";
+            skipping = matches!(line.trim(), "[preprocessor.translate]" | "[output.translate]");
         }
         if !skipping {
             out.push_str(line);
@@ -78,9 +78,9 @@ pub fn without_translate_table(toml: &str) -> String {
     out
 }
 
-/// Writes book.toml: the original without the translate table, plus `extra`.
+/// Writes book.toml: the original without the translate tables, plus `extra`.
 pub fn write_book_toml(book: &Path, original: &str, extra: &str) {
-    let toml = format!("{}\n{extra}\n", without_translate_table(original));
+    let toml = format!("{}\n{extra}\n", without_translate_tables(original));
     std::fs::write(book.join("book.toml"), toml).expect("write book.toml");
 }
 

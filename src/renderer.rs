@@ -1,0 +1,207 @@
+//! The `translate` output: every language of the book in one `mdbook build`.
+//!
+//! mdBook gives a preprocessor no hook after rendering, and its HTML renderer
+//! empties its destination first, so the language books are built by an
+//! output (renderer) instead. Outputs run in name order, so with both
+//! `[output.html]` and `[output.translate]` in book.toml mdBook renders the
+//! source book into `<build>/html/` first; this output then builds each
+//! language in-process into `<build>/html/<lang>/` and adds the language
+//! switcher to every page. With `[output.translate]` alone, it also renders
+//! the source book, into `<build>/` itself.
+//!
+//! Each language is rendered with mdBook's own HTML renderer, the same theme
+//! and `[output.html]` settings, after every configured preprocessor (the
+//! `translate` preprocessor runs in-process).
+
+use crate::config::{Config, PREPROCESSOR_NAME};
+use crate::preprocessor::TranslatePreprocessor;
+use crate::site::{BookOutput, install_language_switcher};
+use anyhow::Context;
+use mdbook_driver::MDBook;
+use mdbook_driver::config::Config as BookToml;
+use mdbook_html::HtmlHandlebars;
+use mdbook_renderer::{RenderContext, Renderer};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The name of the output in book.toml (`[output.translate]`).
+pub const OUTPUT_NAME: &str = "translate";
+
+/// Keys that mdBook itself reads from every `[output.*]` table; the
+/// `translate` output has none of its own.
+const OUTPUT_KEYS: &[&str] = &["command", "optional"];
+
+/// The `translate` output (renderer).
+#[derive(Debug, Default, Clone)]
+pub struct TranslateRenderer {
+    only: Option<Vec<String>>,
+}
+
+impl TranslateRenderer {
+    /// The output as book.toml configures it: every language.
+    pub fn new() -> TranslateRenderer {
+        TranslateRenderer { only: None }
+    }
+
+    /// The output building only the languages in `languages` (the source
+    /// book is always built).
+    pub fn only(languages: Vec<String>) -> TranslateRenderer {
+        TranslateRenderer { only: Some(languages) }
+    }
+
+    /// The target languages of `config` this output builds.
+    pub fn languages<'c>(&self, config: &'c Config) -> Vec<&'c String> {
+        config
+            .languages
+            .iter()
+            .filter(|l| self.only.as_ref().is_none_or(|only| only.contains(l)))
+            .collect()
+    }
+}
+
+impl Renderer for TranslateRenderer {
+    fn name(&self) -> &str {
+        OUTPUT_NAME
+    }
+
+    fn render(&self, ctx: &RenderContext) -> anyhow::Result<()> {
+        check_output_table(&ctx.config)?;
+        let html_output = has_output(&ctx.config, "html");
+        let site = Site {
+            root: &ctx.root,
+            book_toml: &ctx.config,
+            dir: if html_output {
+                ctx.root.join(&ctx.config.build.build_dir).join("html")
+            } else {
+                ctx.destination.clone()
+            },
+        };
+        let config = Config::from_book(site.root, site.book_toml)?;
+        let current = ctx.config.book.language.as_deref().unwrap_or(&config.source_language);
+        if !current.eq_ignore_ascii_case(&config.source_language) {
+            // A one-language build (`MDBOOK_BOOK__LANGUAGE=zh mdbook build`):
+            // the HTML output has rendered it already, or this output does.
+            if !html_output {
+                render_html(site.root, site.book_toml.clone(), &site.dir)?;
+            }
+            return Ok(());
+        }
+        if !html_output {
+            render_html(site.root, site.book_toml.clone(), &site.dir)
+                .with_context(|| format!("building the {} book", config.source_language))?;
+        }
+        let outputs = site.build_languages(&config, &self.languages(&config))?;
+        // mdBook made an empty folder for this output; the site is elsewhere.
+        if ctx.destination != site.dir {
+            let _ = std::fs::remove_dir(&ctx.destination);
+        }
+        print_where(&outputs);
+        Ok(())
+    }
+}
+
+/// The site: the source book's HTML folder, with one folder per language in it.
+pub struct Site<'a> {
+    /// The book's root folder.
+    pub root: &'a Path,
+    /// book.toml as mdBook read it (with `MDBOOK_*` overrides).
+    pub book_toml: &'a BookToml,
+    /// Where the source book's HTML is.
+    pub dir: PathBuf,
+}
+
+impl Site<'_> {
+    /// Builds each language of `languages` into `<dir>/<lang>/` and adds the
+    /// switcher to every page of the site, the source book's included.
+    /// Returns the books of the site, the source first.
+    pub fn build_languages(&self, config: &Config, languages: &[&String]) -> anyhow::Result<Vec<BookOutput>> {
+        let source_dir = self.root.join(&self.book_toml.book.src);
+        for language in languages {
+            let clash = source_dir.join(language);
+            if clash.exists() {
+                anyhow::bail!(
+                    "the {language} book would be written to {}, but the source book has {} there too (from {}); \
+                     rename that folder",
+                    self.dir.join(language).display(),
+                    language,
+                    clash.display()
+                );
+            }
+        }
+        let mut outputs = vec![BookOutput {
+            language: config.source_language.clone(),
+            html_dir: self.dir.clone(),
+        }];
+        for language in languages {
+            let out = self.dir.join(language);
+            eprintln!("mdbook-translate: building {language} into {}", out.display());
+            let mut book_toml = self.book_toml.clone();
+            book_toml.set("book.language", language)?;
+            if let Some(site_url) = book_toml.get::<String>("output.html.site-url")? {
+                let site_url = format!("{}/{language}/", site_url.trim_end_matches('/'));
+                book_toml.set("output.html.site-url", site_url)?;
+            }
+            render_html(self.root, book_toml, &out).with_context(|| format!("building the {language} book"))?;
+            outputs.push(BookOutput {
+                language: language.to_string(),
+                html_dir: out,
+            });
+        }
+        if outputs.len() > 1 {
+            install_language_switcher(&outputs).context("adding the language switcher to the built pages")?;
+        }
+        Ok(outputs)
+    }
+}
+
+/// Prints where each book's `index.html` is.
+pub fn print_where(outputs: &[BookOutput]) {
+    for output in outputs {
+        eprintln!(
+            "mdbook-translate: {}: open {}",
+            output.language,
+            output.html_dir.join("index.html").display()
+        );
+    }
+}
+
+/// Whether book.toml has `[output.<name>]`.
+pub fn has_output(book_toml: &BookToml, name: &str) -> bool {
+    book_toml
+        .outputs::<Value>()
+        .is_ok_and(|outputs| outputs.contains_key(name))
+}
+
+/// Refuses keys of `[output.translate]` that nothing reads.
+fn check_output_table(book_toml: &BookToml) -> anyhow::Result<()> {
+    let table: serde_json::Map<String, Value> = book_toml
+        .get(&format!("output.{OUTPUT_NAME}"))
+        .with_context(|| format!("book.toml: `[output.{OUTPUT_NAME}]` is not a table"))?
+        .unwrap_or_default();
+    for key in table.keys() {
+        if !OUTPUT_KEYS.contains(&key.as_str()) {
+            anyhow::bail!(
+                "book.toml: `[output.{OUTPUT_NAME}] {key}`: unknown key; this table takes only mdBook's own {} \
+                 (the settings of the translation are under [preprocessor.{PREPROCESSOR_NAME}], those of the HTML under [output.html])",
+                OUTPUT_KEYS.join(", ")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Renders the book at `root` as HTML into `out` with `book_toml`: every
+/// configured preprocessor runs as it would for mdBook's HTML output, the
+/// `translate` preprocessor in-process.
+fn render_html(root: &Path, book_toml: BookToml, out: &Path) -> anyhow::Result<()> {
+    let mut book =
+        MDBook::load_with_config(root, book_toml).with_context(|| format!("loading the book in {}", root.display()))?;
+    book.with_preprocessor(TranslatePreprocessor::new());
+    let html = HtmlHandlebars::new();
+    let (preprocessed, preprocess_ctx) = book.preprocess_book(&html)?;
+    let mut render_ctx = RenderContext::new(root, preprocessed, book.config.clone(), out);
+    render_ctx
+        .chapter_titles
+        .extend(preprocess_ctx.chapter_titles.borrow_mut().drain());
+    html.render(&render_ctx).context("rendering HTML")
+}
