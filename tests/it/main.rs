@@ -4,5 +4,6 @@ mod books;
 mod browser;
 mod cli;
 mod eval;
+mod mdbook;
 mod site;
 mod support;

@@ -27,7 +27,7 @@ fn pages(dir: &Path, languages: &[&str]) -> BTreeSet<PathBuf> {
 /// the same pages as the source, every page has its `lang` and loads the
 /// switcher, every switcher entry leads to the same page in that language,
 /// and every link to a heading anchor resolves.
-fn assert_complete_site(site: &Path) {
+pub(crate) fn assert_complete_site(site: &Path) {
     let books: Vec<BookOutput> = [
         ("en", site.to_path_buf()),
         ("zh", site.join("zh")),

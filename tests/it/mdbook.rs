@@ -1,0 +1,202 @@
+//! The real `mdbook` binary (0.5.4) with this crate's binary on the PATH, as
+//! a book author runs it: `mdbook build` and `mdbook serve`, no `MDBOOK_*`
+//! variables. `.ci/run` installs mdBook and sets
+//! `MDBOOK_TRANSLATE_REQUIRE_MDBOOK=1` so that CI never skips these tests.
+
+use crate::site::assert_complete_site;
+use crate::support::{copy_book, http_get, project_dir};
+use std::ffi::OsString;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const MDBOOK_VERSION: &str = "0.5.4";
+
+/// The `mdbook` binary: `$MDBOOK_TRANSLATE_MDBOOK`, else `mdbook` on the PATH,
+/// if it is version 0.5.4.
+fn mdbook_binary() -> Option<PathBuf> {
+    let candidate = std::env::var_os("MDBOOK_TRANSLATE_MDBOOK")
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                .map(|dir| dir.join("mdbook"))
+                .find(|path| path.is_file())
+        });
+    let version = candidate.as_ref().and_then(|path| {
+        let output = Command::new(path).arg("--version").output().ok()?;
+        Some(String::from_utf8_lossy(&output.stdout).trim().to_string())
+    });
+    let found = candidate.filter(|_| version.as_deref() == Some(&format!("mdbook v{MDBOOK_VERSION}")));
+    if found.is_none() {
+        assert!(
+            std::env::var_os("MDBOOK_TRANSLATE_REQUIRE_MDBOOK").is_none(),
+            "mdBook {MDBOOK_VERSION} is required (found {version:?}): cargo install mdbook@{MDBOOK_VERSION} --locked"
+        );
+        eprintln!(
+            "note: mdBook {MDBOOK_VERSION} is absent (found {version:?}); skipping the tests of the mdbook binary"
+        );
+    }
+    found
+}
+
+/// `mdbook <args>` in `book`, with this crate's binary first on the PATH and
+/// no `MDBOOK_*` variable but those in `env`.
+fn mdbook(binary: &Path, book: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let own = Path::new(env!("CARGO_BIN_EXE_mdbook-translate"))
+        .parent()
+        .expect("the binary is in a folder")
+        .to_path_buf();
+    let path: OsString = std::env::join_paths(
+        std::iter::once(own).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .expect("PATH");
+    let mut command = Command::new(binary);
+    command.current_dir(book).args(args).env("PATH", path);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("MDBOOK_") {
+            command.env_remove(key);
+        }
+    }
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command
+}
+
+#[test]
+fn mdbook_build_writes_every_language() {
+    let Some(binary) = mdbook_binary() else {
+        return;
+    };
+    let book = copy_book(&project_dir().join("book-example"));
+    let output = mdbook(&binary, book.path(), &["build"], &[])
+        .output()
+        .expect("run mdbook");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_complete_site(&book.path().join("book/html"));
+    assert!(
+        stderr.contains("zh: 278 units (263 distinct): 263 from the store, 0 translated (cache), 0 missing"),
+        "{stderr}"
+    );
+}
+
+/// `mdbook serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl Server {
+    fn start(binary: &Path, book: &Path, env: &[(&str, &str)]) -> Server {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let log = book.join("serve.log");
+        let child = mdbook(
+            binary,
+            book,
+            &["serve", "--hostname", "127.0.0.1", "--port", &port.to_string()],
+            env,
+        )
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).expect("log file"))
+        .spawn()
+        .expect("spawn mdbook serve");
+        Server { child, port, log }
+    }
+
+    /// Waits until `path` answers 200 with a body for which `ready` holds.
+    fn wait_for(&self, path: &str, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            if let Some((200, body)) = http_get(self.port, path)
+                && ready(&body)
+            {
+                return body;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{path}: {what} did not happen; mdbook serve said:\n{}",
+                std::fs::read_to_string(&self.log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn mdbook_serve_serves_every_language_and_rebuilds_them_on_change() {
+    let Some(binary) = mdbook_binary() else {
+        return;
+    };
+    let book = copy_book(&project_dir().join("book-example"));
+    let toml = std::fs::read_to_string(book.path().join("book.toml")).expect("book.toml");
+    // New text gets a pseudo translation, so that it shows in every language.
+    std::fs::write(
+        book.path().join("book.toml"),
+        toml.replace("backend = \"cache\"", "backend = \"pseudo\""),
+    )
+    .expect("write");
+    let server = Server::start(&binary, book.path(), &[]);
+    let en = server.wait_for("/introduction.html", "the source book", |b| {
+        b.contains("<html lang=\"en\"")
+    });
+    assert!(
+        en.contains("mdbook-translate-languages.js"),
+        "the switcher is on the source pages"
+    );
+    for language in ["zh", "es"] {
+        let page = server.wait_for(&format!("/{language}/introduction.html"), "the language book", |_| true);
+        assert!(page.contains(&format!("<html lang=\"{language}\"")), "{language}");
+        assert!(
+            page.contains("mdbook-translate-languages.js"),
+            "{language}: the switcher"
+        );
+    }
+    assert!(
+        server.wait_for("/zh/introduction.html", "", |_| true).contains("引言"),
+        "the human translation"
+    );
+
+    // An edit is rebuilt into every language.
+    let chapter = book.path().join("src/introduction.md");
+    let mut text = std::fs::read_to_string(&chapter).expect("chapter");
+    text.push_str("\nA sentence added while serving, with `served_marker_42` in it.\n");
+    std::fs::write(&chapter, text).expect("edit");
+    for language in ["zh", "es"] {
+        let page = server.wait_for(&format!("/{language}/introduction.html"), "the rebuild", |b| {
+            b.contains("served_marker_42")
+        });
+        assert!(
+            !page.contains("A sentence added while serving"),
+            "{language}: the new sentence is translated"
+        );
+    }
+}
+
+#[test]
+fn mdbook_serve_previews_one_language() {
+    let Some(binary) = mdbook_binary() else {
+        return;
+    };
+    let book = copy_book(&project_dir().join("book-example"));
+    let server = Server::start(&binary, book.path(), &[("MDBOOK_BOOK__LANGUAGE", "zh")]);
+    let page = server.wait_for("/introduction.html", "the zh book", |b| b.contains("<html lang=\"zh\""));
+    assert!(page.contains("引言"), "translated");
+    assert!(
+        http_get(server.port, "/es/introduction.html").is_none_or(|(status, _)| status == 404),
+        "one language only"
+    );
+}
