@@ -2,7 +2,7 @@
 //! segment → key → store lookup → translate misses → validate → splice.
 
 use crate::config::Config;
-use crate::segment::tagged::{SlotShape, plain_text, push_escaped, validate_tags};
+use crate::segment::tagged::{SlotShape, plain_text, plain_to_tagged, validate_tags};
 use crate::segment::{ChapterSegments, HeadingIds, SpliceOptions, Unit, extract_segments, splice_chapter};
 use crate::store::{Record, Store, StoreError, UnitKey};
 use crate::translate::{BackendError, Request, Translator};
@@ -95,6 +95,30 @@ impl fmt::Display for RunSummary {
     }
 }
 
+/// Texts outside the chapters that are translated with them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BookTexts {
+    /// `[book] title` of book.toml.
+    pub title: Option<String>,
+    /// `[book] description` of book.toml.
+    pub description: Option<String>,
+    /// The title of each kind of alert the book uses, as mdBook's HTML
+    /// renderer writes it ("Note"), and its translation; filled by
+    /// [`translate_book`].
+    pub alert_titles: Vec<(String, String)>,
+}
+
+impl BookTexts {
+    /// The texts of book.toml (as mdBook read it).
+    pub fn of_book_toml(book_toml: &mdbook_preprocessor::config::Config) -> BookTexts {
+        BookTexts {
+            title: book_toml.book.title.clone(),
+            description: book_toml.book.description.clone(),
+            alert_titles: Vec::new(),
+        }
+    }
+}
+
 /// One unit to look up: its tagged text and slot shapes.
 struct Wanted {
     tagged: String,
@@ -112,11 +136,12 @@ pub struct Languages<'a> {
     pub target: &'a str,
 }
 
-/// Translates every chapter, chapter name and part title of `book` into
-/// `languages.target`, reading and filling `store`, asking `backend` for
-/// misses.
+/// Translates every chapter, chapter name and part title of `book`, and
+/// `texts`, into `languages.target`, reading and filling `store`, asking
+/// `backend` for misses.
 pub fn translate_book(
     book: &mut Book,
+    texts: &mut BookTexts,
     languages: Languages<'_>,
     config: &Config,
     store: &Store,
@@ -125,9 +150,15 @@ pub fn translate_book(
     let options = config.segment_options();
     let key_of = |tagged: &str| UnitKey::new(languages.source, languages.target, tagged);
 
-    // Segment every chapter and collect names, in the order for_each_mut visits.
+    // Segment every chapter and collect names (each with where it is), in
+    // the order for_each_mut visits.
     let mut chapters: Vec<Option<(String, ChapterSegments)>> = Vec::new();
-    let mut names: Vec<String> = Vec::new();
+    let mut names: Vec<(String, String)> = Vec::new();
+    let summary_md = || "SUMMARY.md".to_string();
+    for text in [&texts.title, &texts.description].into_iter().flatten() {
+        names.push((text.clone(), "book.toml".to_string()));
+    }
+    let mut alert_titles: Vec<&'static str> = Vec::new();
     book.for_each_mut(|item| match item {
         BookItem::Chapter(chapter) => {
             let label = chapter
@@ -135,13 +166,20 @@ pub fn translate_book(
                 .as_ref()
                 .or(chapter.path.as_ref())
                 .map_or_else(|| chapter.name.clone(), |p| p.display().to_string());
-            chapters.push(Some((label, extract_segments(&chapter.content, &options))));
-            names.push(chapter.name.clone());
-            names.extend(chapter.parent_names.iter().cloned());
+            let segments = extract_segments(&chapter.content, &options);
+            for title in &segments.alert_titles {
+                if !alert_titles.contains(title) {
+                    alert_titles.push(title);
+                    names.push((title.to_string(), label.clone()));
+                }
+            }
+            chapters.push(Some((label, segments)));
+            names.push((chapter.name.clone(), summary_md()));
+            names.extend(chapter.parent_names.iter().map(|name| (name.clone(), summary_md())));
         }
         BookItem::PartTitle(title) => {
             chapters.push(None);
-            names.push(title.clone());
+            names.push((title.clone(), summary_md()));
         }
         BookItem::Separator => chapters.push(None),
     });
@@ -158,14 +196,14 @@ pub fn translate_book(
             });
         }
     }
-    for name in &names {
+    for (name, place) in &names {
         if name.chars().any(char::is_alphabetic) {
             let tagged = name_to_tagged(name);
             n_units += 1;
             wanted.entry(key_of(&tagged)).or_insert_with(|| Wanted {
                 tagged,
                 shapes: Vec::new(),
-                chapter: "SUMMARY.md".to_string(),
+                chapter: place.clone(),
             });
         }
     }
@@ -277,6 +315,17 @@ pub fn translate_book(
             *name = plain;
         }
     };
+    for text in [&mut texts.title, &mut texts.description].into_iter().flatten() {
+        translate_name(text);
+    }
+    texts.alert_titles = alert_titles
+        .iter()
+        .map(|title| {
+            let mut translated = title.to_string();
+            translate_name(&mut translated);
+            (title.to_string(), translated)
+        })
+        .collect();
     let mut chapter_index = 0;
     let mut kept_chapters = Vec::new();
     let mut kept_units = Vec::new();
@@ -324,7 +373,5 @@ pub fn translate_book(
 /// Chapter names and part titles are plain text: one unit each, white
 /// space normalised.
 pub fn name_to_tagged(name: &str) -> String {
-    let mut tagged = String::new();
-    push_escaped(&mut tagged, &name.split_whitespace().collect::<Vec<_>>().join(" "));
-    tagged
+    plain_to_tagged(name)
 }

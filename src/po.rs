@@ -8,9 +8,11 @@
 //! too. Imported entries become `human` records, which win over every
 //! machine translation.
 
-use crate::pipeline::{Languages, name_to_tagged};
-use crate::segment::tagged::{TaggedToken, parse_tagged, push_escaped, validate_tags};
-use crate::segment::{SegmentOptions, Slot, Unit, extract_segments, slot_shapes, unit_from_markdown, unit_markdown};
+use crate::pipeline::{BookTexts, Languages, name_to_tagged};
+use crate::segment::tagged::{TaggedToken, parse_tagged, plain_text, push_escaped, validate_tags};
+use crate::segment::{
+    BlockKind, SegmentOptions, Slot, Unit, extract_segments, slot_shapes, unit_from_markdown, unit_markdown,
+};
 use crate::store::{Origin, Record, Store, StoreError, UnitKey};
 use mdbook_preprocessor::book::{Book, BookItem};
 use std::collections::HashMap;
@@ -191,6 +193,9 @@ pub struct Message {
     pub slots: Vec<Slot>,
     /// The msgid.
     pub msgid: String,
+    /// Whether the msgid and its translations are plain text (names),
+    /// not markdown.
+    pub plain: bool,
 }
 
 impl Message {
@@ -200,6 +205,7 @@ impl Message {
             tagged: unit.tagged.clone(),
             slots: unit.slots.clone(),
             msgid: unit_markdown(unit, escape_dollar),
+            plain: false,
         }
     }
 
@@ -209,6 +215,7 @@ impl Message {
             tagged: name_to_tagged(name),
             slots: Vec::new(),
             msgid: name.split_whitespace().collect::<Vec<_>>().join(" "),
+            plain: true,
         }
     }
 }
@@ -218,7 +225,7 @@ impl Message {
 /// the source placeholder with the same bytes, each piece of markup to the
 /// source markup of the same kind (the same link target where there is one).
 pub fn translation_to_tagged(message: &Message, msgstr: &str, options: &SegmentOptions) -> Result<String, String> {
-    if message.slots.is_empty() {
+    if message.plain {
         if msgstr.contains('\n') {
             return Err("a name must be one line".to_string());
         }
@@ -269,8 +276,14 @@ pub fn translation_to_tagged(message: &Message, msgstr: &str, options: &SegmentO
 mod tests;
 
 /// Every message of a book, in book order, each msgid once, with the files
-/// it appears in: chapter units, then chapter names and part titles.
-pub fn book_messages(book: &Book, options: &SegmentOptions, escape_dollar: bool) -> Vec<(Message, Vec<String>)> {
+/// it appears in: the book's title and description, chapter units and the
+/// titles of the alerts they use, then chapter names and part titles.
+pub fn book_messages(
+    book: &Book,
+    texts: &BookTexts,
+    options: &SegmentOptions,
+    escape_dollar: bool,
+) -> Vec<(Message, Vec<String>)> {
     let mut messages: Vec<(Message, Vec<String>)> = Vec::new();
     let mut index_of: HashMap<String, usize> = HashMap::new();
     let mut add = |message: Message, reference: &str| {
@@ -283,6 +296,11 @@ pub fn book_messages(book: &Book, options: &SegmentOptions, escape_dollar: bool)
             references.push(reference.to_string());
         }
     };
+    for text in [&texts.title, &texts.description].into_iter().flatten() {
+        if text.chars().any(char::is_alphabetic) {
+            add(Message::of_name(text), "book.toml");
+        }
+    }
     let mut names = Vec::new();
     for item in book.iter() {
         match item {
@@ -292,8 +310,18 @@ pub fn book_messages(book: &Book, options: &SegmentOptions, escape_dollar: bool)
                     continue;
                 };
                 let reference = path.display().to_string();
-                for unit in extract_segments(&chapter.content, options).translatable_units() {
-                    add(Message::of_unit(unit, escape_dollar), &reference);
+                let chapter = extract_segments(&chapter.content, options);
+                for segment in &chapter.segments {
+                    for unit in segment.units.iter().filter(|unit| unit.translatable) {
+                        let message = match segment.kind {
+                            BlockKind::HtmlText => Message::of_name(&plain_text(&unit.tagged).unwrap_or_default()),
+                            _ => Message::of_unit(unit, escape_dollar),
+                        };
+                        add(message, &reference);
+                    }
+                }
+                for title in &chapter.alert_titles {
+                    add(Message::of_name(title), &reference);
                 }
             }
             BookItem::PartTitle(title) => names.push(title.clone()),

@@ -2,7 +2,7 @@
 //! [pipeline](crate::pipeline), for one target language.
 
 use crate::config::{Config, ConfigError, PREPROCESSOR_NAME};
-use crate::pipeline::{Languages, RunSummary, translate_book};
+use crate::pipeline::{BookTexts, Languages, RunSummary, translate_book};
 use crate::po::{ImportReport, book_messages, import_entries, parse_po};
 use crate::store::Store;
 use crate::translate::{Translator, make_translator};
@@ -11,17 +11,30 @@ use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use sha2::{Digest, Sha256};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// Where an in-process preprocessor leaves the translated [`BookTexts`],
+/// which a book cannot carry back to mdBook.
+pub type TextsSlot = Arc<Mutex<Option<BookTexts>>>;
 
 /// The `translate` preprocessor. Its target language is `[book] language`
 /// of the configuration it is given (`MDBOOK_BOOK__LANGUAGE=zh`); when that
 /// is the source language the book passes through untouched.
 #[derive(Debug, Default)]
-pub struct TranslatePreprocessor;
+pub struct TranslatePreprocessor {
+    texts: Option<TextsSlot>,
+}
 
 impl TranslatePreprocessor {
     /// A new preprocessor.
     pub fn new() -> TranslatePreprocessor {
-        TranslatePreprocessor
+        TranslatePreprocessor { texts: None }
+    }
+
+    /// A preprocessor that also leaves the translated title, description
+    /// and alert titles in `slot`.
+    pub fn with_texts_slot(slot: TextsSlot) -> TranslatePreprocessor {
+        TranslatePreprocessor { texts: Some(slot) }
     }
 }
 
@@ -44,8 +57,12 @@ impl Preprocessor for TranslatePreprocessor {
             return Ok(book);
         }
         let backend = make_translator(config.backend);
-        let summary = run_with_backend(&mut book, &target, &config, &*backend)?;
+        let mut texts = BookTexts::of_book_toml(&ctx.config);
+        let summary = run_with_backend(&mut book, &mut texts, &target, &config, &*backend)?;
         report(&summary, &config);
+        if let Some(slot) = &self.texts {
+            *slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(texts);
+        }
         Ok(book)
     }
 
@@ -56,9 +73,11 @@ impl Preprocessor for TranslatePreprocessor {
     }
 }
 
-/// Opens the store of `config` and translates `book` into `target` with `backend`.
+/// Opens the store of `config` and translates `book` and `texts` into
+/// `target` with `backend`.
 pub fn run_with_backend(
     book: &mut Book,
+    texts: &mut BookTexts,
     target: &str,
     config: &Config,
     backend: &dyn Translator,
@@ -68,8 +87,8 @@ pub fn run_with_backend(
         source: &config.source_language,
         target,
     };
-    import_translations_if_changed(book, languages, config, &store)?;
-    let summary = translate_book(book, languages, config, &store, backend)?;
+    import_translations_if_changed(book, texts, languages, config, &store)?;
+    let summary = translate_book(book, texts, languages, config, &store, backend)?;
     store.flush()?;
     Ok(summary)
 }
@@ -90,6 +109,7 @@ pub fn open_store(config: &Config) -> anyhow::Result<Store> {
 /// prints a one-line report.
 pub fn import_translation_file(
     book: &Book,
+    texts: &BookTexts,
     path: &Path,
     text: &str,
     languages: Languages<'_>,
@@ -98,7 +118,7 @@ pub fn import_translation_file(
 ) -> anyhow::Result<ImportReport> {
     let entries = parse_po(text).with_context(|| format!("reading the translations in {}", path.display()))?;
     let options = config.segment_options();
-    let messages = book_messages(book, &options, config.math.dollar);
+    let messages = book_messages(book, texts, &options, config.math.dollar);
     let report = import_entries(&entries, &messages, languages, &options, store)?;
     for (msgid, reason) in &report.rejected {
         tracing::warn!("{}: not imported: `{msgid}`: {reason}", path.display());
@@ -120,6 +140,7 @@ pub fn import_translation_file(
 /// book changed since the last import.
 fn import_translations_if_changed(
     book: &Book,
+    texts: &BookTexts,
     languages: Languages<'_>,
     config: &Config,
     store: &Store,
@@ -138,6 +159,9 @@ fn import_translations_if_changed(
     let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let mut hasher = Sha256::new();
     hasher.update(text.as_bytes());
+    for text in [&texts.title, &texts.description].into_iter().flatten() {
+        hasher.update(text.as_bytes());
+    }
     for chapter in book.chapters() {
         hasher.update(chapter.name.as_bytes());
         hasher.update(chapter.content.as_bytes());
@@ -147,7 +171,7 @@ fn import_translations_if_changed(
     if store.meta(&meta_key)?.as_deref() == Some(&fingerprint[..]) {
         return Ok(());
     }
-    import_translation_file(book, &path, &text, languages, config, store)?;
+    import_translation_file(book, texts, &path, &text, languages, config, store)?;
     store.set_meta(&meta_key, &fingerprint)?;
     Ok(())
 }

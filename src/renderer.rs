@@ -11,18 +11,24 @@
 //!
 //! Each language is rendered with mdBook's own HTML renderer, the same theme
 //! and `[output.html]` settings, after every configured preprocessor (the
-//! `translate` preprocessor runs in-process).
+//! `translate` preprocessor runs in-process). What a preprocessor cannot
+//! translate through the book JSON is done here: the book's title and
+//! description in the configuration, and the titles mdBook writes above
+//! alerts (`> [!NOTE]`) in the rendered pages.
 
 use crate::config::{Config, PREPROCESSOR_NAME};
-use crate::preprocessor::TranslatePreprocessor;
+use crate::preprocessor::{TextsSlot, TranslatePreprocessor};
+use crate::segment::tagged::push_escaped;
 use crate::site::{BookOutput, install_language_switcher};
 use anyhow::Context;
 use mdbook_driver::MDBook;
 use mdbook_driver::config::Config as BookToml;
 use mdbook_html::HtmlHandlebars;
 use mdbook_renderer::{RenderContext, Renderer};
+use regex::Regex;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 /// The name of the output in book.toml (`[output.translate]`).
 pub const OUTPUT_NAME: &str = "translate";
@@ -192,16 +198,81 @@ fn check_output_table(book_toml: &BookToml) -> anyhow::Result<()> {
 
 /// Renders the book at `root` as HTML into `out` with `book_toml`: every
 /// configured preprocessor runs as it would for mdBook's HTML output, the
-/// `translate` preprocessor in-process.
+/// `translate` preprocessor in-process. A translated book also gets its
+/// translated title and description, and its alerts their translated titles.
 fn render_html(root: &Path, book_toml: BookToml, out: &Path) -> anyhow::Result<()> {
     let mut book =
         MDBook::load_with_config(root, book_toml).with_context(|| format!("loading the book in {}", root.display()))?;
-    book.with_preprocessor(TranslatePreprocessor::new());
+    let texts_slot = TextsSlot::default();
+    book.with_preprocessor(TranslatePreprocessor::with_texts_slot(texts_slot.clone()));
     let html = HtmlHandlebars::new();
     let (preprocessed, preprocess_ctx) = book.preprocess_book(&html)?;
-    let mut render_ctx = RenderContext::new(root, preprocessed, book.config.clone(), out);
+    let texts = texts_slot
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .take();
+    let mut config = book.config.clone();
+    if let Some(texts) = &texts {
+        config.book.title = texts.title.clone();
+        config.book.description = texts.description.clone();
+    }
+    let mut render_ctx = RenderContext::new(root, preprocessed, config, out);
     render_ctx
         .chapter_titles
         .extend(preprocess_ctx.chapter_titles.borrow_mut().drain());
-    html.render(&render_ctx).context("rendering HTML")
+    html.render(&render_ctx).context("rendering HTML")?;
+    if let Some(texts) = texts {
+        translate_alert_titles(out, &texts.alert_titles)
+            .with_context(|| format!("writing the translated alert titles into {}", out.display()))?;
+    }
+    Ok(())
+}
+
+/// The title paragraph mdBook's HTML renderer writes at the top of an alert:
+/// group 1 is everything before the title text, group 2 the text.
+static ALERT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(<p class="blockquote-tag-title"><svg[^>]*>(?:<path[^>]*></path>)*</svg>)([^<]*)</p>"#)
+        .expect("valid regex")
+});
+
+/// Replaces the English titles mdBook gives alerts with their translations
+/// from `titles` in every page under `dir`.
+fn translate_alert_titles(dir: &Path, titles: &[(String, String)]) -> std::io::Result<()> {
+    let translated: Vec<(&String, String)> = titles
+        .iter()
+        .filter(|(source, translation)| source != translation)
+        .map(|(source, translation)| {
+            let mut escaped = String::new();
+            push_escaped(&mut escaped, translation);
+            (source, escaped)
+        })
+        .collect();
+    if translated.is_empty() {
+        return Ok(());
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "html") {
+                continue;
+            }
+            let html = std::fs::read_to_string(&path)?;
+            let changed = ALERT_TITLE.replace_all(&html, |captures: &regex::Captures<'_>| {
+                let title = translated
+                    .iter()
+                    .find(|(source, _)| **source == captures[2])
+                    .map_or(&captures[2], |(_, translation)| translation.as_str());
+                format!("{}{title}</p>", &captures[1])
+            });
+            if let std::borrow::Cow::Owned(changed) = changed {
+                std::fs::write(&path, changed)?;
+            }
+        }
+    }
+    Ok(())
 }

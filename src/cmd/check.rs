@@ -20,7 +20,7 @@ pub(crate) struct CheckArgs {
 
 /// Runs the check; exit code 0 when every chapter round-trips.
 pub(crate) fn execute(args: CheckArgs) -> anyhow::Result<i32> {
-    let ExpandedBook { config, book } = load_expanded_book(&args.book)?;
+    let ExpandedBook { config, book, .. } = load_expanded_book(&args.book)?;
     let options = config.segment_options();
     let no_ids = HeadingIds::default();
     let (mut n_chapters, mut n_units, mut differences) = (0, 0, Vec::new());

@@ -12,6 +12,7 @@ use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use mdbook_translate::config::Config;
+use mdbook_translate::pipeline::BookTexts;
 use std::path::Path;
 
 /// A book as the preprocessor sees it: loaded, configured, with
@@ -21,6 +22,8 @@ pub(crate) struct ExpandedBook {
     pub(crate) config: Config,
     /// Its chapters after the `links` preprocessor.
     pub(crate) book: Book,
+    /// Its title and description.
+    pub(crate) texts: BookTexts,
 }
 
 /// Loads the book in `root` and expands its links.
@@ -31,5 +34,6 @@ pub(crate) fn load_expanded_book(root: &Path) -> anyhow::Result<ExpandedBook> {
     let book = LinkPreprocessor::new()
         .run(&ctx, mdbook.book.clone())
         .context("expanding {{#include}} and other links")?;
-    Ok(ExpandedBook { config, book })
+    let texts = BookTexts::of_book_toml(&mdbook.config);
+    Ok(ExpandedBook { config, book, texts })
 }

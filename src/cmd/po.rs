@@ -63,7 +63,12 @@ fn export(args: PoFileArgs) -> anyhow::Result<i32> {
         Err(_) => HashMap::new(),
     };
     let config = &expanded.config;
-    let messages = book_messages(&expanded.book, &config.segment_options(), config.math.dollar);
+    let messages = book_messages(
+        &expanded.book,
+        &expanded.texts,
+        &config.segment_options(),
+        config.math.dollar,
+    );
     let entries: Vec<PoEntry> = messages
         .iter()
         .map(|(message, references)| {
@@ -103,6 +108,6 @@ fn import(args: PoFileArgs) -> anyhow::Result<i32> {
         source: &config.source_language,
         target: &args.language,
     };
-    let report = import_translation_file(&expanded.book, &path, &text, languages, config, &store)?;
+    let report = import_translation_file(&expanded.book, &expanded.texts, &path, &text, languages, config, &store)?;
     Ok(if report.rejected.is_empty() { 0 } else { 1 })
 }

@@ -96,3 +96,24 @@ fn reference_links_and_footnotes_import_without_their_definitions() {
     let tagged = translation_to_tagged(&source, "我们用 [Rust][Rust] 和[文档][std]。[^note]", &options());
     assert_eq!(tagged.as_deref(), Ok("我们用 <g1>Rust</g1> 和<g2>文档</g2>。<x3/>"));
 }
+
+#[test]
+fn units_without_markup_are_read_as_markdown_too() {
+    // The msgid escapes markdown; the translation is read back the same way.
+    for markdown in ["Multiply 2 \\* 3 now.", "Use a_b and c.", "Costs 5 < 6 & so on."] {
+        let message = message(markdown);
+        assert!(message.slots.is_empty(), "{markdown}");
+        assert_eq!(
+            translation_to_tagged(&message, &message.msgid, &options()),
+            Ok(message.tagged.clone()),
+            "{markdown}"
+        );
+    }
+    check_import("Use a_b and c.", "Usa a\\_b y c.", Ok("Usa a_b y c."));
+    // Names are plain text.
+    let name = Message::of_name("a_b & *c*");
+    assert_eq!(
+        translation_to_tagged(&name, "a_b & *c*", &options()),
+        Ok(name.tagged.clone())
+    );
+}

@@ -1,7 +1,8 @@
 //! Pure segmentation: markdown → translatable segments, units and kept bytes.
 //!
 //! A *segment* is the inline content of one leaf block (paragraph, heading,
-//! tight list item, table cell, definition term or definition). It is cut
+//! tight list item, table cell, definition term or definition), or the
+//! text of a `<summary>` or `<figcaption>` in an HTML block. It is cut
 //! into *units* (sentences, where no inline markup crosses the boundary);
 //! each unit has a canonical [tagged] form that is keyed, stored and
 //! translated. Everything outside segments — code blocks, HTML blocks, list
@@ -18,7 +19,7 @@ pub use render::{
 };
 
 use crate::sentence::split_sentences;
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -62,6 +63,9 @@ pub enum BlockKind {
     DefinitionTerm,
     /// A definition list definition (tight).
     Definition,
+    /// The plain text of an element of an HTML block (`<summary>`,
+    /// `<figcaption>`): one unit, written back HTML-escaped.
+    HtmlText,
 }
 
 /// What a slot id of a unit stands for, with the source bytes to restore.
@@ -143,6 +147,9 @@ pub struct Segment {
 pub struct ChapterSegments {
     /// Segments in document order, non-overlapping.
     pub segments: Vec<Segment>,
+    /// The titles mdBook gives the alerts (`> [!NOTE]`) of the chapter,
+    /// each once, in order of appearance: "Note", "Warning", …
+    pub alert_titles: Vec<&'static str>,
 }
 
 impl ChapterSegments {
@@ -193,6 +200,7 @@ fn segments_of_events(
     options: &SegmentOptions,
 ) -> ChapterSegments {
     let mut segments = Vec::new();
+    let mut alert_titles = Vec::new();
     let mut containers: Vec<BlockKind> = Vec::new();
     let mut heading_ordinal = 0;
     let mut skip_region = false;
@@ -208,7 +216,12 @@ fn segments_of_events(
                             SKIP_NEXT => skip_next_block = true,
                             SKIP_START => skip_region = true,
                             SKIP_END => skip_region = false,
-                            _ => skip_next_block = false,
+                            _ => {
+                                if !skip_next_block && !skip_region {
+                                    segments.extend(html_text_segments(markdown, range.clone()));
+                                }
+                                skip_next_block = false;
+                            }
                         }
                     } else {
                         skip_next_block = false;
@@ -238,6 +251,13 @@ fn segments_of_events(
                     Tag::TableCell => BlockKind::TableCell,
                     Tag::Item => BlockKind::ListItem,
                     Tag::DefinitionListDefinition => BlockKind::Definition,
+                    Tag::BlockQuote(Some(kind)) => {
+                        let title = alert_title(*kind);
+                        if !skip_region && !alert_titles.contains(&title) {
+                            alert_titles.push(title);
+                        }
+                        BlockKind::Paragraph
+                    }
                     _ => BlockKind::Paragraph,
                 };
                 containers.push(kind);
@@ -259,7 +279,66 @@ fn segments_of_events(
             segments.push(segment);
         }
     }
-    ChapterSegments { segments }
+    ChapterSegments { segments, alert_titles }
+}
+
+/// The title mdBook's HTML renderer writes above an alert of `kind`.
+pub fn alert_title(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => "Note",
+        BlockQuoteKind::Tip => "Tip",
+        BlockQuoteKind::Important => "Important",
+        BlockQuoteKind::Warning => "Warning",
+        BlockQuoteKind::Caution => "Caution",
+    }
+}
+
+/// `<summary>` and `<figcaption>` elements on one line whose content is
+/// text alone (no markup, no entity): group 2 is the text.
+static HTML_TEXT_ELEMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)<(summary|figcaption)(?:\s[^<>\n]*)?>([^<>&\n]*)</(summary|figcaption)\s*>").expect("valid regex")
+});
+
+/// `<summary>` and `<figcaption>` elements on one line, for
+/// [`mask_html_text`]: group 1 is the opening tag, 2 the closing one.
+static HTML_TEXT_MASK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(<(?:summary|figcaption)(?:\s[^<>\n]*)?>)[^<>\n]*(</(?:summary|figcaption)\s*>)")
+        .expect("valid regex")
+});
+
+/// HTML with the text of its `<summary>` and `<figcaption>` elements left
+/// out, to compare the structure of a chapter with its translation's.
+fn mask_html_text(html: &str) -> std::borrow::Cow<'_, str> {
+    HTML_TEXT_MASK.replace_all(html, "${1}${2}")
+}
+
+/// The segments of the HTML block at `range`: the text of each of its
+/// `<summary>` and `<figcaption>` elements, one unit each.
+fn html_text_segments(markdown: &str, range: Range<usize>) -> Vec<Segment> {
+    let block = &markdown[range.clone()];
+    HTML_TEXT_ELEMENT
+        .captures_iter(block)
+        .filter(|captures| captures[1].eq_ignore_ascii_case(&captures[3]))
+        .filter_map(|captures| {
+            let text = captures.get(2)?;
+            let trimmed = text.as_str().trim();
+            if !trimmed.chars().any(char::is_alphabetic) {
+                return None;
+            }
+            let start = range.start + text.start() + (text.as_str().len() - text.as_str().trim_start().len());
+            let unit_range = start..start + trimmed.len();
+            Some(Segment {
+                range: unit_range.clone(),
+                kind: BlockKind::HtmlText,
+                units: vec![Unit {
+                    range: unit_range,
+                    tagged: tagged::plain_to_tagged(trimmed),
+                    slots: Vec::new(),
+                    translatable: true,
+                }],
+            })
+        })
+        .collect()
 }
 
 /// Index of the `End` matching the `Start` at `start`.

@@ -1,6 +1,6 @@
 //! Splice: translated tagged text → markdown, written back into the chapter.
 
-use super::tagged::{TaggedToken, validate_tags};
+use super::tagged::{TaggedToken, push_escaped, validate_tags};
 use super::{BlockKind, ChapterSegments, PairKind, Segment, Slot, Unit, parser_options};
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::collections::HashSet;
@@ -238,6 +238,15 @@ fn render_checked(
     options: SpliceOptions<'_>,
 ) -> Result<String, String> {
     let tokens = validate_tags(translation, &unit.slot_shapes()).map_err(|e| e.message)?;
+    if kind == BlockKind::HtmlText {
+        let mut html = String::new();
+        for token in &tokens {
+            if let TaggedToken::Text(text) = token {
+                push_escaped(&mut html, text);
+            }
+        }
+        return Ok(html.trim().to_string());
+    }
     let source_tokens = validate_tags(&unit.tagged, &unit.slot_shapes()).map_err(|e| e.message)?;
     let mut last_reason = String::new();
     for html_emphasis in [false, true] {
@@ -423,7 +432,7 @@ fn block_structure(markdown: &str) -> Vec<String> {
                 _ => None,
             },
             Event::Rule => Some("hr".to_string()),
-            Event::Html(html) => Some(format!("html {html}")),
+            Event::Html(html) => Some(format!("html {}", super::mask_html_text(&html))),
             _ => None,
         })
         .collect()

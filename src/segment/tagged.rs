@@ -64,6 +64,14 @@ pub fn push_escaped(out: &mut String, text: &str) {
     }
 }
 
+/// Plain text (a chapter name, an HTML element's text) as tagged text:
+/// white space normalised, escaped, no tags.
+pub fn plain_to_tagged(text: &str) -> String {
+    let mut tagged = String::new();
+    push_escaped(&mut tagged, &text.split_whitespace().collect::<Vec<_>>().join(" "));
+    tagged
+}
+
 /// Parses tagged text into tokens. Entities other than the ones the format
 /// writes (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#39;`, numeric)
 /// are kept as literal text; any other `<` is an error.

@@ -149,12 +149,60 @@ fn inline_html_is_a_placeholder() {
 
 #[test]
 fn html_blocks_are_kept_but_markdown_inside_is_translated() {
-    let markdown = "<details>\n<summary>Click</summary>\n\nHidden *text* here.\n\n</details>\n";
+    let markdown = "<div class=\"box\">\n<p>Raw HTML prose.</p>\n\nHidden *text* here.\n\n</div>\n";
     check_units(markdown, &["Hidden <g1>text</g1> here."]);
     check_splice(
         markdown,
-        "<details>\n<summary>Click</summary>\n\nHIDDEN *TEXT* HERE.\n\n</details>\n",
+        "<div class=\"box\">\n<p>Raw HTML prose.</p>\n\nHIDDEN *TEXT* HERE.\n\n</div>\n",
     );
+}
+
+#[test]
+fn summary_and_figcaption_text_in_html_blocks_is_translated() {
+    let details = "<details>\n<summary>Why modulo 255?</summary>\n\nBecause *it* is odd.\n\n</details>\n";
+    check_units(details, &["Why modulo 255?", "Because <g1>it</g1> is odd."]);
+    let chapter = extract_segments(details, &options());
+    assert_eq!(chapter.segments[0].kind, BlockKind::HtmlText);
+    check_splice(
+        details,
+        "<details>\n<summary>WHY MODULO 255?</summary>\n\nBECAUSE *IT* IS ODD.\n\n</details>\n",
+    );
+    let figure = "<figure>\n  <img src=\"a.svg\" alt=\"\">\n  <FigCaption class=\"wide\"> Fig. 2: a  register. </FigCaption>\n</figure>\n";
+    check_units(figure, &["Fig. 2: a register."]);
+    check_splice(
+        figure,
+        "<figure>\n  <img src=\"a.svg\" alt=\"\">\n  <FigCaption class=\"wide\"> FIG. 2: A REGISTER. </FigCaption>\n</figure>\n",
+    );
+    // Translations are written HTML-escaped.
+    let escaped = splice_with(figure, "xx", &|_| "x &lt; y &amp; z".to_string());
+    assert!(
+        escaped.contains("<FigCaption class=\"wide\"> x &lt; y &amp; z </FigCaption>"),
+        "{escaped}"
+    );
+    // Markup, entities, several lines, skipped blocks and numbers stay as they are.
+    check_units("<details>\n<summary><code>x</code> y</summary>\n</details>\n", &[]);
+    check_units("<figure>\n<figcaption>A &amp; B</figcaption>\n</figure>\n", &[]);
+    check_units("<figure>\n<figcaption>A\nB</figcaption>\n</figure>\n", &[]);
+    check_units(
+        "<!-- i18n:skip -->\n<details>\n<summary>Kept.</summary>\n</details>\n",
+        &[],
+    );
+    check_units("<details>\n<summary>1.2</summary>\n</details>\n", &[]);
+    check_units("<details>\n<summary>Open</figcaption>\n</details>\n", &[]);
+}
+
+#[test]
+fn alerts_name_their_titles() {
+    let chapter = extract_segments(
+        "> [!WARNING]\n> Mind this.\n\n> [!NOTE]\n> One.\n\n> [!WARNING]\n> Two.\n\n> A plain quote.\n",
+        &options(),
+    );
+    assert_eq!(chapter.alert_titles, ["Warning", "Note"]);
+    let skipped = extract_segments(
+        "<!-- i18n:skip-start -->\n\n> [!TIP]\n> Kept.\n\n<!-- i18n:skip-end -->\n",
+        &options(),
+    );
+    assert!(skipped.alert_titles.is_empty());
 }
 
 #[test]

@@ -7,6 +7,7 @@ use mdbook_driver::MDBook;
 use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use mdbook_translate::config::{BackendKind, Config};
+use mdbook_translate::pipeline::BookTexts;
 use mdbook_translate::preprocessor::run_with_backend;
 use mdbook_translate::segment::tagged::{TaggedToken, parse_tagged};
 use mdbook_translate::segment::{SegmentOptions, extract_segments};
@@ -108,6 +109,7 @@ fn kept_parts(markdown: &str) -> Kept {
         urls: vec![],
         math: vec![],
     };
+    let html_text = Regex::new(r"(?i)(<(?:summary|figcaption)[^>]*>)[^<]*(</)").expect("valid");
     let mut in_code = false;
     for event in Parser::new_ext(markdown, mdbook_translate::segment::parser_options()) {
         match event {
@@ -122,7 +124,10 @@ fn kept_parts(markdown: &str) -> Kept {
             Event::End(TagEnd::CodeBlock) => in_code = false,
             Event::Text(text) if in_code => kept.code_blocks.last_mut().expect("open block").push_str(&text),
             Event::Code(code) => kept.inline_code.push(code.to_string()),
-            Event::Html(html) | Event::InlineHtml(html) => kept.html.push(html.to_string()),
+            // The text of `<summary>` and `<figcaption>` is prose, translated.
+            Event::Html(html) | Event::InlineHtml(html) => {
+                kept.html.push(html_text.replace_all(&html, "$1…$2").into_owned())
+            }
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 kept.urls.push(dest_url.to_string())
             }
@@ -212,20 +217,30 @@ fn a_warm_store_makes_no_backend_call() {
     let expanded = LinkPreprocessor::new().run(&ctx, mdbook.book.clone()).expect("links");
 
     let pseudo = OfflineTranslator::new(BackendKind::Pseudo);
-    let first = run_with_backend(&mut expanded.clone(), "zh", &config, &pseudo).expect("first run");
+    let first =
+        run_with_backend(&mut expanded.clone(), &mut BookTexts::default(), "zh", &config, &pseudo).expect("first run");
     let calls_after_first = pseudo.n_calls();
     assert!(
         calls_after_first > 0 && first.n_translated == first.n_distinct,
         "{first:?}"
     );
-    let second = run_with_backend(&mut expanded.clone(), "zh", &config, &pseudo).expect("second run");
+    let second =
+        run_with_backend(&mut expanded.clone(), &mut BookTexts::default(), "zh", &config, &pseudo).expect("second run");
     assert_eq!(pseudo.n_calls(), calls_after_first, "the warm run called the backend");
     assert_eq!((second.n_from_store, second.n_translated), (second.n_distinct, 0));
 
     // Pseudo and identity records are never served to the cache backend.
     let identity = OfflineTranslator::new(BackendKind::Identity);
-    run_with_backend(&mut expanded.clone(), "zh", &config, &identity).expect("identity run");
+    run_with_backend(
+        &mut expanded.clone(),
+        &mut BookTexts::default(),
+        "zh",
+        &config,
+        &identity,
+    )
+    .expect("identity run");
     let cache = OfflineTranslator::new(BackendKind::Cache);
-    let cached = run_with_backend(&mut expanded.clone(), "zh", &config, &cache).expect("cache run");
+    let cached =
+        run_with_backend(&mut expanded.clone(), &mut BookTexts::default(), "zh", &config, &cache).expect("cache run");
     assert_eq!((cached.n_from_store, cached.n_missing), (0, cached.n_distinct));
 }

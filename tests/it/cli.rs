@@ -154,9 +154,9 @@ fn the_build_command_writes_every_language() {
     // The example ships human translations: every unit comes from them.
     for language in ["zh", "es"] {
         assert!(
-            stderr.contains(&format!("{language}: 263 human translations imported"))
+            stderr.contains(&format!("{language}: 268 human translations imported"))
                 && stderr.contains(&format!(
-                    "{language}: 278 units (263 distinct): 263 from the store, 0 translated (cache), 0 missing"
+                    "{language}: 283 units (268 distinct): 268 from the store, 0 translated (cache), 0 missing"
                 )),
             "{stderr}"
         );
@@ -165,6 +165,34 @@ fn the_build_command_writes_every_language() {
     assert!(
         zh.contains("引言"),
         "the zh book carries the human translation of `Introduction`"
+    );
+    // What mdBook writes from book.toml and around the chapters is translated too.
+    let page = |path: &str| std::fs::read_to_string(book.path().join("book/html").join(path)).expect(path);
+    for (path, english, translated) in [
+        (
+            "zh/index.html",
+            "<title>引言 - Small Sums",
+            "<title>引言 - 小小的和：Rust 校验和入门</title>",
+        ),
+        ("es/errors.html", "</svg>Note</p>", "</svg>Nota</p>"),
+        ("zh/additive/adler32.html", "</svg>Warning</p>", "</svg>警告</p>"),
+        (
+            "es/additive.html",
+            "<summary>Why",
+            "<summary>¿Por qué módulo 255 y no 256?</summary>",
+        ),
+        ("zh/crc.html", "<figcaption>Fig. 2: A shift", "<figcaption>图 2："),
+    ] {
+        let html = page(path);
+        assert!(
+            html.contains(translated) && !html.contains(english),
+            "{path}: {translated}"
+        );
+    }
+    assert!(
+        page("errors.html").contains("</svg>Note</p>")
+            && page("index.html").contains("<title>Introduction - Small Sums"),
+        "the source book is left as it is"
     );
     let output = binary()
         .current_dir(parent)
@@ -225,7 +253,7 @@ fn a_translation_that_drops_a_placeholder_is_refused_and_reported() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(
-        stderr.contains("zh: 262 human translations imported") && stderr.contains("1 refused"),
+        stderr.contains("zh: 267 human translations imported") && stderr.contains("1 refused"),
         "{stderr}"
     );
     assert!(
