@@ -72,12 +72,16 @@ impl Renderer for TranslateRenderer {
 
     fn render(&self, ctx: &RenderContext) -> anyhow::Result<()> {
         check_output_table(&ctx.config)?;
-        let html_output = has_output(&ctx.config, "html");
+        // mdBook gives each output a folder of its own only when there are
+        // several; `mdbook serve` adds `output.html` keys to the
+        // configuration even when the book has no HTML output.
+        let build_dir = ctx.root.join(&ctx.config.build.build_dir);
+        let html_output = ctx.destination != build_dir && has_output(&ctx.config, "html");
         let site = Site {
             root: &ctx.root,
             book_toml: &ctx.config,
             dir: if html_output {
-                ctx.root.join(&ctx.config.build.build_dir).join("html")
+                build_dir.join("html")
             } else {
                 ctx.destination.clone()
             },
@@ -95,6 +99,12 @@ impl Renderer for TranslateRenderer {
         if !html_output {
             render_html(site.root, site.book_toml.clone(), &site.dir)
                 .with_context(|| format!("building the {} book", config.source_language))?;
+        }
+        if config.languages.is_empty() {
+            eprintln!(
+                "mdbook-translate: `[output.{OUTPUT_NAME}]` has no language to build: list them in \
+                 `[preprocessor.{PREPROCESSOR_NAME}] languages` in book.toml"
+            );
         }
         let outputs = site.build_languages(&config, &self.languages(&config))?;
         // mdBook made an empty folder for this output; the site is elsewhere.

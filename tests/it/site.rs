@@ -178,7 +178,10 @@ fn the_translate_output_alone_writes_the_site_into_the_build_folder() {
         .replace("[output.html]\n", "")
         .replace("mathjax-support = true\n", "");
     std::fs::write(book.path().join("book.toml"), toml).expect("write book.toml");
-    MDBook::load(book.path()).expect("load").build().expect("mdbook build");
+    let mut mdbook = MDBook::load(book.path()).expect("load");
+    // As `mdbook serve` does, after the outputs are chosen.
+    mdbook.config.set("output.html.site-url", "/").expect("set");
+    mdbook.build().expect("mdbook build");
     assert_complete_site(&book.path().join("book"));
 }
 
@@ -217,6 +220,24 @@ fn without_the_output_the_build_command_builds_every_language_all_the_same() {
         "no advice to add the output: {stderr}"
     );
     assert_complete_site(&book.path().join("book"));
+}
+
+#[test]
+fn the_output_without_languages_says_where_to_list_them() {
+    let book = copy_book(&project_dir().join("book-example"));
+    let toml = read(&book.path().join("book.toml")).replace("languages = [\"zh\", \"es\"]\n", "");
+    std::fs::write(book.path().join("book.toml"), toml).expect("write book.toml");
+    let stderr = run_ok(&["build".as_ref(), book.path().as_os_str()]);
+    assert!(
+        stderr.contains(
+            "`[output.translate]` has no language to build: list them in `[preprocessor.translate] languages`"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        book.path().join("book/html/index.html").exists(),
+        "the source book is built"
+    );
 }
 
 #[test]
