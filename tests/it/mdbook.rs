@@ -199,4 +199,10 @@ fn mdbook_serve_previews_one_language() {
         http_get(server.port, "/es/introduction.html").is_none_or(|(status, _)| status == 404),
         "one language only"
     );
+    // A new translation in the PO file is rebuilt into the preview
+    // (the example watches po/ through `extra-watch-dirs`).
+    let po = book.path().join("po/zh.po");
+    let text = std::fs::read_to_string(&po).expect("zh.po");
+    std::fs::write(&po, text.replacen("msgstr \"引言\"", "msgstr \"引言（预览）\"", 1)).expect("edit");
+    server.wait_for("/introduction.html", "the rebuild", |b| b.contains("引言（预览）"));
 }
