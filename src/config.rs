@@ -153,6 +153,12 @@ impl Config {
         }
     }
 
+    /// The language a build of `book` is for: `[book] language` as mdBook
+    /// read it (`MDBOOK_BOOK__LANGUAGE=zh`), else the source language.
+    pub fn target_language<'a>(&'a self, book: &'a BookToml) -> &'a str {
+        book.book.language.as_deref().unwrap_or(&self.source_language)
+    }
+
     /// Reads and validates `[preprocessor.translate]` from a loaded book
     /// configuration. `root` is the book's root folder; the source language
     /// comes from `source-language`, else from `[book] language` in the

@@ -109,6 +109,11 @@ pub struct BookTexts {
 }
 
 impl BookTexts {
+    /// The title and the description, where book.toml has them.
+    pub fn of_book(&self) -> impl Iterator<Item = &String> {
+        [&self.title, &self.description].into_iter().flatten()
+    }
+
     /// The texts of book.toml (as mdBook read it).
     pub fn of_book_toml(book_toml: &mdbook_preprocessor::config::Config) -> BookTexts {
         BookTexts {
@@ -155,7 +160,7 @@ pub fn translate_book(
     let mut chapters: Vec<Option<(String, ChapterSegments)>> = Vec::new();
     let mut names: Vec<(String, String)> = Vec::new();
     let summary_md = || "SUMMARY.md".to_string();
-    for text in [&texts.title, &texts.description].into_iter().flatten() {
+    for text in texts.of_book() {
         names.push((text.clone(), "book.toml".to_string()));
     }
     let mut alert_titles: Vec<&'static str> = Vec::new();

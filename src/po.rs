@@ -296,7 +296,7 @@ pub fn book_messages(
             references.push(reference.to_string());
         }
     };
-    for text in [&texts.title, &texts.description].into_iter().flatten() {
+    for text in texts.of_book() {
         if text.chars().any(char::is_alphabetic) {
             add(Message::of_name(text), "book.toml");
         }

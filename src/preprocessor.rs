@@ -45,7 +45,7 @@ impl Preprocessor for TranslatePreprocessor {
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<Book> {
         let config = Config::from_book(&ctx.root, &ctx.config)?;
-        let target = ctx.config.book.language.clone().unwrap_or_else(|| "en".to_string());
+        let target = config.target_language(&ctx.config).to_string();
         if !crate::config::is_language_tag(&target) {
             return Err(ConfigError {
                 key: "book.language".to_string(),
@@ -159,7 +159,7 @@ fn import_translations_if_changed(
     let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let mut hasher = Sha256::new();
     hasher.update(text.as_bytes());
-    for text in [&texts.title, &texts.description].into_iter().flatten() {
+    for text in texts.of_book() {
         hasher.update(text.as_bytes());
     }
     for chapter in book.chapters() {

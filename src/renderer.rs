@@ -55,13 +55,69 @@ impl TranslateRenderer {
         TranslateRenderer { only: Some(languages) }
     }
 
-    /// The target languages of `config` this output builds.
-    pub fn languages<'c>(&self, config: &'c Config) -> Vec<&'c String> {
-        config
+    /// The target languages of `config` this output builds; a language
+    /// asked for that the book does not have is an error.
+    pub fn languages<'c>(&self, config: &'c Config) -> anyhow::Result<Vec<&'c String>> {
+        let Some(only) = &self.only else {
+            return Ok(config.languages.iter().collect());
+        };
+        for language in only {
+            let known = language.eq_ignore_ascii_case(&config.source_language)
+                || config.languages.iter().any(|l| l.eq_ignore_ascii_case(language));
+            if !known {
+                anyhow::bail!(
+                    "`{language}` is not a language of this book: book.toml `[preprocessor.{PREPROCESSOR_NAME}] languages` lists {}",
+                    if config.languages.is_empty() {
+                        "none".to_string()
+                    } else {
+                        config.languages.join(", ")
+                    }
+                );
+            }
+        }
+        Ok(config
             .languages
             .iter()
-            .filter(|l| self.only.as_ref().is_none_or(|only| only.contains(l)))
-            .collect()
+            .filter(|l| only.iter().any(|o| o.eq_ignore_ascii_case(l)))
+            .collect())
+    }
+
+    /// Builds the site whose source book's HTML is in `site_dir`: renders the
+    /// book there first when `render_book` (this output is the only HTML
+    /// output), then, when the book is built in its source language, every
+    /// language into `<site_dir>/<lang>/` and the switcher. Returns the books
+    /// of the site.
+    pub fn build_site(
+        &self,
+        root: &Path,
+        book_toml: &BookToml,
+        site_dir: PathBuf,
+        render_book: bool,
+    ) -> anyhow::Result<Vec<BookOutput>> {
+        let config = Config::from_book(root, book_toml)?;
+        let current = config.target_language(book_toml).to_string();
+        if render_book {
+            render_html(root, book_toml.clone(), &site_dir).with_context(|| format!("building the {current} book"))?;
+        }
+        if !current.eq_ignore_ascii_case(&config.source_language) {
+            // A one-language build (`MDBOOK_BOOK__LANGUAGE=zh mdbook build`).
+            return Ok(vec![BookOutput {
+                language: current,
+                html_dir: site_dir,
+            }]);
+        }
+        if config.languages.is_empty() {
+            eprintln!(
+                "mdbook-translate: `[output.{OUTPUT_NAME}]` has no language to build: list them in \
+                 `[preprocessor.{PREPROCESSOR_NAME}] languages` in book.toml"
+            );
+        }
+        let site = Site {
+            root,
+            book_toml,
+            dir: site_dir,
+        };
+        site.build_languages(&config, &self.languages(&config)?)
     }
 }
 
@@ -73,42 +129,18 @@ impl Renderer for TranslateRenderer {
     fn render(&self, ctx: &RenderContext) -> anyhow::Result<()> {
         check_output_table(&ctx.config)?;
         // mdBook gives each output a folder of its own only when there are
-        // several; `mdbook serve` adds `output.html` keys to the
-        // configuration even when the book has no HTML output.
+        // several, and runs them in name order, so the HTML output has
+        // written `<build>/html/` by now if it is one of them. (`mdbook
+        // serve` adds `output.html` keys to the configuration even when the
+        // book has no HTML output, hence the look at the folder.)
         let build_dir = ctx.root.join(&ctx.config.build.build_dir);
-        let html_output = ctx.destination != build_dir && has_output(&ctx.config, "html");
-        let site = Site {
-            root: &ctx.root,
-            book_toml: &ctx.config,
-            dir: if html_output {
-                build_dir.join("html")
-            } else {
-                ctx.destination.clone()
-            },
-        };
-        let config = Config::from_book(site.root, site.book_toml)?;
-        let current = ctx.config.book.language.as_deref().unwrap_or(&config.source_language);
-        if !current.eq_ignore_ascii_case(&config.source_language) {
-            // A one-language build (`MDBOOK_BOOK__LANGUAGE=zh mdbook build`):
-            // the HTML output has rendered it already, or this output does.
-            if !html_output {
-                render_html(site.root, site.book_toml.clone(), &site.dir)?;
-            }
-            return Ok(());
-        }
-        if !html_output {
-            render_html(site.root, site.book_toml.clone(), &site.dir)
-                .with_context(|| format!("building the {} book", config.source_language))?;
-        }
-        if config.languages.is_empty() {
-            eprintln!(
-                "mdbook-translate: `[output.{OUTPUT_NAME}]` has no language to build: list them in \
-                 `[preprocessor.{PREPROCESSOR_NAME}] languages` in book.toml"
-            );
-        }
-        let outputs = site.build_languages(&config, &self.languages(&config))?;
-        // mdBook made an empty folder for this output; the site is elsewhere.
-        if ctx.destination != site.dir {
+        let html_dir = build_dir.join("html");
+        let html_output =
+            ctx.destination != build_dir && has_output(&ctx.config, "html") && html_dir.join("index.html").is_file();
+        let site_dir = if html_output { html_dir } else { ctx.destination.clone() };
+        let outputs = self.build_site(&ctx.root, &ctx.config, site_dir.clone(), !html_output)?;
+        // mdBook made a folder for this output; the site is elsewhere.
+        if ctx.destination != site_dir {
             let _ = std::fs::remove_dir(&ctx.destination);
         }
         print_where(&outputs);
@@ -153,10 +185,12 @@ impl Site<'_> {
             eprintln!("mdbook-translate: building {language} into {}", out.display());
             let mut book_toml = self.book_toml.clone();
             book_toml.set("book.language", language)?;
-            if let Some(site_url) = book_toml.get::<String>("output.html.site-url")? {
-                let site_url = format!("{}/{language}/", site_url.trim_end_matches('/'));
-                book_toml.set("output.html.site-url", site_url)?;
-            }
+            // The 404 page links to the book's files from here (mdBook's default is `/`).
+            let site_url = book_toml.get::<String>("output.html.site-url")?.unwrap_or_default();
+            book_toml.set(
+                "output.html.site-url",
+                format!("{}/{language}/", site_url.trim_end_matches('/')),
+            )?;
             render_html(self.root, book_toml, &out).with_context(|| format!("building the {language} book"))?;
             outputs.push(BookOutput {
                 language: language.to_string(),
@@ -232,8 +266,7 @@ fn render_html(root: &Path, book_toml: BookToml, out: &Path) -> anyhow::Result<(
         .extend(preprocess_ctx.chapter_titles.borrow_mut().drain());
     html.render(&render_ctx).context("rendering HTML")?;
     if let Some(texts) = texts {
-        translate_alert_titles(out, &texts.alert_titles)
-            .with_context(|| format!("writing the translated alert titles into {}", out.display()))?;
+        translate_alert_titles(out, &texts.alert_titles).context("writing the translated alert titles")?;
     }
     Ok(())
 }
@@ -247,7 +280,7 @@ static ALERT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Replaces the English titles mdBook gives alerts with their translations
 /// from `titles` in every page under `dir`.
-fn translate_alert_titles(dir: &Path, titles: &[(String, String)]) -> std::io::Result<()> {
+fn translate_alert_titles(dir: &Path, titles: &[(String, String)]) -> anyhow::Result<()> {
     let translated: Vec<(&String, String)> = titles
         .iter()
         .filter(|(source, translation)| source != translation)
@@ -262,8 +295,8 @@ fn translate_alert_titles(dir: &Path, titles: &[(String, String)]) -> std::io::R
     }
     let mut stack = vec![dir.to_path_buf()];
     while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder)? {
-            let path = entry?.path();
+        for entry in std::fs::read_dir(&folder).with_context(|| format!("reading {}", folder.display()))? {
+            let path = entry.with_context(|| format!("reading {}", folder.display()))?.path();
             if path.is_dir() {
                 stack.push(path);
                 continue;
@@ -271,7 +304,7 @@ fn translate_alert_titles(dir: &Path, titles: &[(String, String)]) -> std::io::R
             if path.extension().is_none_or(|e| e != "html") {
                 continue;
             }
-            let html = std::fs::read_to_string(&path)?;
+            let html = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
             let changed = ALERT_TITLE.replace_all(&html, |captures: &regex::Captures<'_>| {
                 let title = translated
                     .iter()
@@ -280,7 +313,7 @@ fn translate_alert_titles(dir: &Path, titles: &[(String, String)]) -> std::io::R
                 format!("{}{title}</p>", &captures[1])
             });
             if let std::borrow::Cow::Owned(changed) = changed {
-                std::fs::write(&path, changed)?;
+                std::fs::write(&path, changed).with_context(|| format!("writing {}", path.display()))?;
             }
         }
     }

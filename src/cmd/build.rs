@@ -6,7 +6,7 @@ use clap::Args;
 use mdbook_driver::MDBook;
 use mdbook_translate::config::Config;
 use mdbook_translate::preprocessor::TranslatePreprocessor;
-use mdbook_translate::renderer::{OUTPUT_NAME, Site, TranslateRenderer, has_output, print_where};
+use mdbook_translate::renderer::{OUTPUT_NAME, TranslateRenderer, has_output, print_where};
 use std::path::PathBuf;
 
 /// Arguments of `mdbook-translate build`.
@@ -33,7 +33,8 @@ pub(crate) fn execute(args: BuildArgs) -> anyhow::Result<i32> {
     let mut book = MDBook::load(&root).with_context(|| format!("loading the book in {}", root.display()))?;
     if let Some(dir) = &args.dest_dir {
         book.config.build.build_dir = std::env::current_dir().context("reading the current folder")?.join(dir);
-        book = MDBook::load_with_config(&root, book.config)?;
+        book = MDBook::load_with_config(&root, book.config)
+            .with_context(|| format!("loading the book in {}", root.display()))?;
     }
     let config = Config::from_book(&book.root, &book.config)?;
     book.with_preprocessor(TranslatePreprocessor::new());
@@ -42,27 +43,33 @@ pub(crate) fn execute(args: BuildArgs) -> anyhow::Result<i32> {
     } else {
         TranslateRenderer::only(args.languages.clone())
     };
+    // Refuse unknown languages before building anything.
+    renderer.languages(&config)?;
     if has_output(&book.config, OUTPUT_NAME) {
         // Exactly `mdbook build`, with the output in-process.
         book.with_renderer(renderer);
         book.build().context("building the book")?;
         return Ok(0);
     }
-    // Without the output, the source book is where mdBook puts it and the
-    // languages go into its HTML folder all the same.
+    // Without the output: the book where mdBook puts it, then the languages
+    // into its HTML folder all the same.
+    let language = config.target_language(&book.config).to_string();
     eprintln!(
-        "mdbook-translate: building {} into {}",
-        config.source_language,
+        "mdbook-translate: building {language} into {}",
         book.build_dir_for("html").display()
     );
-    book.build()
-        .with_context(|| format!("building the {} book", config.source_language))?;
-    let site = Site {
-        root: &book.root,
-        book_toml: &book.config,
-        dir: book.build_dir_for("html"),
-    };
-    let outputs = site.build_languages(&config, &renderer.languages(&config))?;
+    book.build().with_context(|| format!("building the {language} book"))?;
+    if !renders_html(&book) {
+        eprintln!("mdbook-translate: the book has no HTML output, so no language is added to it");
+        return Ok(0);
+    }
+    let outputs = renderer.build_site(&book.root, &book.config, book.build_dir_for("html"), false)?;
     print_where(&outputs);
     Ok(0)
+}
+
+/// Whether the book has the HTML output (mdBook's default when no output is configured).
+fn renders_html(book: &MDBook) -> bool {
+    let outputs = book.config.outputs::<serde_json::Value>().unwrap_or_default();
+    outputs.is_empty() || outputs.contains_key("html")
 }

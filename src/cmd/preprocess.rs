@@ -58,7 +58,7 @@ fn hint_at_output(ctx: &PreprocessorContext) {
     let Ok(config) = Config::from_book(&ctx.root, &ctx.config) else {
         return;
     };
-    let target = ctx.config.book.language.as_deref().unwrap_or(&config.source_language);
+    let target = config.target_language(&ctx.config);
     if !config.languages.is_empty() && target.eq_ignore_ascii_case(&config.source_language) {
         eprintln!(
             "mdbook-translate: this build writes the {} book only; add `[output.{OUTPUT_NAME}]` to book.toml to build {} \

@@ -293,23 +293,17 @@ pub fn alert_title(kind: BlockQuoteKind) -> &'static str {
     }
 }
 
-/// `<summary>` and `<figcaption>` elements on one line whose content is
-/// text alone (no markup, no entity): group 2 is the text.
+/// `<summary>` and `<figcaption>` elements on one line: group 1 is the
+/// opening tag, 2 its name, 3 the content, 4 the closing tag, 5 its name.
 static HTML_TEXT_ELEMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)<(summary|figcaption)(?:\s[^<>\n]*)?>([^<>&\n]*)</(summary|figcaption)\s*>").expect("valid regex")
-});
-
-/// `<summary>` and `<figcaption>` elements on one line, for
-/// [`mask_html_text`]: group 1 is the opening tag, 2 the closing one.
-static HTML_TEXT_MASK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(<(?:summary|figcaption)(?:\s[^<>\n]*)?>)[^<>\n]*(</(?:summary|figcaption)\s*>)")
+    Regex::new(r"(?i)(<(summary|figcaption)(?:\s[^<>\n]*)?>)([^<>\n]*)(</(summary|figcaption)\s*>)")
         .expect("valid regex")
 });
 
-/// HTML with the text of its `<summary>` and `<figcaption>` elements left
-/// out, to compare the structure of a chapter with its translation's.
+/// HTML with the content of its `<summary>` and `<figcaption>` elements
+/// left out, to compare the structure of a chapter with its translation's.
 fn mask_html_text(html: &str) -> std::borrow::Cow<'_, str> {
-    HTML_TEXT_MASK.replace_all(html, "${1}${2}")
+    HTML_TEXT_ELEMENT.replace_all(html, "${1}${4}")
 }
 
 /// The segments of the HTML block at `range`: the text of each of its
@@ -318,11 +312,12 @@ fn html_text_segments(markdown: &str, range: Range<usize>) -> Vec<Segment> {
     let block = &markdown[range.clone()];
     HTML_TEXT_ELEMENT
         .captures_iter(block)
-        .filter(|captures| captures[1].eq_ignore_ascii_case(&captures[3]))
+        .filter(|captures| captures[2].eq_ignore_ascii_case(&captures[5]))
         .filter_map(|captures| {
-            let text = captures.get(2)?;
+            let text = captures.get(3)?;
             let trimmed = text.as_str().trim();
-            if !trimmed.chars().any(char::is_alphabetic) {
+            // Entities would need decoding; such text stays as it is.
+            if trimmed.contains('&') || !trimmed.chars().any(char::is_alphabetic) {
                 return None;
             }
             let start = range.start + text.start() + (text.as_str().len() - text.as_str().trim_start().len());

@@ -192,7 +192,10 @@ fn splice_segment(
             gap.contains('\n')
         };
         let rendered = translation_of(unit)
-            .filter(|translation| options.render_unchanged || *translation != unit.tagged)
+            // HTML text has nothing to check by rendering: its own bytes stay.
+            .filter(|translation| {
+                (options.render_unchanged && segment.kind != BlockKind::HtmlText) || *translation != unit.tagged
+            })
             .and_then(
                 |translation| match render_checked(unit, &translation, segment.kind, line_start, options) {
                     Ok(markdown) => Some(markdown),

@@ -189,6 +189,21 @@ fn summary_and_figcaption_text_in_html_blocks_is_translated() {
     );
     check_units("<details>\n<summary>1.2</summary>\n</details>\n", &[]);
     check_units("<details>\n<summary>Open</figcaption>\n</details>\n", &[]);
+    // The forced identity round trip of `check` keeps the element's bytes.
+    let spaced = "<details>\n<summary>Why  so?</summary>\n</details>\n";
+    let chapter = extract_segments(spaced, &options());
+    let ids = HeadingIds::compute(spaced, true);
+    let forced = SpliceOptions {
+        target_language: "en",
+        heading_ids: &ids,
+        escape_dollar: true,
+        render_unchanged: true,
+    };
+    let same = |unit: &Unit| Some(unit.tagged.clone());
+    assert_eq!(
+        splice_chapter(spaced, &chapter, &same, forced).expect("kept").markdown,
+        spaced
+    );
 }
 
 #[test]

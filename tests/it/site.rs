@@ -134,11 +134,84 @@ fn point_commands_at_the_binary(book: &Path) {
     std::fs::write(book.join("book.toml"), toml).expect("write book.toml");
 }
 
+/// Each language's 404 page links to its own book's files.
+fn assert_404_bases(site: &Path, site_url: &str) {
+    for language in ["", "zh/", "es/"] {
+        let base = format!("{site_url}{language}");
+        let page = read(&site.join(format!("{language}404.html")));
+        assert!(
+            page.contains(&format!("<base href=\"{base}\">")),
+            "{language}404.html: {base}"
+        );
+    }
+}
+
 #[test]
 fn the_build_command_writes_a_complete_site() {
     let book = copy_book(&project_dir().join("book-example"));
     run_ok(&["build".as_ref(), book.path().as_os_str()]);
     assert_complete_site(&book.path().join("book/html"));
+    // Without `site-url`, mdBook's default `/` for the source book.
+    assert_404_bases(&book.path().join("book/html"), "/");
+}
+
+#[test]
+fn the_build_command_builds_the_languages_asked_for() {
+    let book = copy_book(&project_dir().join("book-example"));
+    let stderr = run_ok(&["build".as_ref(), book.path().as_os_str(), "-l".as_ref(), "ZH".as_ref()]);
+    let site = book.path().join("book/html");
+    assert!(
+        site.join("index.html").exists() && site.join("zh/index.html").exists(),
+        "{stderr}"
+    );
+    assert!(!site.join("es").exists(), "{stderr}");
+    let output = Command::new(env!("CARGO_BIN_EXE_mdbook-translate"))
+        .args(["build", "-l", "fr"])
+        .arg(book.path())
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "`fr` is not a language of this book: book.toml `[preprocessor.translate] languages` lists zh, es"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_build_command_builds_one_language_when_told_so() {
+    let book = copy_book(&project_dir().join("book-example"));
+    for with_output in [true, false] {
+        if !with_output {
+            let toml = read(&book.path().join("book.toml")).replace("[output.translate]\n", "");
+            std::fs::write(book.path().join("book.toml"), toml).expect("write book.toml");
+        }
+        let dest = book.path().join(format!("zh-{with_output}"));
+        let output = Command::new(env!("CARGO_BIN_EXE_mdbook-translate"))
+            .env("MDBOOK_BOOK__LANGUAGE", "zh")
+            .arg("build")
+            .arg(book.path())
+            .arg("--dest-dir")
+            .arg(&dest)
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        let html = if with_output { dest.join("html") } else { dest.clone() };
+        let index = read(&html.join("index.html"));
+        assert!(
+            index.contains("<html lang=\"zh\"") && index.contains("引言"),
+            "{stderr}"
+        );
+        assert!(
+            !html.join("zh").exists() && !html.join("es").exists(),
+            "one language: {stderr}"
+        );
+        assert!(!index.contains(SCRIPT_NAME), "no switcher for one language");
+        assert!(!dest.join("translate").exists(), "no empty folder for the output");
+    }
 }
 
 #[test]
@@ -153,17 +226,7 @@ fn a_plain_mdbook_build_writes_a_complete_site() {
     MDBook::load(book.path()).expect("load").build().expect("mdbook build");
     let site = book.path().join("book/html");
     assert_complete_site(&site);
-    for (language, base) in [
-        ("", "/docs/book/"),
-        ("zh/", "/docs/book/zh/"),
-        ("es/", "/docs/book/es/"),
-    ] {
-        let page = read(&site.join(format!("{language}404.html")));
-        assert!(
-            page.contains(&format!("<base href=\"{base}\">")),
-            "{language}404.html: {base}"
-        );
-    }
+    assert_404_bases(&site, "/docs/book/");
     assert!(
         !book.path().join("book/translate").exists(),
         "no empty folder is left for the translate output"
@@ -207,6 +270,7 @@ fn a_one_language_build_is_that_language_alone() {
         !dest.join("html/zh").exists() && !dest.join("html/es").exists(),
         "no other language"
     );
+    assert!(!dest.join("translate").exists(), "no empty folder for the output");
 }
 
 #[test]
@@ -214,11 +278,7 @@ fn without_the_output_the_build_command_builds_every_language_all_the_same() {
     let book = copy_book(&project_dir().join("book-example"));
     let toml = read(&book.path().join("book.toml")).replace("[output.translate]\n", "");
     std::fs::write(book.path().join("book.toml"), toml).expect("write book.toml");
-    let stderr = run_ok(&["build".as_ref(), book.path().as_os_str()]);
-    assert!(
-        !stderr.contains("[output.translate]"),
-        "no advice to add the output: {stderr}"
-    );
+    run_ok(&["build".as_ref(), book.path().as_os_str()]);
     assert_complete_site(&book.path().join("book"));
 }
 
