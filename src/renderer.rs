@@ -19,7 +19,7 @@
 use crate::config::{Config, PREPROCESSOR_NAME};
 use crate::preprocessor::{TextsSlot, TranslatePreprocessor};
 use crate::segment::tagged::push_escaped;
-use crate::site::{BookOutput, install_language_switcher};
+use crate::site::{BookOutput, book_pages, install_language_switcher};
 use anyhow::Context;
 use mdbook_driver::MDBook;
 use mdbook_driver::config::Config as BookToml;
@@ -112,12 +112,7 @@ impl TranslateRenderer {
                  `[preprocessor.{PREPROCESSOR_NAME}] languages` in book.toml"
             );
         }
-        let site = Site {
-            root,
-            book_toml,
-            dir: site_dir,
-        };
-        site.build_languages(&config, &self.languages(&config)?)
+        build_languages(root, book_toml, site_dir, &config, &self.languages(&config)?)
     }
 }
 
@@ -148,60 +143,55 @@ impl Renderer for TranslateRenderer {
     }
 }
 
-/// The site: the source book's HTML folder, with one folder per language in it.
-pub struct Site<'a> {
-    /// The book's root folder.
-    pub root: &'a Path,
-    /// book.toml as mdBook read it (with `MDBOOK_*` overrides).
-    pub book_toml: &'a BookToml,
-    /// Where the source book's HTML is.
-    pub dir: PathBuf,
-}
-
-impl Site<'_> {
-    /// Builds each language of `languages` into `<dir>/<lang>/` and adds the
-    /// switcher to every page of the site, the source book's included.
-    /// Returns the books of the site, the source first.
-    pub fn build_languages(&self, config: &Config, languages: &[&String]) -> anyhow::Result<Vec<BookOutput>> {
-        let source_dir = self.root.join(&self.book_toml.book.src);
-        for language in languages {
-            let clash = source_dir.join(language);
-            if clash.exists() {
-                anyhow::bail!(
-                    "the {language} book would be written to {}, but the source book has {} there too (from {}); \
-                     rename that folder",
-                    self.dir.join(language).display(),
-                    language,
-                    clash.display()
-                );
-            }
+/// Builds each language of `languages` into `<site_dir>/<lang>/` (the source
+/// book's HTML is in `site_dir`) and adds the switcher to every page of the
+/// site, the source book's included. Returns the books of the site, the
+/// source first.
+fn build_languages(
+    root: &Path,
+    book_toml: &BookToml,
+    site_dir: PathBuf,
+    config: &Config,
+    languages: &[&String],
+) -> anyhow::Result<Vec<BookOutput>> {
+    let source_dir = root.join(&book_toml.book.src);
+    for language in languages {
+        let clash = source_dir.join(language);
+        if clash.exists() {
+            anyhow::bail!(
+                "the {language} book would be written to {}, but the source book has {} there too (from {}); \
+                 rename that folder",
+                site_dir.join(language).display(),
+                language,
+                clash.display()
+            );
         }
-        let mut outputs = vec![BookOutput {
-            language: config.source_language.clone(),
-            html_dir: self.dir.clone(),
-        }];
-        for language in languages {
-            let out = self.dir.join(language);
-            eprintln!("mdbook-translate: building {language} into {}", out.display());
-            let mut book_toml = self.book_toml.clone();
-            book_toml.set("book.language", language)?;
-            // The 404 page links to the book's files from here (mdBook's default is `/`).
-            let site_url = book_toml.get::<String>("output.html.site-url")?.unwrap_or_default();
-            book_toml.set(
-                "output.html.site-url",
-                format!("{}/{language}/", site_url.trim_end_matches('/')),
-            )?;
-            render_html(self.root, book_toml, &out).with_context(|| format!("building the {language} book"))?;
-            outputs.push(BookOutput {
-                language: language.to_string(),
-                html_dir: out,
-            });
-        }
-        if outputs.len() > 1 {
-            install_language_switcher(&outputs).context("adding the language switcher to the built pages")?;
-        }
-        Ok(outputs)
     }
+    let mut outputs = vec![BookOutput {
+        language: config.source_language.clone(),
+        html_dir: site_dir.clone(),
+    }];
+    for language in languages {
+        let out = site_dir.join(language);
+        eprintln!("mdbook-translate: building {language} into {}", out.display());
+        let mut book_toml = book_toml.clone();
+        book_toml.set("book.language", language)?;
+        // The 404 page links to the book's files from here (mdBook's default is `/`).
+        let site_url = book_toml.get::<String>("output.html.site-url")?.unwrap_or_default();
+        book_toml.set(
+            "output.html.site-url",
+            format!("{}/{language}/", site_url.trim_end_matches('/')),
+        )?;
+        render_html(root, book_toml, &out).with_context(|| format!("building the {language} book"))?;
+        outputs.push(BookOutput {
+            language: language.to_string(),
+            html_dir: out,
+        });
+    }
+    if outputs.len() > 1 {
+        install_language_switcher(&outputs).context("adding the language switcher to the built pages")?;
+    }
+    Ok(outputs)
 }
 
 /// Prints where each book's `index.html` is.
@@ -293,28 +283,23 @@ fn translate_alert_titles(dir: &Path, titles: &[(String, String)]) -> anyhow::Re
     if translated.is_empty() {
         return Ok(());
     }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).with_context(|| format!("reading {}", folder.display()))? {
-            let path = entry.with_context(|| format!("reading {}", folder.display()))?.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "html") {
-                continue;
-            }
-            let html = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-            let changed = ALERT_TITLE.replace_all(&html, |captures: &regex::Captures<'_>| {
-                let title = translated
-                    .iter()
-                    .find(|(source, _)| **source == captures[2])
-                    .map_or(&captures[2], |(_, translation)| translation.as_str());
-                format!("{}{title}</p>", &captures[1])
-            });
-            if let std::borrow::Cow::Owned(changed) = changed {
-                std::fs::write(&path, changed).with_context(|| format!("writing {}", path.display()))?;
-            }
+    let book = BookOutput {
+        language: String::new(),
+        html_dir: dir.to_path_buf(),
+    };
+    let pages = book_pages(&book, &[]).with_context(|| format!("reading {}", dir.display()))?;
+    for page in pages {
+        let path = dir.join(page);
+        let html = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let changed = ALERT_TITLE.replace_all(&html, |captures: &regex::Captures<'_>| {
+            let title = translated
+                .iter()
+                .find(|(source, _)| **source == captures[2])
+                .map_or(&captures[2], |(_, translation)| translation.as_str());
+            format!("{}{title}</p>", &captures[1])
+        });
+        if let std::borrow::Cow::Owned(changed) = changed {
+            std::fs::write(&path, changed).with_context(|| format!("writing {}", path.display()))?;
         }
     }
     Ok(())
