@@ -13,6 +13,9 @@ use std::time::Duration;
 /// The name of the preprocessor in book.toml (`[preprocessor.translate]`).
 pub const PREPROCESSOR_NAME: &str = "translate";
 
+/// The name of the output in book.toml (`[output.translate]`).
+pub const OUTPUT_NAME: &str = "translate";
+
 /// Keys that mdBook itself reads from every `[preprocessor.*]` table.
 const MDBOOK_KEYS: &[&str] = &["command", "before", "after", "renderers", "optional"];
 

@@ -3,6 +3,7 @@
 //!
 //! See `ARCHITECTURE.md` for the pipeline and the map of modules.
 
+pub mod collect;
 pub mod config;
 pub mod eval;
 pub mod pipeline;

@@ -8,14 +8,16 @@
 //! too. Imported entries become `human` records, which win over every
 //! machine translation.
 
-use crate::pipeline::{BookTexts, Languages, name_to_tagged};
+use crate::collect::{CollectedBook, name_to_tagged};
+use crate::config::Config;
 use crate::segment::tagged::{TaggedToken, parse_tagged, plain_text, push_escaped, validate_tags};
-use crate::segment::{
-    BlockKind, SegmentOptions, Slot, Unit, extract_segments, slot_shapes, unit_from_markdown, unit_markdown,
-};
-use crate::store::{Origin, Record, Store, StoreError, UnitKey};
-use mdbook_preprocessor::book::{Book, BookItem};
+use crate::segment::{BlockKind, SegmentOptions, Slot, Unit, slot_shapes, unit_from_markdown, unit_markdown};
+use crate::store::{Languages, Origin, Record, Store, StoreError};
+use anyhow::Context;
+use mdbook_preprocessor::book::Book;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::path::Path;
 use std::fmt;
 use std::fmt::Write as _;
 
@@ -275,15 +277,10 @@ pub fn translation_to_tagged(message: &Message, msgstr: &str, options: &SegmentO
 #[cfg(test)]
 mod tests;
 
-/// Every message of a book, in book order, each msgid once, with the files
-/// it appears in: the book's title and description, chapter units and the
-/// titles of the alerts they use, then chapter names and part titles.
-pub fn book_messages(
-    book: &Book,
-    texts: &BookTexts,
-    options: &SegmentOptions,
-    escape_dollar: bool,
-) -> Vec<(Message, Vec<String>)> {
+/// Every message of a collected book, in book order, each msgid once, with
+/// the files it appears in: the book's title and description, chapter units
+/// and the titles of the alerts they use, then chapter names and part titles.
+pub fn book_messages(collected: &CollectedBook, escape_dollar: bool) -> Vec<(Message, Vec<String>)> {
     let mut messages: Vec<(Message, Vec<String>)> = Vec::new();
     let mut index_of: HashMap<String, usize> = HashMap::new();
     let mut add = |message: Message, reference: &str| {
@@ -296,42 +293,28 @@ pub fn book_messages(
             references.push(reference.to_string());
         }
     };
-    for text in texts.of_book() {
-        if text.chars().any(char::is_alphabetic) {
-            add(Message::of_name(text), "book.toml");
-        }
+    for text in &collected.book_texts {
+        add(Message::of_name(&text.text), &text.place);
     }
-    let mut names = Vec::new();
-    for item in book.iter() {
-        match item {
-            BookItem::Chapter(chapter) => {
-                names.push(chapter.name.clone());
-                let Some(path) = chapter.source_path.as_ref().or(chapter.path.as_ref()) else {
-                    continue;
+    for chapter in collected.chapters() {
+        let Some(reference) = &chapter.source_file else {
+            continue;
+        };
+        for segment in &chapter.segments.segments {
+            for unit in segment.units.iter().filter(|unit| unit.translatable) {
+                let message = match segment.kind {
+                    BlockKind::HtmlText => Message::of_name(&plain_text(&unit.tagged).unwrap_or_default()),
+                    _ => Message::of_unit(unit, escape_dollar),
                 };
-                let reference = path.display().to_string();
-                let chapter = extract_segments(&chapter.content, options);
-                for segment in &chapter.segments {
-                    for unit in segment.units.iter().filter(|unit| unit.translatable) {
-                        let message = match segment.kind {
-                            BlockKind::HtmlText => Message::of_name(&plain_text(&unit.tagged).unwrap_or_default()),
-                            _ => Message::of_unit(unit, escape_dollar),
-                        };
-                        add(message, &reference);
-                    }
-                }
-                for title in &chapter.alert_titles {
-                    add(Message::of_name(title), &reference);
-                }
+                add(message, reference);
             }
-            BookItem::PartTitle(title) => names.push(title.clone()),
-            BookItem::Separator => {}
+        }
+        for title in &chapter.segments.alert_titles {
+            add(Message::of_name(title), reference);
         }
     }
-    for name in names {
-        if name.chars().any(char::is_alphabetic) {
-            add(Message::of_name(&name), "SUMMARY.md");
-        }
+    for name in &collected.names {
+        add(Message::of_name(&name.text), &name.place);
     }
     messages
 }
@@ -377,7 +360,7 @@ pub fn import_entries(
         }
         match translation_to_tagged(message, &entry.msgstr, options) {
             Ok(tagged) => {
-                let key = UnitKey::new(languages.source, languages.target, &message.tagged);
+                let key = languages.key(&message.tagged);
                 store.put(&key, &Record::new(&message.tagged, &tagged, Origin::Human, "human"))?;
                 report.n_imported += 1;
             }
@@ -386,4 +369,85 @@ pub fn import_entries(
     }
     store.flush()?;
     Ok(report)
+}
+
+/// Imports the PO file at `path` (whose contents are `text`) as human
+/// translations of the units of `collected`; warns about each refused entry
+/// and prints a one-line report.
+pub fn import_translation_file(
+    collected: &CollectedBook,
+    path: &Path,
+    text: &str,
+    languages: Languages<'_>,
+    config: &Config,
+    store: &Store,
+) -> anyhow::Result<ImportReport> {
+    let entries = parse_po(text).with_context(|| format!("reading the translations in {}", path.display()))?;
+    let messages = book_messages(collected, config.math.dollar);
+    let report = import_entries(&entries, &messages, languages, &config.segment_options(), store)?;
+    for (msgid, reason) in &report.rejected {
+        tracing::warn!("{}: not imported: `{msgid}`: {reason}", path.display());
+    }
+    eprintln!(
+        "mdbook-translate: {}: {} human translations imported from {} ({} untranslated, {} fuzzy, {} no longer in the book, {} refused)",
+        languages.target,
+        report.n_imported,
+        path.display(),
+        report.n_untranslated,
+        report.n_fuzzy,
+        report.n_obsolete,
+        report.rejected.len()
+    );
+    Ok(report)
+}
+
+/// Imports `<po-dir>/<target>.po` as human translations of the units of
+/// `book`, which `collected` holds, when the file or the book changed since
+/// the last import (a fingerprint of both is kept in the store's `meta` tree).
+pub fn import_translations_if_changed(
+    book: &Book,
+    collected: &CollectedBook,
+    languages: Languages<'_>,
+    config: &Config,
+    store: &Store,
+) -> anyhow::Result<()> {
+    let path = config.po_dir.join(format!("{}.po", languages.target));
+    if !path.exists() {
+        if config.po_dir_explicit {
+            eprintln!(
+                "mdbook-translate: {}: no human translations: {} does not exist",
+                languages.target,
+                path.display()
+            );
+        }
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let fingerprint = import_fingerprint(&text, book, collected);
+    let meta_key = format!("imported:{}", path.display());
+    if store.meta(&meta_key)?.as_deref() == Some(&fingerprint[..]) {
+        return Ok(());
+    }
+    import_translation_file(collected, &path, &text, languages, config, store)?;
+    store.set_meta(&meta_key, &fingerprint)?;
+    Ok(())
+}
+
+/// A hash of a PO file, of the book it is imported into and of the book's
+/// own texts.
+fn import_fingerprint(po_text: &str, book: &Book, collected: &CollectedBook) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    let mut update = |part: &str| {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part.as_bytes());
+    };
+    update(po_text);
+    for text in &collected.book_texts {
+        update(&text.text);
+    }
+    for chapter in book.chapters() {
+        update(&chapter.name);
+        update(&chapter.content);
+    }
+    hasher.finalize().into()
 }

@@ -1,40 +1,26 @@
 //! The mdBook preprocessor: configuration, store and backend around the
 //! [pipeline](crate::pipeline), for one target language.
 
-use crate::config::{Config, ConfigError, PREPROCESSOR_NAME};
-use crate::pipeline::{BookTexts, Languages, RunSummary, translate_book};
-use crate::po::{ImportReport, book_messages, import_entries, parse_po};
-use crate::store::Store;
+use crate::collect::{BookTexts, collect_book};
+use crate::config::{Config, ConfigError, OUTPUT_NAME, PREPROCESSOR_NAME};
+use crate::pipeline::{RunSummary, UntranslatedReason, open_store, translate_book};
+use crate::po::import_translations_if_changed;
+use crate::store::Languages;
 use crate::translate::{Translator, make_translator};
 use anyhow::Context;
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
-use sha2::{Digest, Sha256};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-
-/// Where an in-process preprocessor leaves the translated [`BookTexts`],
-/// which a book cannot carry back to mdBook.
-pub type TextsSlot = Arc<Mutex<Option<BookTexts>>>;
 
 /// The `translate` preprocessor. Its target language is `[book] language`
 /// of the configuration it is given (`MDBOOK_BOOK__LANGUAGE=zh`); when that
 /// is the source language the book passes through untouched.
 #[derive(Debug, Default)]
-pub struct TranslatePreprocessor {
-    texts: Option<TextsSlot>,
-}
+pub struct TranslatePreprocessor;
 
 impl TranslatePreprocessor {
     /// A new preprocessor.
     pub fn new() -> TranslatePreprocessor {
-        TranslatePreprocessor { texts: None }
-    }
-
-    /// A preprocessor that also leaves the translated title, description
-    /// and alert titles in `slot`.
-    pub fn with_texts_slot(slot: TextsSlot) -> TranslatePreprocessor {
-        TranslatePreprocessor { texts: Some(slot) }
+        TranslatePreprocessor
     }
 }
 
@@ -57,27 +43,25 @@ impl Preprocessor for TranslatePreprocessor {
             return Ok(book);
         }
         let backend = make_translator(config.backend);
-        let mut texts = BookTexts::of_book_toml(&ctx.config);
-        let summary = run_with_backend(&mut book, &mut texts, &target, &config, &*backend)?;
+        let texts = BookTexts::of_book_toml(&ctx.config);
+        let summary = run_with_backend(&mut book, &texts, &target, &config, &*backend)?;
         report(&summary, &config);
-        if let Some(slot) = &self.texts {
-            *slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(texts);
-        }
         Ok(book)
     }
 
     /// Every renderer but the `translate` output, which loads and
     /// translates the book itself.
     fn supports_renderer(&self, renderer: &str) -> anyhow::Result<bool> {
-        Ok(renderer != crate::renderer::OUTPUT_NAME)
+        Ok(renderer != OUTPUT_NAME)
     }
 }
 
-/// Opens the store of `config` and translates `book` and `texts` into
-/// `target` with `backend`.
+/// Opens the store of `config`, imports `<po-dir>/<target>.po` if it or the
+/// book changed, and translates `book` and `texts` into `target` with
+/// `backend`. The book is segmented once for both.
 pub fn run_with_backend(
     book: &mut Book,
-    texts: &mut BookTexts,
+    texts: &BookTexts,
     target: &str,
     config: &Config,
     backend: &dyn Translator,
@@ -87,109 +71,34 @@ pub fn run_with_backend(
         source: &config.source_language,
         target,
     };
-    import_translations_if_changed(book, texts, languages, config, &store)?;
-    let summary = translate_book(book, texts, languages, config, &store, backend)?;
+    let collected = collect_book(book, texts, &config.segment_options());
+    import_translations_if_changed(book, &collected, languages, config, &store)?;
+    let summary = translate_book(book, &collected, languages, config, &store, backend)?;
     store.flush()?;
     Ok(summary)
 }
 
-/// Creates the store folder of `config` if needed and opens the store.
-pub fn open_store(config: &Config) -> anyhow::Result<Store> {
-    std::fs::create_dir_all(&config.cache_dir).with_context(|| {
-        format!(
-            "book.toml: `[preprocessor.{PREPROCESSOR_NAME}] cache-dir`: cannot create {}; point cache-dir at a writable folder",
-            config.cache_dir.display()
-        )
-    })?;
-    Ok(Store::open(&config.cache_dir, config.lock_timeout)?)
-}
-
-/// Imports the PO file at `path` (whose contents are `text`) as human
-/// translations of `book`'s units; warns about each refused entry and
-/// prints a one-line report.
-pub fn import_translation_file(
-    book: &Book,
-    texts: &BookTexts,
-    path: &Path,
-    text: &str,
-    languages: Languages<'_>,
-    config: &Config,
-    store: &Store,
-) -> anyhow::Result<ImportReport> {
-    let entries = parse_po(text).with_context(|| format!("reading the translations in {}", path.display()))?;
-    let options = config.segment_options();
-    let messages = book_messages(book, texts, &options, config.math.dollar);
-    let report = import_entries(&entries, &messages, languages, &options, store)?;
-    for (msgid, reason) in &report.rejected {
-        tracing::warn!("{}: not imported: `{msgid}`: {reason}", path.display());
-    }
-    eprintln!(
-        "mdbook-translate: {}: {} human translations imported from {} ({} untranslated, {} fuzzy, {} no longer in the book, {} refused)",
-        languages.target,
-        report.n_imported,
-        path.display(),
-        report.n_untranslated,
-        report.n_fuzzy,
-        report.n_obsolete,
-        report.rejected.len()
-    );
-    Ok(report)
-}
-
-/// Imports `<po-dir>/<target>.po` as human translations when it or the
-/// book changed since the last import.
-fn import_translations_if_changed(
-    book: &Book,
-    texts: &BookTexts,
-    languages: Languages<'_>,
-    config: &Config,
-    store: &Store,
-) -> anyhow::Result<()> {
-    let path = config.po_dir.join(format!("{}.po", languages.target));
-    if !path.exists() {
-        if config.po_dir_explicit {
-            eprintln!(
-                "mdbook-translate: {}: no human translations: {} does not exist",
-                languages.target,
-                path.display()
-            );
-        }
-        return Ok(());
-    }
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let mut hasher = Sha256::new();
-    hasher.update(text.as_bytes());
-    for text in texts.of_book() {
-        hasher.update(text.as_bytes());
-    }
-    for chapter in book.chapters() {
-        hasher.update(chapter.name.as_bytes());
-        hasher.update(chapter.content.as_bytes());
-    }
-    let fingerprint: [u8; 32] = hasher.finalize().into();
-    let meta_key = format!("imported:{}", path.display());
-    if store.meta(&meta_key)?.as_deref() == Some(&fingerprint[..]) {
-        return Ok(());
-    }
-    import_translation_file(book, texts, &path, &text, languages, config, store)?;
-    store.set_meta(&meta_key, &fingerprint)?;
-    Ok(())
-}
+/// Untranslated units listed by name in the summary.
+const N_UNTRANSLATED_LISTED: usize = 5;
 
 /// Prints the one-line summary (stderr) and what to do about misses.
 pub fn report(summary: &RunSummary, config: &Config) {
     eprintln!("mdbook-translate: {summary}");
-    for (chapter, text) in &summary.missing_examples {
+    for unit in summary.untranslated.iter().take(N_UNTRANSLATED_LISTED) {
+        let why = match &unit.reason {
+            UntranslatedReason::NotInStore => String::new(),
+            reason => format!(" ({reason})"),
+        };
         eprintln!(
-            "mdbook-translate: {}: untranslated in {chapter}: {text}",
-            summary.language
+            "mdbook-translate: {}: untranslated in {}: {}{why}",
+            summary.language, unit.chapter, unit.text
         );
     }
-    if summary.n_missing > summary.missing_examples.len() {
+    if summary.untranslated.len() > N_UNTRANSLATED_LISTED {
         eprintln!(
             "mdbook-translate: {}: … and {} more untranslated units",
             summary.language,
-            summary.n_missing - summary.missing_examples.len()
+            summary.untranslated.len() - N_UNTRANSLATED_LISTED
         );
     }
     if summary.n_missing > 0 && !config.backend_explicit {

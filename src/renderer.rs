@@ -16,8 +16,13 @@
 //! description in the configuration, and the titles mdBook writes above
 //! alerts (`> [!NOTE]`) in the rendered pages.
 
+pub use crate::config::OUTPUT_NAME;
+use crate::collect::BookTexts;
 use crate::config::{Config, PREPROCESSOR_NAME};
-use crate::preprocessor::{TextsSlot, TranslatePreprocessor};
+use crate::pipeline::{TranslatedTexts, open_store, translated_texts};
+use crate::preprocessor::TranslatePreprocessor;
+use crate::store::Languages;
+use crate::translate::make_translator;
 use crate::segment::tagged::push_escaped;
 use crate::site::{BookOutput, book_pages, install_language_switcher};
 use anyhow::Context;
@@ -29,9 +34,6 @@ use regex::Regex;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
-
-/// The name of the output in book.toml (`[output.translate]`).
-pub const OUTPUT_NAME: &str = "translate";
 
 /// Keys that mdBook itself reads from every `[output.*]` table; the
 /// `translate` output has none of its own.
@@ -233,22 +235,19 @@ fn check_output_table(book_toml: &BookToml) -> anyhow::Result<()> {
 /// Renders the book at `root` as HTML into `out` with `book_toml`: every
 /// configured preprocessor runs as it would for mdBook's HTML output, the
 /// `translate` preprocessor in-process. A translated book also gets its
-/// translated title and description, and its alerts their translated titles.
+/// translated title and description, and its alerts their translated titles,
+/// which the preprocessor has stored.
 fn render_html(root: &Path, book_toml: BookToml, out: &Path) -> anyhow::Result<()> {
     let mut book =
         MDBook::load_with_config(root, book_toml).with_context(|| format!("loading the book in {}", root.display()))?;
-    let texts_slot = TextsSlot::default();
-    book.with_preprocessor(TranslatePreprocessor::with_texts_slot(texts_slot.clone()));
+    book.with_preprocessor(TranslatePreprocessor::new());
     let html = HtmlHandlebars::new();
     let (preprocessed, preprocess_ctx) = book.preprocess_book(&html)?;
-    let texts = texts_slot
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .take();
+    let texts = read_translated_texts(root, &book.config)?;
     let mut config = book.config.clone();
     if let Some(texts) = &texts {
-        config.book.title = texts.title.clone();
-        config.book.description = texts.description.clone();
+        config.book.title = texts.book.title.clone();
+        config.book.description = texts.book.description.clone();
     }
     let mut render_ctx = RenderContext::new(root, preprocessed, config, out);
     render_ctx
@@ -259,6 +258,29 @@ fn render_html(root: &Path, book_toml: BookToml, out: &Path) -> anyhow::Result<(
         translate_alert_titles(out, &texts.alert_titles).context("writing the translated alert titles")?;
     }
     Ok(())
+}
+
+/// The translated title, description and alert titles of a book configured
+/// with `book_toml` for a target language, as the `translate` preprocessor
+/// stored them; `None` for a build in the source language.
+fn read_translated_texts(root: &Path, book_toml: &BookToml) -> anyhow::Result<Option<TranslatedTexts>> {
+    let config = Config::from_book(root, book_toml)?;
+    let target = config.target_language(book_toml);
+    if target.eq_ignore_ascii_case(&config.source_language) {
+        return Ok(None);
+    }
+    let languages = Languages {
+        source: &config.source_language,
+        target,
+    };
+    let store = open_store(&config)?;
+    let profiles = make_translator(config.backend).lookup_profiles();
+    Ok(Some(translated_texts(
+        &BookTexts::of_book_toml(book_toml),
+        languages,
+        &store,
+        &profiles,
+    )?))
 }
 
 /// The title paragraph mdBook's HTML renderer writes at the top of an alert:

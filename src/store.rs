@@ -52,6 +52,23 @@ impl fmt::Debug for UnitKey {
     }
 }
 
+/// The two languages of a translation: the book's and the one it is
+/// translated into. Every key is derived under a pair.
+#[derive(Debug, Clone, Copy)]
+pub struct Languages<'a> {
+    /// The book's language.
+    pub source: &'a str,
+    /// The language to translate into.
+    pub target: &'a str,
+}
+
+impl Languages<'_> {
+    /// The key of `tagged` text under this pair.
+    pub fn key(&self, tagged: &str) -> UnitKey {
+        UnitKey::new(self.source, self.target, tagged)
+    }
+}
+
 /// Where a translation came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -239,20 +256,45 @@ impl Store {
     }
 
     /// The best record for `key` among `profiles`, in their order of
-    /// preference; the profile `human` reads the human tree.
-    pub fn lookup(&self, key: &UnitKey, profiles: &[&str]) -> Result<Option<Record>, StoreError> {
+    /// preference; the profile `human` reads the human tree. A profile
+    /// also serves the records of its refinements: `realtime` serves
+    /// `realtime` and `realtime/<settings>`.
+    pub fn lookup<P: AsRef<str>>(&self, key: &UnitKey, profiles: &[P]) -> Result<Option<Record>, StoreError> {
+        let mut machine: Option<Vec<(String, sled::IVec)>> = None;
         for profile in profiles {
-            let value = if *profile == "human" {
-                self.human.get(key.0)
-            } else {
-                self.units.get(machine_key(key, profile))
+            let profile = profile.as_ref();
+            if profile == "human" {
+                if let Some(bytes) = self.human.get(key.0).map_err(|e| classify(&self.path, e))? {
+                    return self.decode(key, &bytes).map(Some);
+                }
+                continue;
             }
-            .map_err(|e| classify(&self.path, e))?;
-            if let Some(bytes) = value {
-                return self.decode(key, &bytes).map(Some);
+            // Every machine record of the unit, read once: a unit has a
+            // handful at most (one per engine profile).
+            let records = match &mut machine {
+                Some(records) => records,
+                None => machine.insert(self.machine_records(key)?),
+            };
+            let refines = |stored: &str| {
+                stored == profile || stored.strip_prefix(profile).is_some_and(|rest| rest.starts_with('/'))
+            };
+            if let Some((_, bytes)) = records.iter().find(|(stored, _)| refines(stored)) {
+                return self.decode(key, bytes).map(Some);
             }
         }
         Ok(None)
+    }
+
+    /// The machine records of `key`, with the profile each is stored under.
+    fn machine_records(&self, key: &UnitKey) -> Result<Vec<(String, sled::IVec)>, StoreError> {
+        self.units
+            .scan_prefix(key.0)
+            .map(|entry| {
+                let (stored_key, bytes) = entry.map_err(|e| classify(&self.path, e))?;
+                let profile = String::from_utf8_lossy(&stored_key[key.0.len()..]).into_owned();
+                Ok((profile, bytes))
+            })
+            .collect()
     }
 
     /// Stores a translation. Human records go to the human tree, others

@@ -7,7 +7,8 @@
 use super::{ExpandedBook, load_expanded_book};
 use clap::Args;
 use mdbook_preprocessor::book::BookItem;
-use mdbook_translate::segment::{HeadingIds, SpliceOptions, extract_segments, splice_chapter};
+use mdbook_translate::collect::collect_book;
+use mdbook_translate::segment::{HeadingIds, SpliceOptions, Unit, first_difference, splice_chapter};
 use std::path::PathBuf;
 
 /// Arguments of `mdbook-translate check`.
@@ -20,36 +21,36 @@ pub(crate) struct CheckArgs {
 
 /// Runs the check; exit code 0 when every chapter round-trips.
 pub(crate) fn execute(args: CheckArgs) -> anyhow::Result<i32> {
-    let ExpandedBook { config, book, .. } = load_expanded_book(&args.book)?;
-    let options = config.segment_options();
+    let ExpandedBook { config, book, texts } = load_expanded_book(&args.book)?;
+    let collected = collect_book(&book, &texts, &config.segment_options());
     let no_ids = HeadingIds::default();
     let (mut n_chapters, mut n_units, mut differences) = (0, 0, Vec::new());
-    for item in book.iter() {
-        let BookItem::Chapter(chapter) = item else { continue };
-        let Some(path) = chapter.source_path.as_ref().or(chapter.path.as_ref()) else {
+    let contents = book.iter().map(|item| match item {
+        BookItem::Chapter(chapter) => Some(chapter.content.as_str()),
+        _ => None,
+    });
+    for (collected, content) in collected.items.iter().zip(contents) {
+        let (Some(chapter), Some(content)) = (collected, content) else {
             continue;
         };
+        let Some(path) = &chapter.source_file else { continue };
         n_chapters += 1;
-        let segments = extract_segments(&chapter.content, &options);
-        n_units += segments.translatable_units().count();
+        n_units += chapter.segments.translatable_units().count();
         let splice_options = SpliceOptions {
             target_language: &config.source_language,
             heading_ids: &no_ids,
             escape_dollar: config.math.dollar,
             render_unchanged: true,
         };
-        let identity = |unit: &mdbook_translate::segment::Unit| Some(unit.tagged.clone());
-        match splice_chapter(&chapter.content, &segments, &identity, splice_options) {
-            Err(error) => differences.push(format!("{}: {error}", path.display())),
+        let identity = |unit: &Unit| Some(unit.tagged.clone());
+        match splice_chapter(content, &chapter.segments, &identity, splice_options) {
+            Err(error) => differences.push(format!("{path}: {error}")),
             Ok(spliced) => {
                 for (unit, reason) in &spliced.kept_units {
-                    differences.push(format!(
-                        "{}: `{unit}` cannot be rendered back: {reason}",
-                        path.display()
-                    ));
+                    differences.push(format!("{path}: `{unit}` cannot be rendered back: {reason}"));
                 }
-                if let Some(detail) = mdbook_translate::segment::first_difference(&chapter.content, &spliced.markdown) {
-                    differences.push(format!("{}: {detail}", path.display()));
+                if let Some(detail) = first_difference(content, &spliced.markdown) {
+                    differences.push(format!("{path}: {detail}"));
                 }
             }
         }

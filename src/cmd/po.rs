@@ -3,9 +3,10 @@
 use super::{ExpandedBook, load_expanded_book};
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use mdbook_translate::pipeline::Languages;
-use mdbook_translate::po::{PoEntry, book_messages, parse_po, write_po};
-use mdbook_translate::preprocessor::{import_translation_file, open_store};
+use mdbook_translate::collect::collect_book;
+use mdbook_translate::pipeline::open_store;
+use mdbook_translate::po::{PoEntry, book_messages, import_translation_file, parse_po, write_po};
+use mdbook_translate::store::Languages;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -63,12 +64,8 @@ fn export(args: PoFileArgs) -> anyhow::Result<i32> {
         Err(_) => HashMap::new(),
     };
     let config = &expanded.config;
-    let messages = book_messages(
-        &expanded.book,
-        &expanded.texts,
-        &config.segment_options(),
-        config.math.dollar,
-    );
+    let collected = collect_book(&expanded.book, &expanded.texts, &config.segment_options());
+    let messages = book_messages(&collected, config.math.dollar);
     let entries: Vec<PoEntry> = messages
         .iter()
         .map(|(message, references)| {
@@ -108,6 +105,7 @@ fn import(args: PoFileArgs) -> anyhow::Result<i32> {
         source: &config.source_language,
         target: &args.language,
     };
-    let report = import_translation_file(&expanded.book, &expanded.texts, &path, &text, languages, config, &store)?;
+    let collected = collect_book(&expanded.book, &expanded.texts, &config.segment_options());
+    let report = import_translation_file(&collected, &path, &text, languages, config, &store)?;
     Ok(if report.rejected.is_empty() { 0 } else { 1 })
 }

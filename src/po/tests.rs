@@ -1,4 +1,5 @@
 use super::*;
+use crate::segment::extract_segments;
 
 fn options() -> SegmentOptions {
     SegmentOptions {

@@ -7,7 +7,7 @@ use mdbook_driver::MDBook;
 use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use mdbook_translate::config::{BackendKind, Config};
-use mdbook_translate::pipeline::BookTexts;
+use mdbook_translate::collect::BookTexts;
 use mdbook_translate::preprocessor::run_with_backend;
 use mdbook_translate::segment::tagged::{TaggedToken, parse_tagged};
 use mdbook_translate::segment::{SegmentOptions, extract_segments};
@@ -218,14 +218,14 @@ fn a_warm_store_makes_no_backend_call() {
 
     let pseudo = OfflineTranslator::new(BackendKind::Pseudo);
     let first =
-        run_with_backend(&mut expanded.clone(), &mut BookTexts::default(), "zh", &config, &pseudo).expect("first run");
+        run_with_backend(&mut expanded.clone(), &BookTexts::default(), "zh", &config, &pseudo).expect("first run");
     let calls_after_first = pseudo.n_calls();
     assert!(
         calls_after_first > 0 && first.n_translated == first.n_distinct,
         "{first:?}"
     );
     let second =
-        run_with_backend(&mut expanded.clone(), &mut BookTexts::default(), "zh", &config, &pseudo).expect("second run");
+        run_with_backend(&mut expanded.clone(), &BookTexts::default(), "zh", &config, &pseudo).expect("second run");
     assert_eq!(pseudo.n_calls(), calls_after_first, "the warm run called the backend");
     assert_eq!((second.n_from_store, second.n_translated), (second.n_distinct, 0));
 
@@ -233,7 +233,7 @@ fn a_warm_store_makes_no_backend_call() {
     let identity = OfflineTranslator::new(BackendKind::Identity);
     run_with_backend(
         &mut expanded.clone(),
-        &mut BookTexts::default(),
+        &BookTexts::default(),
         "zh",
         &config,
         &identity,
@@ -241,6 +241,6 @@ fn a_warm_store_makes_no_backend_call() {
     .expect("identity run");
     let cache = OfflineTranslator::new(BackendKind::Cache);
     let cached =
-        run_with_backend(&mut expanded.clone(), &mut BookTexts::default(), "zh", &config, &cache).expect("cache run");
+        run_with_backend(&mut expanded.clone(), &BookTexts::default(), "zh", &config, &cache).expect("cache run");
     assert_eq!((cached.n_from_store, cached.n_missing), (0, cached.n_distinct));
 }

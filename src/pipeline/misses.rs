@@ -1,0 +1,163 @@
+//! Stage 3: the backend translates the units the store lacks.
+//!
+//! Every answer is validated as its response arrives; a good one is stored
+//! at once and the store flushed at the end of each response, so a run
+//! killed half-way keeps every answer it received. A unit whose answer does
+//! not keep its tags, or whose request failed in a way that may pass later,
+//! is sent once more on its own; after that it stays in the source language
+//! and is reported. A translation that fails validation is never stored.
+
+use super::lookup::WantedUnits;
+use super::{PipelineError, UntranslatedReason};
+use crate::segment::tagged::validate_tags;
+use crate::store::{Languages, Record, Store, StoreError, UnitKey};
+use crate::translate::{Profile, Request, Response, Translator};
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+
+/// What the backend did for the misses.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MissesOutcome {
+    /// Distinct units translated (and stored).
+    pub n_translated: usize,
+    /// Units left without translation: index into [`WantedUnits::units`], reason.
+    pub untranslated: Vec<(usize, UntranslatedReason)>,
+}
+
+/// Asks `backend` for the units at `misses` (indexes into `wanted`), stores
+/// each valid answer under the backend's profile as it arrives and adds it
+/// to `translations`.
+pub fn translate_misses(
+    backend: &dyn Translator,
+    wanted: &WantedUnits,
+    misses: &[usize],
+    languages: Languages<'_>,
+    store: &Store,
+    translations: &mut HashMap<UnitKey, String>,
+) -> Result<MissesOutcome, PipelineError> {
+    let mut outcome = MissesOutcome::default();
+    let Some(profile) = backend.profile() else {
+        outcome.untranslated = misses.iter().map(|&i| (i, UntranslatedReason::NotInStore)).collect();
+        return Ok(outcome);
+    };
+    let mut pending = misses.to_vec();
+    for attempt in [Attempt::First, Attempt::Last] {
+        if pending.is_empty() {
+            break;
+        }
+        let mut round = Round {
+            wanted,
+            pending: &pending,
+            answered: vec![false; pending.len()],
+            attempt,
+            profile: &profile,
+            store,
+            translations: &mut *translations,
+            outcome: &mut outcome,
+            retry: Vec::new(),
+            store_error: None,
+        };
+        let texts: Vec<&str> = pending.iter().map(|&i| wanted.units[i].tagged.as_str()).collect();
+        let request = Request {
+            languages,
+            units: &texts,
+            one_unit_per_request: attempt == Attempt::Last,
+        };
+        let result = backend.translate(&request, &mut |response| round.take(response));
+        if let Some(error) = round.store_error {
+            return Err(error.into());
+        }
+        result.map_err(|source| PipelineError::Backend {
+            backend: backend.name(),
+            source,
+        })?;
+        for (offset, answered) in round.answered.iter().enumerate() {
+            if !answered {
+                round.outcome.untranslated.push((pending[offset], UntranslatedReason::NoAnswer));
+            }
+        }
+        pending = round.retry;
+    }
+    Ok(outcome)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Attempt {
+    First,
+    Last,
+}
+
+/// One request for the pending units and what came back.
+struct Round<'a> {
+    wanted: &'a WantedUnits,
+    pending: &'a [usize],
+    answered: Vec<bool>,
+    attempt: Attempt,
+    profile: &'a Profile,
+    store: &'a Store,
+    translations: &'a mut HashMap<UnitKey, String>,
+    outcome: &'a mut MissesOutcome,
+    /// Units to send again on their own.
+    retry: Vec<usize>,
+    store_error: Option<StoreError>,
+}
+
+impl Round<'_> {
+    /// Validates and stores the answers of one response, then flushes.
+    fn take(&mut self, response: Response) -> ControlFlow<()> {
+        for (offset, answer) in response.answers {
+            // An index the request does not have, or a second answer for a
+            // unit, is ignored: the first answer stands.
+            let Some(&index) = self.pending.get(offset) else {
+                tracing::debug!("the backend answered for unit {offset}, which it was not asked for");
+                continue;
+            };
+            if std::mem::replace(&mut self.answered[offset], true) {
+                continue;
+            }
+            if let Err(error) = self.take_answer(index, answer) {
+                self.store_error = Some(error);
+                return ControlFlow::Break(());
+            }
+        }
+        match self.store.flush() {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(error) => {
+                self.store_error = Some(error);
+                ControlFlow::Break(())
+            }
+        }
+    }
+
+    fn take_answer(&mut self, index: usize, answer: crate::translate::UnitAnswer) -> Result<(), StoreError> {
+        let unit = &self.wanted.units[index];
+        let last = self.attempt == Attempt::Last;
+        let reason = match answer {
+            Ok(text) => match validate_tags(&text, &unit.shapes) {
+                Ok(_) => {
+                    let record = Record::new(&unit.tagged, &text, self.profile.origin, &self.profile.name);
+                    self.store.put(&unit.key, &record)?;
+                    self.translations.insert(unit.key, text);
+                    self.outcome.n_translated += 1;
+                    return Ok(());
+                }
+                Err(error) => {
+                    tracing::debug!("the translation of `{}` does not keep its tags: `{text}`: {error}", unit.tagged);
+                    UntranslatedReason::BadTags { answer: text, error }
+                }
+            },
+            Err(error) if !last && error.is_retryable() => UntranslatedReason::Backend(error),
+            Err(error) => {
+                self.outcome.untranslated.push((index, UntranslatedReason::Backend(error)));
+                return Ok(());
+            }
+        };
+        if last {
+            tracing::warn!("{}: keeping `{}` in the source language: {reason}", unit.chapter, unit.tagged);
+            self.outcome.untranslated.push((index, reason));
+        } else {
+            self.retry.push(index);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,275 @@
+//! The pipeline over one book and one target language, in four stages:
+//!
+//! 1. [collect](crate::collect): one walk segments the book;
+//! 2. [`lookup`]: the distinct units are keyed and looked up in the store;
+//! 3. [`misses`]: the backend translates what the store lacks, each answer
+//!    validated and stored as it arrives;
+//! 4. [`apply`]: translations are spliced into the chapters and names.
+//!
+//! [`translate_book`] runs stages 2–4 over a book collected in stage 1.
+
+pub mod apply;
+pub mod lookup;
+pub mod misses;
+
+use crate::collect::{BookTexts, CollectedBook};
+use crate::config::Config;
+use crate::segment::alert_title;
+use crate::segment::tagged::{TagError, plain_text};
+use crate::store::{Languages, Store, StoreError};
+use crate::translate::{BackendError, Translator};
+use apply::{KeptChapter, KeptUnit, apply_translations};
+use lookup::{WantedUnits, lookup_units};
+use misses::translate_misses;
+use pulldown_cmark::BlockQuoteKind;
+use std::fmt;
+
+/// What went wrong while translating a book.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PipelineError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The backend failed as a whole; what it answered before is stored.
+    #[error("the {backend} backend failed: {source}")]
+    Backend {
+        /// Backend name.
+        backend: &'static str,
+        /// Its error.
+        source: BackendError,
+    },
+    /// `fail-on-missing = true` and some units have no translation.
+    #[error(
+        "{n_missing} units have no {language} translation and `fail-on-missing = true`; \
+         first ones:\n{examples}\nimport translations or build with a backend that translates"
+    )]
+    Missing {
+        /// Target language.
+        language: String,
+        /// How many units are left in the source language.
+        n_missing: usize,
+        /// The first few, one per line (chapter: sentence).
+        examples: String,
+    },
+}
+
+/// Why a unit was left in the source language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UntranslatedReason {
+    /// The store has no translation and the backend does not translate.
+    NotInStore,
+    /// The backend's answers, first and second, did not keep the unit's tags.
+    BadTags {
+        /// The last answer.
+        answer: String,
+        /// What was wrong with it.
+        error: TagError,
+    },
+    /// The backend failed for this unit.
+    Backend(BackendError),
+    /// The backend never answered for this unit.
+    NoAnswer,
+}
+
+impl fmt::Display for UntranslatedReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UntranslatedReason::NotInStore => f.write_str("no translation in the store"),
+            UntranslatedReason::BadTags { answer, error } => {
+                write!(f, "the translation `{answer}` does not keep the markup: {error}")
+            }
+            UntranslatedReason::Backend(error) => write!(f, "the backend failed: {error}"),
+            UntranslatedReason::NoAnswer => f.write_str("the backend gave no answer"),
+        }
+    }
+}
+
+/// A distinct unit left in the source language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UntranslatedUnit {
+    /// The first chapter (or `book.toml`, `SUMMARY.md`) that has it.
+    pub chapter: String,
+    /// Its text, without markup.
+    pub text: String,
+    /// Why.
+    pub reason: UntranslatedReason,
+}
+
+/// What one run did, printed as the one-line summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunSummary {
+    /// Target language.
+    pub language: String,
+    /// Backend used for misses.
+    pub backend: String,
+    /// Units in the book (with repeats).
+    pub n_units: usize,
+    /// Distinct units.
+    pub n_distinct: usize,
+    /// Distinct units found in the store.
+    pub n_from_store: usize,
+    /// Distinct units translated by the backend in this run.
+    pub n_translated: usize,
+    /// Distinct units with no translation (kept in the source language),
+    /// whatever the reason.
+    pub n_missing: usize,
+    /// Of those, units whose translation failed validation twice.
+    pub n_failed: usize,
+    /// Requests made to the backend.
+    pub n_backend_calls: u64,
+    /// Every distinct unit left in the source language, with the reason.
+    pub untranslated: Vec<UntranslatedUnit>,
+    /// Chapters kept in the source language, with the reason.
+    pub kept_chapters: Vec<KeptChapter>,
+    /// Units kept in the source language by the splice, with the reason.
+    pub kept_units: Vec<KeptUnit>,
+}
+
+impl fmt::Display for RunSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} units ({} distinct): {} from the store, {} translated ({}), {} missing",
+            self.language,
+            self.n_units,
+            self.n_distinct,
+            self.n_from_store,
+            self.n_translated,
+            self.backend,
+            self.n_missing
+        )?;
+        if self.n_failed > 0 {
+            write!(f, ", {} failed validation", self.n_failed)?;
+        }
+        if !self.kept_chapters.is_empty() {
+            write!(f, ", {} chapters kept in the source language", self.kept_chapters.len())?;
+        }
+        Ok(())
+    }
+}
+
+/// Translates every chapter, chapter name and part title of `book`, whose
+/// units `collected` holds, into `languages.target`: looks them up in
+/// `store`, asks `backend` for misses (storing each answer as it arrives)
+/// and splices the translations in. The book's texts and alert titles are
+/// translated and stored too; [`translated_texts`] reads them back.
+pub fn translate_book(
+    book: &mut mdbook_preprocessor::book::Book,
+    collected: &CollectedBook,
+    languages: Languages<'_>,
+    config: &Config,
+    store: &Store,
+    backend: &dyn Translator,
+) -> Result<RunSummary, PipelineError> {
+    let wanted = WantedUnits::of_book(collected, languages);
+    let lookup = lookup_units(store, &wanted, &backend.lookup_profiles())?;
+    let n_from_store = lookup.translations.len();
+    let mut translations = lookup.translations;
+    let outcome = translate_misses(backend, &wanted, &lookup.misses, languages, store, &mut translations)?;
+    let untranslated: Vec<UntranslatedUnit> = outcome
+        .untranslated
+        .into_iter()
+        .map(|(index, reason)| UntranslatedUnit {
+            chapter: wanted.units[index].chapter.clone(),
+            text: plain_text(&wanted.units[index].tagged).unwrap_or_default(),
+            reason,
+        })
+        .collect();
+    if config.fail_on_missing && !untranslated.is_empty() {
+        return Err(PipelineError::Missing {
+            language: languages.target.to_string(),
+            n_missing: untranslated.len(),
+            examples: untranslated
+                .iter()
+                .take(5)
+                .map(|unit| format!("  {}: {}", unit.chapter, unit.text))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        });
+    }
+    let applied = apply_translations(book, collected, &translations, languages, config);
+    Ok(RunSummary {
+        language: languages.target.to_string(),
+        backend: backend.name().to_string(),
+        n_units: wanted.n_uses,
+        n_distinct: wanted.units.len(),
+        n_from_store,
+        n_translated: outcome.n_translated,
+        n_missing: untranslated.len(),
+        n_failed: untranslated
+            .iter()
+            .filter(|unit| matches!(unit.reason, UntranslatedReason::BadTags { .. }))
+            .count(),
+        n_backend_calls: backend.n_calls(),
+        untranslated,
+        kept_chapters: applied.kept_chapters,
+        kept_units: applied.kept_units,
+    })
+}
+
+/// The book's title, description and alert titles in one language, as the
+/// output writes them around the chapters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TranslatedTexts {
+    /// The title and the description, translated where the store has them.
+    pub book: BookTexts,
+    /// Each alert title mdBook writes ("Note") with its translation, for
+    /// the titles the store has a translation of.
+    pub alert_titles: Vec<(String, String)>,
+}
+
+/// Reads the translations of `texts` and of mdBook's alert titles from
+/// `store`, among the records `profiles` serves; a text without one stays
+/// as it is. [`translate_book`] has stored them for the book it translated.
+pub fn translated_texts<P: AsRef<str>>(
+    texts: &BookTexts,
+    languages: Languages<'_>,
+    store: &Store,
+    profiles: &[P],
+) -> Result<TranslatedTexts, StoreError> {
+    let translate = |text: &str| -> Result<Option<String>, StoreError> {
+        let key = languages.key(&crate::collect::name_to_tagged(text));
+        Ok(store
+            .lookup(&key, profiles)?
+            .and_then(|record| plain_text(&record.text).ok()))
+    };
+    let mut translated = TranslatedTexts::default();
+    for (source, target) in [
+        (&texts.title, &mut translated.book.title),
+        (&texts.description, &mut translated.book.description),
+    ] {
+        if let Some(text) = source {
+            *target = Some(translate(text)?.unwrap_or_else(|| text.clone()));
+        }
+    }
+    let kinds = [
+        BlockQuoteKind::Note,
+        BlockQuoteKind::Tip,
+        BlockQuoteKind::Important,
+        BlockQuoteKind::Warning,
+        BlockQuoteKind::Caution,
+    ];
+    for title in kinds.map(alert_title) {
+        if let Some(translation) = translate(title)? {
+            translated.alert_titles.push((title.to_string(), translation));
+        }
+    }
+    Ok(translated)
+}
+
+/// Creates the store folder of `config` if needed and opens the store.
+pub fn open_store(config: &Config) -> anyhow::Result<Store> {
+    use anyhow::Context;
+    std::fs::create_dir_all(&config.cache_dir).with_context(|| {
+        format!(
+            "book.toml: `[preprocessor.{}] cache-dir`: cannot create {}; point cache-dir at a writable folder",
+            crate::config::PREPROCESSOR_NAME,
+            config.cache_dir.display()
+        )
+    })?;
+    Ok(Store::open(&config.cache_dir, config.lock_timeout)?)
+}
+
+#[cfg(test)]
+mod tests;
