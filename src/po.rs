@@ -17,9 +17,9 @@ use anyhow::Context;
 use mdbook_preprocessor::book::Book;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::path::Path;
 use std::fmt;
 use std::fmt::Write as _;
+use std::path::Path;
 
 /// One PO entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -16,15 +16,15 @@
 //! description in the configuration, and the titles mdBook writes above
 //! alerts (`> [!NOTE]`) in the rendered pages.
 
-pub use crate::config::OUTPUT_NAME;
 use crate::collect::BookTexts;
+pub use crate::config::OUTPUT_NAME;
 use crate::config::{Config, PREPROCESSOR_NAME};
 use crate::pipeline::{TranslatedTexts, open_store, translated_texts};
 use crate::preprocessor::TranslatePreprocessor;
-use crate::store::Languages;
-use crate::translate::make_translator;
 use crate::segment::tagged::push_escaped;
 use crate::site::{BookOutput, book_pages, install_language_switcher};
+use crate::store::Languages;
+use crate::translate::make_translator;
 use anyhow::Context;
 use mdbook_driver::MDBook;
 use mdbook_driver::config::Config as BookToml;

@@ -11,8 +11,8 @@ use mdbook_driver::MDBook;
 use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
 use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
-use mdbook_translate::config::Config;
 use mdbook_translate::collect::BookTexts;
+use mdbook_translate::config::Config;
 use std::path::Path;
 
 /// A book as the preprocessor sees it: loaded, configured, with

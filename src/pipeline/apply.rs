@@ -62,7 +62,14 @@ pub fn apply_translations(
         match item {
             BookItem::Chapter(chapter) => {
                 if let Some(collected_chapter) = collected_item {
-                    splice_into(chapter, collected_chapter, translations, languages, config, &mut applied);
+                    splice_into(
+                        chapter,
+                        collected_chapter,
+                        translations,
+                        languages,
+                        config,
+                        &mut applied,
+                    );
                 }
                 translate_name(&mut chapter.name);
                 chapter.parent_names.iter_mut().for_each(translate_name);

@@ -68,11 +68,7 @@ pub struct Lookup {
 }
 
 /// Looks every wanted unit up in `store` among the records `profiles` serves.
-pub fn lookup_units<P: AsRef<str>>(
-    store: &Store,
-    wanted: &WantedUnits,
-    profiles: &[P],
-) -> Result<Lookup, StoreError> {
+pub fn lookup_units<P: AsRef<str>>(store: &Store, wanted: &WantedUnits, profiles: &[P]) -> Result<Lookup, StoreError> {
     let mut lookup = Lookup::default();
     for (index, unit) in wanted.units.iter().enumerate() {
         match store.lookup(&unit.key, profiles)? {

@@ -73,7 +73,10 @@ pub fn translate_misses(
         })?;
         for (offset, answered) in round.answered.iter().enumerate() {
             if !answered {
-                round.outcome.untranslated.push((pending[offset], UntranslatedReason::NoAnswer));
+                round
+                    .outcome
+                    .untranslated
+                    .push((pending[offset], UntranslatedReason::NoAnswer));
             }
         }
         pending = round.retry;
@@ -142,18 +145,27 @@ impl Round<'_> {
                     return Ok(());
                 }
                 Err(error) => {
-                    tracing::debug!("the translation of `{}` does not keep its tags: `{text}`: {error}", unit.tagged);
+                    tracing::debug!(
+                        "the translation of `{}` does not keep its tags: `{text}`: {error}",
+                        unit.tagged
+                    );
                     UntranslatedReason::BadTags { answer: text, error }
                 }
             },
             Err(error) if !last && error.is_retryable() => UntranslatedReason::Backend(error),
             Err(error) => {
-                self.outcome.untranslated.push((index, UntranslatedReason::Backend(error)));
+                self.outcome
+                    .untranslated
+                    .push((index, UntranslatedReason::Backend(error)));
                 return Ok(());
             }
         };
         if last {
-            tracing::warn!("{}: keeping `{}` in the source language: {reason}", unit.chapter, unit.tagged);
+            tracing::warn!(
+                "{}: keeping `{}` in the source language: {reason}",
+                unit.chapter,
+                unit.tagged
+            );
             self.outcome.untranslated.push((index, reason));
         } else {
             self.retry.push(index);

@@ -121,3 +121,33 @@ fn a_corrupted_store_gives_a_clear_error() {
         "left alone"
     );
 }
+
+#[test]
+fn a_profile_serves_its_refinements_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
+    let key = UnitKey::new("en", "zh", "Source.");
+    store
+        .put(&key, &record("with terminology", Origin::Realtime, "realtime/terms-1"))
+        .expect("put");
+    store
+        .put(&key, &record("pseudo", Origin::Pseudo, "pseudo"))
+        .expect("put");
+    let text = |profiles: &[&str]| store.lookup(&key, profiles).expect("lookup").map(|r| r.text);
+    assert_eq!(text(&["realtime"]).as_deref(), Some("with terminology"));
+    assert_eq!(text(&["realtime/terms-1"]).as_deref(), Some("with terminology"));
+    assert_eq!(text(&["realtime/terms-2"]), None);
+    assert_eq!(
+        text(&["real"]),
+        None,
+        "a prefix that is not a whole profile serves nothing"
+    );
+    assert_eq!(text(&["pseudo", "realtime"]).as_deref(), Some("pseudo"));
+    // Another unit whose key starts with the same bytes is never confused: keys are fixed-length.
+    assert_eq!(
+        store
+            .lookup(&UnitKey::new("en", "zh", "Other."), &["realtime"])
+            .expect("lookup"),
+        None
+    );
+}

@@ -6,8 +6,8 @@ use crate::support::{
 use mdbook_driver::MDBook;
 use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
-use mdbook_translate::config::{BackendKind, Config};
 use mdbook_translate::collect::BookTexts;
+use mdbook_translate::config::{BackendKind, Config};
 use mdbook_translate::preprocessor::run_with_backend;
 use mdbook_translate::segment::tagged::{TaggedToken, parse_tagged};
 use mdbook_translate::segment::{SegmentOptions, extract_segments};
@@ -231,14 +231,7 @@ fn a_warm_store_makes_no_backend_call() {
 
     // Pseudo and identity records are never served to the cache backend.
     let identity = OfflineTranslator::new(BackendKind::Identity);
-    run_with_backend(
-        &mut expanded.clone(),
-        &BookTexts::default(),
-        "zh",
-        &config,
-        &identity,
-    )
-    .expect("identity run");
+    run_with_backend(&mut expanded.clone(), &BookTexts::default(), "zh", &config, &identity).expect("identity run");
     let cache = OfflineTranslator::new(BackendKind::Cache);
     let cached =
         run_with_backend(&mut expanded.clone(), &BookTexts::default(), "zh", &config, &cache).expect("cache run");

@@ -156,7 +156,7 @@ fn the_build_command_writes_every_language() {
         assert!(
             stderr.contains(&format!("{language}: 268 human translations imported"))
                 && stderr.contains(&format!(
-                    "units (268 distinct): 268 from the store, 0 translated (cache), 0 missing"
+                    "{language}: 281 units (268 distinct): 268 from the store, 0 translated (cache), 0 missing"
                 )),
             "{stderr}"
         );
