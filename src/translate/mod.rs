@@ -12,6 +12,8 @@
 //! and stores those answers before the next response is read, so a run that
 //! is killed keeps everything answered before.
 
+pub mod aws;
+pub mod html;
 mod pseudo;
 
 pub use pseudo::pseudo_translate;

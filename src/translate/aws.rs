@@ -1,0 +1,378 @@
+//! The `aws` backend: Amazon Translate's real-time TranslateText.
+//!
+//! Units go out as HTML documents of up to 10,000 bytes ([`super::html`]),
+//! many in flight under one concurrency limit, on a tokio runtime the
+//! backend owns. Each response is handed to the pipeline as it arrives.
+//! Retries are the SDK's own (adaptive mode, bounded attempts, time-outs),
+//! with one change: a refused connection is not retried, so a build whose
+//! service is down fails at once. Credentials, region and endpoint come from
+//! the standard AWS chain (`AWS_ENDPOINT_URL` included); the backend never
+//! logs or stores them.
+
+use super::html::{MAX_REQUEST_BYTES, Packed, pack_units, read_units};
+use super::{BackendError, BackendErrorKind, Profile, Request, Response, Translator};
+use crate::store::{Languages, Origin};
+use aws_config::BehaviorVersion;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_translate::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_translate::types::{Formality, Profanity, TranslationSettings};
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction, RetryClassifierPriority};
+use aws_smithy_types::error::display::DisplayErrorContext;
+use sha2::{Digest, Sha256};
+use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+/// The settings of the `aws` backend, from `[preprocessor.translate]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsSettings {
+    /// Custom terminologies applied to every request.
+    pub terminology: Vec<String>,
+    /// `FORMAL` or `INFORMAL`, for the languages that support it.
+    pub formality: Option<String>,
+    /// `MASK` to mask profane words.
+    pub profanity: Option<String>,
+    /// Requests in flight at most.
+    pub max_concurrency: usize,
+    /// Time-out of one attempt of one request.
+    pub timeout: Duration,
+    /// Attempts per request, the first included (the SDK retries).
+    pub max_attempts: u32,
+}
+
+impl Default for AwsSettings {
+    fn default() -> AwsSettings {
+        AwsSettings {
+            terminology: Vec::new(),
+            formality: None,
+            profanity: None,
+            max_concurrency: 8,
+            timeout: Duration::from_secs(30),
+            max_attempts: 5,
+        }
+    }
+}
+
+impl AwsSettings {
+    /// The profile real-time records are stored under: `realtime/plain`,
+    /// or `realtime/<hash>` of the settings that change the output
+    /// (terminologies, formality, profanity).
+    pub fn profile_name(&self) -> String {
+        if self.terminology.is_empty() && self.formality.is_none() && self.profanity.is_none() {
+            return "realtime/plain".to_string();
+        }
+        let mut terminology = self.terminology.clone();
+        terminology.sort();
+        let mut hasher = Sha256::new();
+        for part in terminology.iter().chain(&self.formality).chain(&self.profanity) {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        let digest = hasher.finalize();
+        let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        format!("realtime/{hex}")
+    }
+}
+
+/// Amazon Translate, real-time.
+pub struct AwsTranslator {
+    runtime: tokio::runtime::Runtime,
+    client: aws_sdk_translate::Client,
+    settings: AwsSettings,
+    profile: String,
+    n_calls: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for AwsTranslator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AwsTranslator")
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+/// Loads the AWS configuration from the standard chain and checks that it
+/// has a region and credentials; the error says what was looked for.
+pub async fn load_aws_config(settings: &AwsSettings) -> Result<aws_config::SdkConfig, BackendError> {
+    let http_client = aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+        .build_https();
+    let sdk_config = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client)
+        .retry_config(
+            RetryConfig::adaptive()
+                .with_max_attempts(settings.max_attempts)
+                .with_initial_backoff(Duration::from_millis(200)),
+        )
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(settings.timeout)
+                .build(),
+        )
+        .load()
+        .await;
+    if sdk_config.region().is_none() {
+        return Err(BackendError::new(
+            BackendErrorKind::Refused,
+            "no AWS region: looked at AWS_REGION, AWS_DEFAULT_REGION and the `region` of the profile \
+             (AWS_PROFILE) in ~/.aws/config; set one of them, e.g. AWS_REGION=us-east-1",
+        ));
+    }
+    let provider = sdk_config
+        .credentials_provider()
+        .ok_or_else(|| BackendError::new(BackendErrorKind::Refused, "no AWS credentials provider is configured"))?;
+    if let Err(error) = aws_credential_types::provider::ProvideCredentials::provide_credentials(&provider).await {
+        return Err(BackendError::new(
+            BackendErrorKind::Refused,
+            format!(
+                "no AWS credentials: looked in the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), \
+                 the profile (AWS_PROFILE) in ~/.aws/credentials and ~/.aws/config (SSO, credential_process), \
+                 and the container or instance role; run `aws configure` or `aws sso login` ({error})"
+            ),
+        ));
+    }
+    Ok(sdk_config)
+}
+
+impl AwsTranslator {
+    /// Connects to Amazon Translate (or the endpoint `AWS_ENDPOINT_URL`
+    /// names) with `settings`.
+    pub fn connect(settings: AwsSettings) -> Result<AwsTranslator, BackendError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| BackendError::new(BackendErrorKind::Service, format!("starting the async runtime: {e}")))?;
+        let sdk_config = runtime.block_on(load_aws_config(&settings))?;
+        let config = aws_sdk_translate::config::Builder::from(&sdk_config)
+            .retry_classifier(RefusedConnectionIsFinal)
+            .build();
+        Ok(AwsTranslator {
+            runtime,
+            client: aws_sdk_translate::Client::from_conf(config),
+            profile: settings.profile_name(),
+            settings,
+            n_calls: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// The request for one document.
+    fn call(
+        &self,
+        languages: Languages<'_>,
+        html: &str,
+    ) -> aws_sdk_translate::operation::translate_text::builders::TranslateTextFluentBuilder {
+        let mut call = self
+            .client
+            .translate_text()
+            .text(html)
+            .source_language_code(languages.source)
+            .target_language_code(languages.target);
+        if !self.settings.terminology.is_empty() {
+            call = call.set_terminology_names(Some(self.settings.terminology.clone()));
+        }
+        if self.settings.formality.is_some() || self.settings.profanity.is_some() {
+            call = call.settings(
+                TranslationSettings::builder()
+                    .set_formality(self.settings.formality.as_deref().map(Formality::from))
+                    .set_profanity(self.settings.profanity.as_deref().map(Profanity::from))
+                    .build(),
+            );
+        }
+        call
+    }
+
+    /// Sends every document, at most `max_concurrency` at a time, and hands
+    /// each response over as it arrives.
+    async fn send_all(
+        &self,
+        documents: Vec<Packed>,
+        languages: Languages<'_>,
+        on_response: &mut dyn FnMut(Response) -> ControlFlow<()>,
+    ) -> Result<(), BackendError> {
+        let limit = Arc::new(Semaphore::new(self.settings.max_concurrency.max(1)));
+        let mut tasks = JoinSet::new();
+        for document in documents {
+            let call = self.call(languages, &document.html);
+            let limit = Arc::clone(&limit);
+            let n_calls = Arc::clone(&self.n_calls);
+            tasks.spawn(async move {
+                let _permit = limit.acquire_owned().await.expect("the semaphore is never closed");
+                n_calls.fetch_add(1, Ordering::Relaxed);
+                let result = call.send().await;
+                (document, result)
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let (document, result) = joined
+                .map_err(|e| BackendError::new(BackendErrorKind::Service, format!("a request task failed: {e}")))?;
+            let response = match result {
+                Ok(output) => answers_of(&document, output.translated_text()),
+                Err(error) => {
+                    let error = classify_error(&error);
+                    if matches!(error.kind, BackendErrorKind::Unreachable | BackendErrorKind::Refused) {
+                        tasks.abort_all();
+                        return Err(error);
+                    }
+                    Response {
+                        answers: document.units.iter().map(|&unit| (unit, Err(error.clone()))).collect(),
+                    }
+                }
+            };
+            if on_response(response).is_break() {
+                tasks.abort_all();
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The answers a translated document holds for its units; a unit whose
+/// element the engine lost is answered with a retryable failure.
+fn answers_of(document: &Packed, translated_html: &str) -> Response {
+    let mut read = read_units(translated_html);
+    Response {
+        answers: document
+            .units
+            .iter()
+            .map(|&unit| {
+                let answer = read
+                    .remove(&unit)
+                    .ok_or_else(|| BackendError::new(BackendErrorKind::Service, "the answer lost the unit's element"));
+                (unit, answer)
+            })
+            .collect(),
+    }
+}
+
+/// What kind of failure an SDK error is, with a message that names the
+/// service's error code and never a credential.
+pub fn classify_error<E, R>(error: &SdkError<E, R>) -> BackendError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let kind = match error {
+        SdkError::TimeoutError(_) => BackendErrorKind::Timeout,
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => BackendErrorKind::Timeout,
+        SdkError::DispatchFailure(_) => BackendErrorKind::Unreachable,
+        SdkError::ConstructionFailure(_) => BackendErrorKind::Refused,
+        SdkError::ResponseError(_) => BackendErrorKind::Service,
+        SdkError::ServiceError(_) => match error.code().unwrap_or_default() {
+            "ThrottlingException" | "TooManyRequestsException" | "LimitExceededException" => {
+                BackendErrorKind::Throttled
+            }
+            "InternalServerException" | "ServiceUnavailableException" => BackendErrorKind::Service,
+            "UnrecognizedClientException"
+            | "InvalidSignatureException"
+            | "AccessDeniedException"
+            | "ExpiredTokenException"
+            | "IncompleteSignature"
+            | "MissingAuthenticationToken" => BackendErrorKind::Refused,
+            _ => BackendErrorKind::Invalid,
+        },
+        _ => BackendErrorKind::Service,
+    };
+    let message = match (error.code(), error.message()) {
+        (Some(code), Some(message)) => format!("Amazon Translate: {code}: {message}"),
+        (Some(code), None) => format!("Amazon Translate: {code}"),
+        _ => format!("Amazon Translate: {}", DisplayErrorContext(error)),
+    };
+    BackendError::new(kind, message)
+}
+
+/// A retry classifier that forbids retrying a refused connection: nothing
+/// listens there, so waiting and trying again only delays the error.
+#[derive(Debug, Clone, Copy)]
+struct RefusedConnectionIsFinal;
+
+impl ClassifyRetry for RefusedConnectionIsFinal {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        let Some(Err(error)) = ctx.output_or_error() else {
+            return RetryAction::NoActionIndicated;
+        };
+        let refused = error.as_connector_error().is_some_and(|connector| {
+            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(connector);
+            while let Some(error) = source {
+                if error
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused)
+                {
+                    return true;
+                }
+                source = error.source();
+            }
+            false
+        });
+        if refused {
+            RetryAction::RetryForbidden
+        } else {
+            RetryAction::NoActionIndicated
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "refused connection is final"
+    }
+
+    fn priority(&self) -> RetryClassifierPriority {
+        RetryClassifierPriority::run_before(RetryClassifierPriority::transient_error_classifier())
+    }
+}
+
+impl Translator for AwsTranslator {
+    fn name(&self) -> &'static str {
+        "aws"
+    }
+
+    fn profile(&self) -> Option<Profile> {
+        Some(Profile {
+            name: self.profile.clone(),
+            origin: Origin::Realtime,
+        })
+    }
+
+    fn lookup_profiles(&self) -> Vec<String> {
+        vec!["human".to_string(), "act".to_string(), self.profile.clone()]
+    }
+
+    fn translate(
+        &self,
+        request: &Request<'_>,
+        on_response: &mut dyn FnMut(Response) -> ControlFlow<()>,
+    ) -> Result<(), BackendError> {
+        let (documents, too_long) = pack_units(request.units, MAX_REQUEST_BYTES, request.one_unit_per_request);
+        if !too_long.is_empty() {
+            let answers = too_long
+                .iter()
+                .map(|unit| {
+                    let error = BackendError::new(
+                        BackendErrorKind::Invalid,
+                        format!(
+                            "the unit is {} bytes as HTML, more than the {MAX_REQUEST_BYTES} TranslateText takes; \
+                             split the paragraph",
+                            unit.n_bytes
+                        ),
+                    );
+                    (unit.unit, Err(error))
+                })
+                .collect();
+            if on_response(Response { answers }).is_break() {
+                return Ok(());
+            }
+        }
+        self.runtime
+            .block_on(self.send_all(documents, request.languages, on_response))
+    }
+
+    fn n_calls(&self) -> u64 {
+        self.n_calls.load(Ordering::Relaxed)
+    }
+}

@@ -1,0 +1,247 @@
+//! Units as the HTML that Amazon Translate reads, and back.
+//!
+//! Each unit becomes a `<p id="uN">` element (N: its index in the request).
+//! Inside it, a `<gK>…</gK>` pair becomes `<span data-g="K">…</span>`, an
+//! element the engine may move with the words it wraps, and a `<xK/>`
+//! placeholder an empty `<span data-x="K" translate="no"></span>`: the
+//! engine carries it through, and the code, math or URL it stands for is
+//! never sent. Units are packed into documents of at most
+//! [`MAX_REQUEST_BYTES`].
+//!
+//! The answer is read back with html5ever's tokenizer (not its tree
+//! builder, which would move and add elements), so whatever the engine did
+//! to the tags shows up in the tagged text and is caught by validation.
+
+use crate::segment::tagged::{TaggedToken, parse_tagged, push_escaped};
+use html5ever::TokenizerResult;
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+/// The most UTF-8 bytes TranslateText accepts in `Text`.
+pub const MAX_REQUEST_BYTES: usize = 10_000;
+
+/// Units packed into one document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Packed {
+    /// Indexes of the units, as given to [`pack_units`].
+    pub units: Vec<usize>,
+    /// The HTML sent.
+    pub html: String,
+    /// Characters of text content (what the service bills).
+    pub n_chars: usize,
+}
+
+/// A unit whose HTML alone exceeds [`MAX_REQUEST_BYTES`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooLong {
+    /// Index of the unit.
+    pub unit: usize,
+    /// Its size as HTML.
+    pub n_bytes: usize,
+}
+
+/// The HTML element of unit `index` with tagged text `tagged`, and the
+/// characters of its text.
+pub fn unit_html(index: usize, tagged: &str) -> (String, usize) {
+    let mut html = format!("<p id=\"u{index}\">");
+    let mut n_chars = 0;
+    // Tagged text that does not parse is sent as text: its answer then
+    // fails validation and the unit is reported.
+    let tokens = parse_tagged(tagged).unwrap_or_else(|_| vec![TaggedToken::Text(tagged.to_string())]);
+    for token in tokens {
+        match token {
+            TaggedToken::Text(text) => {
+                n_chars += text.chars().count();
+                push_escaped(&mut html, &text);
+            }
+            TaggedToken::Open(id) => {
+                let _ = write!(html, "<span data-g=\"{id}\">");
+            }
+            TaggedToken::Close(_) => html.push_str("</span>"),
+            TaggedToken::Placeholder(id) => {
+                let _ = write!(html, "<span data-x=\"{id}\" translate=\"no\"></span>");
+            }
+        }
+    }
+    html.push_str("</p>");
+    (html, n_chars)
+}
+
+/// Packs the units (tagged text, by index) into documents of at most
+/// `max_bytes`, in order; with `one_per_document` each unit alone. A unit
+/// too long for any document is returned apart.
+pub fn pack_units(units: &[&str], max_bytes: usize, one_per_document: bool) -> (Vec<Packed>, Vec<TooLong>) {
+    let mut documents: Vec<Packed> = Vec::new();
+    let mut too_long = Vec::new();
+    let mut current: Option<Packed> = None;
+    for (index, tagged) in units.iter().enumerate() {
+        let (html, n_chars) = unit_html(index, tagged);
+        if html.len() > max_bytes {
+            too_long.push(TooLong {
+                unit: index,
+                n_bytes: html.len(),
+            });
+            continue;
+        }
+        if let Some(document) = &current
+            && (one_per_document || document.html.len() + html.len() > max_bytes)
+        {
+            documents.extend(current.take());
+        }
+        let document = current.get_or_insert_with(|| Packed {
+            units: Vec::new(),
+            html: String::new(),
+            n_chars: 0,
+        });
+        document.units.push(index);
+        document.html.push_str(&html);
+        document.n_chars += n_chars;
+    }
+    documents.extend(current);
+    (documents, too_long)
+}
+
+/// Reads a translated document: the tagged text of each unit element found,
+/// by unit index. Text outside unit elements is ignored; an element the
+/// engine added is dropped but its text kept; white space is collapsed as
+/// in tagged text.
+pub fn read_units(html: &str) -> HashMap<usize, String> {
+    let tokenizer = Tokenizer::new(UnitSink::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    while let TokenizerResult::Script(()) = tokenizer.feed(&input) {}
+    tokenizer.end();
+    let state = tokenizer.sink.state.into_inner();
+    state
+        .units
+        .into_iter()
+        .map(|(index, tagged)| (index, collapse_white_space(&tagged)))
+        .collect()
+}
+
+/// What an open `<span>` inside a unit stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Open {
+    Pair(u32),
+    Placeholder,
+    Other,
+}
+
+#[derive(Debug, Default)]
+struct UnitState {
+    /// The unit being read and its tagged text so far.
+    current: Option<(usize, String)>,
+    /// Elements open inside it.
+    open: Vec<Open>,
+    units: Vec<(usize, String)>,
+}
+
+#[derive(Debug, Default)]
+struct UnitSink {
+    state: RefCell<UnitState>,
+}
+
+impl UnitState {
+    fn start_tag(&mut self, tag: &html5ever::tokenizer::Tag) {
+        let attribute = |name: &str| {
+            tag.attrs
+                .iter()
+                .find(|a| a.name.local.as_ref() == name)
+                .map(|a| a.value.to_string())
+        };
+        if &*tag.name == "p" {
+            let index = attribute("id").and_then(|id| id.strip_prefix('u').and_then(|n| n.parse().ok()));
+            if let Some(index) = index {
+                self.finish();
+                self.current = Some((index, String::new()));
+                return;
+            }
+        }
+        let Some((_, tagged)) = &mut self.current else { return };
+        let open = if let Some(id) = attribute("data-g").and_then(|v| v.parse().ok()) {
+            let _ = write!(tagged, "<g{id}>");
+            Open::Pair(id)
+        } else if let Some(id) = attribute("data-x").and_then(|v| v.parse::<u32>().ok()) {
+            let _ = write!(tagged, "<x{id}/>");
+            Open::Placeholder
+        } else {
+            Open::Other
+        };
+        if !tag.self_closing && !is_void(&tag.name) {
+            self.open.push(open);
+        }
+    }
+
+    fn end_tag(&mut self, tag: &html5ever::tokenizer::Tag) {
+        if &*tag.name == "p" && self.open.is_empty() {
+            self.finish();
+            return;
+        }
+        let Some((_, tagged)) = &mut self.current else { return };
+        if let Some(Open::Pair(id)) = self.open.pop() {
+            let _ = write!(tagged, "</g{id}>");
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        let inside_placeholder = self.open.contains(&Open::Placeholder);
+        if let Some((_, tagged)) = &mut self.current
+            && !inside_placeholder
+        {
+            push_escaped(tagged, text);
+        }
+    }
+
+    fn finish(&mut self) {
+        self.units.extend(self.current.take());
+        self.open.clear();
+    }
+}
+
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+impl TokenSink for UnitSink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line_number: u64) -> TokenSinkResult<()> {
+        let mut state = self.state.borrow_mut();
+        match token {
+            Token::TagToken(tag) => match tag.kind {
+                TagKind::StartTag => state.start_tag(&tag),
+                TagKind::EndTag => state.end_tag(&tag),
+            },
+            Token::CharacterTokens(text) => state.text(&text),
+            Token::EOFToken => state.finish(),
+            Token::CommentToken(_) | Token::DoctypeToken(_) | Token::NullCharacterToken | Token::ParseError(_) => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// Runs of white space as one space, none at the ends, as in tagged text.
+fn collapse_white_space(tagged: &str) -> String {
+    tagged.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests;

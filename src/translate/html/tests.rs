@@ -1,0 +1,80 @@
+use super::*;
+
+#[track_caller]
+fn check_round_trip(tagged: &str) {
+    let (html, _) = unit_html(3, tagged);
+    let read = read_units(&html);
+    assert_eq!(read.get(&3).map(String::as_str), Some(tagged), "{html}");
+}
+
+#[test]
+fn tagged_text_survives_the_trip_through_html() {
+    check_round_trip("Plain sentence.");
+    check_round_trip("Use <x1/> to <g2>build</g2> it.");
+    check_round_trip("<g1>Nested <g2>pairs</g2> here</g1> and <x3/><x4/>.");
+    check_round_trip("Escapes: a &lt; b &amp;&amp; c &gt; d.");
+    check_round_trip("中文句子，<g1>强调</g1>。");
+}
+
+#[test]
+fn placeholders_carry_no_code_and_pairs_become_spans() {
+    let (html, n_chars) = unit_html(0, "Run <x1/> <g2>now</g2>.");
+    assert_eq!(
+        html,
+        r#"<p id="u0">Run <span data-x="1" translate="no"></span> <span data-g="2">now</span>.</p>"#
+    );
+    assert_eq!(n_chars, "Run  now.".chars().count());
+}
+
+#[test]
+fn what_the_engine_does_to_the_markup_shows_in_the_tagged_text() {
+    // Moved pairs, an added element, a placeholder with text put inside,
+    // white space added between elements.
+    let html = "<p id=\"u0\">\n  <span data-g=\"2\">Maintenant</span> exécutez <b>bien</b> \
+                <span data-x=\"1\" translate=\"no\">oops</span>.\n</p>\n<p id=\"u1\">Deux</p>";
+    let read = read_units(html);
+    assert_eq!(read[&0], "<g2>Maintenant</g2> exécutez bien <x1/>.");
+    assert_eq!(read[&1], "Deux");
+    // A dropped element: the tags show it.
+    let read = read_units("<p id=\"u0\">Sans balise.</p>");
+    assert_eq!(read[&0], "Sans balise.");
+    // A unit the engine lost is absent.
+    assert!(!read.contains_key(&1));
+}
+
+#[test]
+fn units_are_packed_under_the_limit_in_order() {
+    let units: Vec<String> = (0..50)
+        .map(|n| format!("Sentence number {n} with some words."))
+        .collect();
+    let refs: Vec<&str> = units.iter().map(String::as_str).collect();
+    let (documents, too_long) = pack_units(&refs, 300, false);
+    assert!(too_long.is_empty());
+    assert!(documents.len() > 1);
+    assert!(documents.iter().all(|d| d.html.len() <= 300), "{documents:?}");
+    let order: Vec<usize> = documents.iter().flat_map(|d| d.units.clone()).collect();
+    assert_eq!(order, (0..50).collect::<Vec<_>>());
+    // Each document reads back to its own units.
+    for document in &documents {
+        let read = read_units(&document.html);
+        for index in &document.units {
+            assert_eq!(read[index], units[*index]);
+        }
+    }
+    let total: usize = documents.iter().map(|d| d.n_chars).sum();
+    assert_eq!(total, units.iter().map(|u| u.chars().count()).sum::<usize>());
+}
+
+#[test]
+fn one_unit_per_document_and_units_too_long_for_any() {
+    let long = "word ".repeat(3000);
+    let units = ["Short one.", long.as_str(), "Short two."];
+    let (documents, too_long) = pack_units(&units, MAX_REQUEST_BYTES, true);
+    assert_eq!(
+        documents.iter().map(|d| d.units.clone()).collect::<Vec<_>>(),
+        [vec![0], vec![2]]
+    );
+    assert_eq!(too_long.len(), 1);
+    assert_eq!(too_long[0].unit, 1);
+    assert!(too_long[0].n_bytes > MAX_REQUEST_BYTES);
+}
