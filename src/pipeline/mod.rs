@@ -162,20 +162,14 @@ pub fn translate_book(
     store: &Store,
     backend: &dyn Translator,
 ) -> Result<RunSummary, PipelineError> {
-    let wanted = WantedUnits::of_book(collected, languages);
-    let lookup = lookup_units(store, &wanted, &backend.lookup_profiles())?;
-    let n_from_store = lookup.translations.len();
-    let mut translations = lookup.translations;
-    let outcome = translate_misses(backend, &wanted, &lookup.misses, languages, store, &mut translations)?;
-    let untranslated: Vec<UntranslatedUnit> = outcome
-        .untranslated
-        .into_iter()
-        .map(|(index, reason)| UntranslatedUnit {
-            chapter: wanted.units[index].chapter.clone(),
-            text: plain_text(&wanted.units[index].tagged).unwrap_or_default(),
-            reason,
-        })
-        .collect();
+    let filled = fill_store(collected, languages, store, backend)?;
+    let Filled {
+        wanted,
+        translations,
+        n_from_store,
+        n_translated,
+        untranslated,
+    } = filled;
     if config.fail_on_missing && !untranslated.is_empty() {
         return Err(PipelineError::Missing {
             language: languages.target.to_string(),
@@ -195,7 +189,7 @@ pub fn translate_book(
         n_units: wanted.n_uses,
         n_distinct: wanted.units.len(),
         n_from_store,
-        n_translated: outcome.n_translated,
+        n_translated,
         n_missing: untranslated.len(),
         n_failed: untranslated
             .iter()
@@ -205,6 +199,54 @@ pub fn translate_book(
         untranslated,
         kept_chapters: applied.kept_chapters,
         kept_units: applied.kept_units,
+    })
+}
+
+/// What stages 2 and 3 did for one language: every distinct unit, the
+/// translations the store had or the backend made, and what is left.
+#[derive(Debug, Clone, Default)]
+pub struct Filled {
+    /// The distinct units.
+    pub wanted: WantedUnits,
+    /// Their translations, by key.
+    pub translations: std::collections::HashMap<crate::store::UnitKey, String>,
+    /// Distinct units the store had.
+    pub n_from_store: usize,
+    /// Distinct units the backend translated (now stored).
+    pub n_translated: usize,
+    /// Distinct units left in the source language, with the reason.
+    pub untranslated: Vec<UntranslatedUnit>,
+}
+
+/// Stages 2 and 3: looks the units of `collected` up in `store` and has
+/// `backend` translate the misses, storing each answer as it arrives. This
+/// is all `warm` does; [`translate_book`] then applies the result.
+pub fn fill_store(
+    collected: &CollectedBook,
+    languages: Languages<'_>,
+    store: &Store,
+    backend: &dyn Translator,
+) -> Result<Filled, PipelineError> {
+    let wanted = WantedUnits::of_book(collected, languages);
+    let lookup = lookup_units(store, &wanted, &backend.lookup_profiles())?;
+    let n_from_store = lookup.translations.len();
+    let mut translations = lookup.translations;
+    let outcome = translate_misses(backend, &wanted, &lookup.misses, languages, store, &mut translations)?;
+    let untranslated = outcome
+        .untranslated
+        .into_iter()
+        .map(|(index, reason)| UntranslatedUnit {
+            chapter: wanted.units[index].chapter.clone(),
+            text: plain_text(&wanted.units[index].tagged).unwrap_or_default(),
+            reason,
+        })
+        .collect();
+    Ok(Filled {
+        wanted,
+        translations,
+        n_from_store,
+        n_translated: outcome.n_translated,
+        untranslated,
     })
 }
 
