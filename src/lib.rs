@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod eval;
+pub mod language;
 pub mod pipeline;
 pub mod po;
 pub mod preprocessor;

@@ -2,6 +2,7 @@
 //! segment → key → store lookup → translate misses → validate → splice.
 
 use crate::config::Config;
+use crate::language::LanguageTag;
 use crate::segment::tagged::{SlotShape, plain_text, plain_to_tagged, validate_tags};
 use crate::segment::{ChapterSegments, HeadingIds, SpliceOptions, Unit, extract_segments, splice_chapter};
 use crate::store::{Record, Store, StoreError, UnitKey};
@@ -136,9 +137,9 @@ struct Wanted {
 #[derive(Clone, Copy)]
 pub struct Languages<'a> {
     /// The book's language.
-    pub source: &'a str,
+    pub source: &'a LanguageTag,
     /// The language to translate into.
-    pub target: &'a str,
+    pub target: &'a LanguageTag,
 }
 
 /// Translates every chapter, chapter name and part title of `book`, and

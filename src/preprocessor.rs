@@ -1,7 +1,8 @@
 //! The mdBook preprocessor: configuration, store and backend around the
 //! [pipeline](crate::pipeline), for one target language.
 
-use crate::config::{Config, ConfigError, PREPROCESSOR_NAME};
+use crate::config::{Config, PREPROCESSOR_NAME};
+use crate::language::LanguageTag;
 use crate::pipeline::{BookTexts, Languages, RunSummary, translate_book};
 use crate::po::{ImportReport, book_messages, import_entries, parse_po};
 use crate::store::Store;
@@ -45,18 +46,11 @@ impl Preprocessor for TranslatePreprocessor {
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<Book> {
         let config = Config::from_book(&ctx.root, &ctx.config)?;
-        let target = config.target_language(&ctx.config).to_string();
-        if !crate::config::is_language_tag(&target) {
-            return Err(ConfigError {
-                key: "book.language".to_string(),
-                message: format!("`{target}` is not a language tag; use codes such as \"zh\", \"es\", \"pt-PT\""),
-            })
-            .context("reading the target language from `[book] language` (or MDBOOK_BOOK__LANGUAGE)");
-        }
-        if target.eq_ignore_ascii_case(&config.source_language) {
+        let target = config.target_language(&ctx.config)?;
+        if target == config.source_language {
             return Ok(book);
         }
-        let backend = make_translator(config.backend);
+        let backend = make_translator(config.backend)?;
         let mut texts = BookTexts::of_book_toml(&ctx.config);
         let summary = run_with_backend(&mut book, &mut texts, &target, &config, &*backend)?;
         report(&summary, &config);
@@ -78,7 +72,7 @@ impl Preprocessor for TranslatePreprocessor {
 pub fn run_with_backend(
     book: &mut Book,
     texts: &mut BookTexts,
-    target: &str,
+    target: &LanguageTag,
     config: &Config,
     backend: &dyn Translator,
 ) -> anyhow::Result<RunSummary> {

@@ -17,6 +17,7 @@
 //! alerts (`> [!NOTE]`) in the rendered pages.
 
 use crate::config::{Config, PREPROCESSOR_NAME};
+use crate::language::{LanguageTag, join_languages};
 use crate::preprocessor::{TextsSlot, TranslatePreprocessor};
 use crate::segment::tagged::push_escaped;
 use crate::site::{BookOutput, book_pages, install_language_switcher};
@@ -40,7 +41,7 @@ const OUTPUT_KEYS: &[&str] = &["command", "optional"];
 /// The `translate` output (renderer).
 #[derive(Debug, Default, Clone)]
 pub struct TranslateRenderer {
-    only: Option<Vec<String>>,
+    only: Option<Vec<LanguageTag>>,
 }
 
 impl TranslateRenderer {
@@ -51,35 +52,30 @@ impl TranslateRenderer {
 
     /// The output building only the languages in `languages` (the source
     /// book is always built).
-    pub fn only(languages: Vec<String>) -> TranslateRenderer {
+    pub fn only(languages: Vec<LanguageTag>) -> TranslateRenderer {
         TranslateRenderer { only: Some(languages) }
     }
 
     /// The target languages of `config` this output builds; a language
     /// asked for that the book does not have is an error.
-    pub fn languages<'c>(&self, config: &'c Config) -> anyhow::Result<Vec<&'c String>> {
+    pub fn languages<'c>(&self, config: &'c Config) -> anyhow::Result<Vec<&'c LanguageTag>> {
         let Some(only) = &self.only else {
             return Ok(config.languages.iter().collect());
         };
         for language in only {
-            let known = language.eq_ignore_ascii_case(&config.source_language)
-                || config.languages.iter().any(|l| l.eq_ignore_ascii_case(language));
+            let known = *language == config.source_language || config.languages.contains(language);
             if !known {
                 anyhow::bail!(
                     "`{language}` is not a language of this book: book.toml `[preprocessor.{PREPROCESSOR_NAME}] languages` lists {}",
                     if config.languages.is_empty() {
                         "none".to_string()
                     } else {
-                        config.languages.join(", ")
+                        join_languages(&config.languages)
                     }
                 );
             }
         }
-        Ok(config
-            .languages
-            .iter()
-            .filter(|l| only.iter().any(|o| o.eq_ignore_ascii_case(l)))
-            .collect())
+        Ok(config.languages.iter().filter(|l| only.contains(l)).collect())
     }
 
     /// Builds the site whose source book's HTML is in `site_dir`: renders the
@@ -95,14 +91,14 @@ impl TranslateRenderer {
         render_book: bool,
     ) -> anyhow::Result<Vec<BookOutput>> {
         let config = Config::from_book(root, book_toml)?;
-        let current = config.target_language(book_toml).to_string();
+        let current = config.target_language(book_toml)?;
         if render_book {
             render_html(root, book_toml.clone(), &site_dir).with_context(|| format!("building the {current} book"))?;
         }
-        if !current.eq_ignore_ascii_case(&config.source_language) {
+        if current != config.source_language {
             // A one-language build (`MDBOOK_BOOK__LANGUAGE=zh mdbook build`).
             return Ok(vec![BookOutput {
-                language: current,
+                language: current.to_string(),
                 html_dir: site_dir,
             }]);
         }
@@ -152,27 +148,27 @@ fn build_languages(
     book_toml: &BookToml,
     site_dir: PathBuf,
     config: &Config,
-    languages: &[&String],
+    languages: &[&LanguageTag],
 ) -> anyhow::Result<Vec<BookOutput>> {
     let source_dir = root.join(&book_toml.book.src);
     for language in languages {
-        let clash = source_dir.join(language);
+        let clash = source_dir.join(language.as_str());
         if clash.exists() {
             anyhow::bail!(
                 "the {language} book would be written to {}, but the source book has {} there too (from {}); \
                  rename that folder",
-                site_dir.join(language).display(),
+                site_dir.join(language.as_str()).display(),
                 language,
                 clash.display()
             );
         }
     }
     let mut outputs = vec![BookOutput {
-        language: config.source_language.clone(),
+        language: config.source_language.to_string(),
         html_dir: site_dir.clone(),
     }];
     for language in languages {
-        let out = site_dir.join(language);
+        let out = site_dir.join(language.as_str());
         eprintln!("mdbook-translate: building {language} into {}", out.display());
         let mut book_toml = book_toml.clone();
         book_toml.set("book.language", language)?;

@@ -11,6 +11,7 @@ mod pseudo;
 pub use pseudo::pseudo_translate;
 
 use crate::config::BackendKind;
+use crate::language::LanguageTag;
 use crate::store::Origin;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,9 +20,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Debug, Clone, Copy)]
 pub struct Request<'a> {
     /// Language of the units.
-    pub source_language: &'a str,
+    pub source_language: &'a LanguageTag,
     /// Language to translate into.
-    pub target_language: &'a str,
+    pub target_language: &'a LanguageTag,
     /// Tagged text of each unit.
     pub units: &'a [&'a str],
 }
@@ -64,8 +65,16 @@ pub trait Translator {
 }
 
 /// Creates the backend for `kind`.
-pub fn make_translator(kind: BackendKind) -> Box<dyn Translator + Send + Sync> {
-    Box::new(OfflineTranslator::new(kind))
+pub fn make_translator(kind: BackendKind) -> Result<Box<dyn Translator + Send + Sync>, BackendError> {
+    if kind == BackendKind::Aws {
+        return Err(BackendError {
+            message: "the aws backend is not part of this version yet; use backend = \"cache\" with imported \
+                      translations, or \"pseudo\" for an offline preview"
+                .to_string(),
+            retryable: false,
+        });
+    }
+    Ok(Box::new(OfflineTranslator::new(kind)))
 }
 
 /// The backends that need no network: identity, pseudo and cache.
@@ -98,7 +107,8 @@ impl Translator for OfflineTranslator {
         match self.kind {
             BackendKind::Identity => Some(("identity", Origin::Identity)),
             BackendKind::Pseudo => Some(("pseudo", Origin::Pseudo)),
-            BackendKind::Cache => None,
+            // `make_translator` builds no offline aws backend.
+            BackendKind::Cache | BackendKind::Aws => None,
         }
     }
 
@@ -106,7 +116,7 @@ impl Translator for OfflineTranslator {
         match self.kind {
             BackendKind::Identity => &["identity"],
             BackendKind::Pseudo => &["human", "pseudo"],
-            BackendKind::Cache => SERVED_BY_CACHE,
+            BackendKind::Cache | BackendKind::Aws => SERVED_BY_CACHE,
         }
     }
 
@@ -118,7 +128,7 @@ impl Translator for OfflineTranslator {
             .map(|unit| match self.kind {
                 BackendKind::Identity => Some(unit.to_string()),
                 BackendKind::Pseudo => pseudo_translate(unit),
-                BackendKind::Cache => None,
+                BackendKind::Cache | BackendKind::Aws => None,
             })
             .collect())
     }
