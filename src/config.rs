@@ -1,12 +1,22 @@
 //! `[preprocessor.translate]` in book.toml → [`Config`].
 //!
-//! Every key is checked here, once, so that the rest of the pipeline can
-//! trust its input. Errors name the key and list the accepted values.
+//! The table is read in two steps: serde turns it into the keys as written
+//! (kebab-case, unknown keys rejected, every value of the right type and
+//! every language tag parsed), then [`Config::from_table`] checks what a
+//! type cannot say (a language listed twice, a regular expression that does
+//! not compile) and fills in the defaults. The environment variables that
+//! change the configuration are read in one place, [`Environment`], so that
+//! an error names the variable a bad value came from. Errors name the key
+//! and list the accepted values.
 
+use crate::language::{LanguageTag, join_languages};
 use mdbook_preprocessor::config::Config as BookToml;
 use regex::Regex;
+use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::fmt;
+use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -16,24 +26,15 @@ pub const PREPROCESSOR_NAME: &str = "translate";
 /// The name of the output in book.toml (`[output.translate]`).
 pub const OUTPUT_NAME: &str = "translate";
 
-/// Keys that mdBook itself reads from every `[preprocessor.*]` table.
-const MDBOOK_KEYS: &[&str] = &["command", "before", "after", "renderers", "optional"];
-
-/// Keys of `[preprocessor.translate]` that this crate reads.
-const OWN_KEYS: &[&str] = &[
-    "languages",
-    "source-language",
-    "backend",
-    "cache-dir",
-    "fail-on-missing",
-    "math",
-    "do-not-translate",
-    "lock-timeout",
-    "po-dir",
-];
+/// The variable that chooses the backend over book.toml.
+pub const BACKEND_VARIABLE: &str = "MDBOOK_TRANSLATE_BACKEND";
 
 /// Where translations come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    rename_all = "lowercase",
+    expecting = "a backend name: \"cache\", \"pseudo\", \"identity\" or \"aws\""
+)]
 pub enum BackendKind {
     /// Returns the source text: the fidelity check.
     Identity,
@@ -41,28 +42,18 @@ pub enum BackendKind {
     Pseudo,
     /// Only what the store already holds; a miss keeps the source text.
     Cache,
+    /// Amazon Translate.
+    Aws,
 }
 
 impl BackendKind {
-    /// Every accepted value of the `backend` key, as written in book.toml.
-    pub const ACCEPTED: &'static [&'static str] = &["pseudo", "identity", "cache"];
-
-    /// Parses the value of the `backend` key.
-    pub fn parse(value: &str) -> Option<BackendKind> {
-        match value {
-            "identity" => Some(BackendKind::Identity),
-            "pseudo" => Some(BackendKind::Pseudo),
-            "cache" => Some(BackendKind::Cache),
-            _ => None,
-        }
-    }
-
     /// The name used in book.toml and in messages.
     pub fn name(self) -> &'static str {
         match self {
             BackendKind::Identity => "identity",
             BackendKind::Pseudo => "pseudo",
             BackendKind::Cache => "cache",
+            BackendKind::Aws => "aws",
         }
     }
 }
@@ -76,13 +67,39 @@ pub struct MathSyntax {
     pub dollar: bool,
 }
 
+/// A value of the `math` key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase", expecting = "a math notation: \"mathjax\" or \"dollar\"")]
+enum MathNotation {
+    Mathjax,
+    Dollar,
+}
+
+/// The register Amazon Translate writes in (`formality`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", expecting = "\"formal\" or \"informal\"")]
+pub enum Formality {
+    /// Formal address.
+    Formal,
+    /// Informal address.
+    Informal,
+}
+
+/// What Amazon Translate does with profane words (`profanity`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", expecting = "\"mask\"")]
+pub enum Profanity {
+    /// Replaced by `?$#@$`.
+    Mask,
+}
+
 /// The validated `[preprocessor.translate]` table.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Target languages, in the order given.
-    pub languages: Vec<String>,
+    pub languages: Vec<LanguageTag>,
     /// The language the book is written in.
-    pub source_language: String,
+    pub source_language: LanguageTag,
     /// Where translations come from.
     pub backend: BackendKind,
     /// Whether `backend` was given explicitly (otherwise the default applies).
@@ -103,45 +120,232 @@ pub struct Config {
     pub po_dir_explicit: bool,
     /// Whether mdBook's HTML output uses smart punctuation (affects heading ids).
     pub smart_punctuation: bool,
+    /// Amazon Translate custom terminologies applied to every request, by name.
+    pub terminology: Vec<String>,
+    /// The register Amazon Translate writes in, where the language has one.
+    pub formality: Option<Formality>,
+    /// Whether Amazon Translate masks profane words.
+    pub profanity: Option<Profanity>,
+    /// Requests to Amazon Translate in flight at most.
+    pub max_concurrency: usize,
+    /// How long one request to Amazon Translate may take.
+    pub timeout: Duration,
+    /// The variable that set `[book] language`, if one did.
+    book_language_variable: Option<String>,
 }
 
 /// A key of `[preprocessor.translate]` (or of `[book]`) has a value we cannot use.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {message}", self.place())]
 pub struct ConfigError {
-    /// The offending key, as written in book.toml.
+    /// The table of the key, as in book.toml: `preprocessor.translate` or `book`.
+    pub table: String,
+    /// The offending key, as written in book.toml (empty for the table itself).
     pub key: String,
+    /// The environment variable the value came from, if not from book.toml.
+    pub variable: Option<String>,
     /// What is wrong and what is accepted.
     pub message: String,
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "book.toml: `[preprocessor.{PREPROCESSOR_NAME}] {}`: {}",
-            self.key, self.message
-        )
+impl ConfigError {
+    /// Where the bad value was written: book.toml's key, or the variable
+    /// and the key it sets.
+    fn place(&self) -> String {
+        let key = if self.key.is_empty() {
+            format!("[{}]", self.table)
+        } else {
+            format!("[{}] {}", self.table, self.key)
+        };
+        match &self.variable {
+            Some(variable) => format!("{variable} (`{key}`)"),
+            None => format!("book.toml: `{key}`"),
+        }
     }
 }
 
-impl std::error::Error for ConfigError {}
+/// The environment variables that change the configuration, read once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Environment {
+    /// `MDBOOK_TRANSLATE_BACKEND`: the backend, over book.toml.
+    pub backend: Option<String>,
+    /// mdBook's overrides, `MDBOOK_<KEY>`: each variable's name and the
+    /// dotted key mdBook sets from it (`MDBOOK_BOOK__LANGUAGE` sets
+    /// `book.language`).
+    pub mdbook_overrides: Vec<(String, String)>,
+}
 
-fn error(key: &str, message: impl Into<String>) -> ConfigError {
+impl Environment {
+    /// The variables of this process.
+    pub fn from_process() -> Environment {
+        Environment::from_variables(std::env::vars())
+    }
+
+    /// The variables among `variables` (name, value) that change the configuration.
+    pub fn from_variables(variables: impl IntoIterator<Item = (String, String)>) -> Environment {
+        let mut environment = Environment::default();
+        for (name, value) in variables {
+            if name == BACKEND_VARIABLE {
+                environment.backend = Some(value);
+            } else if let Some(rest) = name.strip_prefix("MDBOOK_") {
+                // mdBook's own rule: `__` separates keys, `_` is a dash.
+                let key = rest.to_lowercase().replace("__", ".").replace('_', "-");
+                environment.mdbook_overrides.push((name, key));
+            }
+        }
+        environment
+    }
+
+    /// The variable that set the dotted `key` (itself or a table around it), if any.
+    fn variable_for(&self, key: &str) -> Option<&str> {
+        self.mdbook_overrides
+            .iter()
+            .filter(|(_, set)| key == set || key.strip_prefix(set.as_str()).is_some_and(|rest| rest.starts_with('.')))
+            .max_by_key(|(_, set)| set.len())
+            .map(|(name, _)| name.as_str())
+    }
+
+    /// An error about `key` of `[preprocessor.translate]`.
+    fn error(&self, key: &str, message: impl Into<String>) -> ConfigError {
+        let table = format!("preprocessor.{PREPROCESSOR_NAME}");
+        let dotted = if key.is_empty() {
+            table.clone()
+        } else {
+            format!("{table}.{key}")
+        };
+        ConfigError {
+            variable: self.variable_for(&dotted).map(str::to_string),
+            table,
+            key: key.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An error about `[book] language`, whose value came from `variable` or book.toml.
+fn book_language_error(variable: Option<&str>, message: impl Into<String>) -> ConfigError {
     ConfigError {
-        key: key.to_string(),
+        table: "book".to_string(),
+        key: "language".to_string(),
+        variable: variable.map(str::to_string),
         message: message.into(),
     }
 }
 
-/// Whether `tag` looks like a BCP-47 language tag as Amazon Translate uses
-/// them: a 2–3 letter primary subtag and optional 2–8 character subtags
-/// (`zh`, `zh-TW`, `es-MX`, `pt-PT`).
-pub fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary_ok = parts
-        .next()
-        .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
-    primary_ok && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+/// `[preprocessor.translate]` as written, before validation.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct Keys {
+    #[serde(default)]
+    languages: List<LanguageTag>,
+    source_language: Option<LanguageTag>,
+    backend: Option<BackendKind>,
+    cache_dir: Option<PathBuf>,
+    #[serde(default)]
+    fail_on_missing: bool,
+    math: Option<List<MathNotation>>,
+    #[serde(default)]
+    do_not_translate: List<String>,
+    lock_timeout: Option<Seconds>,
+    po_dir: Option<PathBuf>,
+    #[serde(default)]
+    terminology: List<String>,
+    formality: Option<Formality>,
+    profanity: Option<Profanity>,
+    max_concurrency: Option<WholeNumber>,
+    timeout: Option<Seconds>,
+    // The keys mdBook itself reads from every `[preprocessor.*]` table.
+    #[serde(rename = "command")]
+    _command: Option<IgnoredAny>,
+    #[serde(rename = "before")]
+    _before: Option<IgnoredAny>,
+    #[serde(rename = "after")]
+    _after: Option<IgnoredAny>,
+    #[serde(rename = "renderers")]
+    _renderers: Option<IgnoredAny>,
+    #[serde(rename = "optional")]
+    _optional: Option<IgnoredAny>,
+}
+
+/// A list of values, `expecting` "a list of strings" in messages.
+#[derive(Debug)]
+struct List<T>(Vec<T>);
+
+impl<T> Default for List<T> {
+    fn default() -> List<T> {
+        List(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<List<T>, D::Error> {
+        struct ListVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
+            type Value = List<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of strings")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(List(items))
+            }
+        }
+        deserializer.deserialize_seq(ListVisitor(PhantomData))
+    }
+}
+
+/// A whole number of seconds.
+#[derive(Debug, Clone, Copy)]
+struct Seconds(u64);
+
+/// A whole number.
+#[derive(Debug, Clone, Copy)]
+struct WholeNumber(u64);
+
+/// Reads a whole number; `expecting` is what messages call it.
+struct WholeNumberVisitor(&'static str);
+
+impl Visitor<'_> for WholeNumberVisitor {
+    type Value = u64;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<u64, E> {
+        Ok(value)
+    }
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<u64, E> {
+        u64::try_from(value).map_err(|_| E::invalid_value(de::Unexpected::Signed(value), &self))
+    }
+}
+
+impl<'de> Deserialize<'de> for Seconds {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Seconds, D::Error> {
+        deserializer
+            .deserialize_u64(WholeNumberVisitor("a whole number of seconds"))
+            .map(Seconds)
+    }
+}
+
+impl<'de> Deserialize<'de> for WholeNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<WholeNumber, D::Error> {
+        deserializer
+            .deserialize_u64(WholeNumberVisitor("a whole number"))
+            .map(WholeNumber)
+    }
+}
+
+/// Deserializes `table`; an error names the key (the first part of its path).
+fn read_keys(table: &Map<String, Value>, environment: &Environment) -> Result<Keys, ConfigError> {
+    serde_path_to_error::deserialize(Value::Object(table.clone())).map_err(|error| {
+        let key = match error.path().iter().next() {
+            Some(serde_path_to_error::Segment::Map { key }) => key.clone(),
+            _ => String::new(),
+        };
+        environment.error(&key, error.into_inner().to_string())
+    })
 }
 
 impl Config {
@@ -156,21 +360,54 @@ impl Config {
         }
     }
 
+    /// The target languages among `asked`, in the order book.toml lists
+    /// them; the source language may be asked for (it has nothing to
+    /// translate), any other language the book does not list is an error.
+    pub fn select_languages(&self, asked: &[LanguageTag]) -> Result<Vec<&LanguageTag>, ConfigError> {
+        if let Some(unknown) = asked
+            .iter()
+            .find(|language| **language != self.source_language && !self.languages.contains(language))
+        {
+            let listed = if self.languages.is_empty() {
+                "none".to_string()
+            } else {
+                join_languages(&self.languages)
+            };
+            return Err(ConfigError {
+                table: format!("preprocessor.{PREPROCESSOR_NAME}"),
+                key: "languages".to_string(),
+                variable: None,
+                message: format!("`{unknown}` is not a language of this book: the list is {listed}"),
+            });
+        }
+        Ok(self
+            .languages
+            .iter()
+            .filter(|language| asked.contains(language))
+            .collect())
+    }
+
     /// The language a build of `book` is for: `[book] language` as mdBook
     /// read it (`MDBOOK_BOOK__LANGUAGE=zh`), else the source language.
-    pub fn target_language<'a>(&'a self, book: &'a BookToml) -> &'a str {
-        book.book.language.as_deref().unwrap_or(&self.source_language)
+    pub fn target_language(&self, book: &BookToml) -> Result<LanguageTag, ConfigError> {
+        match book.book.language.as_deref() {
+            None => Ok(self.source_language.clone()),
+            Some(written) => LanguageTag::parse(written)
+                .map_err(|error| book_language_error(self.book_language_variable.as_deref(), error.to_string())),
+        }
     }
 
     /// Reads and validates `[preprocessor.translate]` from a loaded book
-    /// configuration. `root` is the book's root folder; the source language
-    /// comes from `source-language`, else from `[book] language` in the
-    /// book.toml on disk (the configuration in memory may carry a target
-    /// language set through `MDBOOK_BOOK__LANGUAGE`), else `en`.
+    /// configuration, with the variables of this process. `root` is the
+    /// book's root folder; the source language comes from
+    /// `source-language`, else from `[book] language` in the book.toml on
+    /// disk (the configuration in memory may carry a target language set
+    /// through `MDBOOK_BOOK__LANGUAGE`), else `en`.
     pub fn from_book(root: &Path, book: &BookToml) -> Result<Config, ConfigError> {
+        let environment = Environment::from_process();
         let table: Map<String, Value> = book
             .get(&format!("preprocessor.{PREPROCESSOR_NAME}"))
-            .map_err(|e| error("", format!("is not a table: {e:#}")))?
+            .map_err(|e| environment.error("", format!("is not a table: {e:#}")))?
             .unwrap_or_default();
         let on_disk_language = BookToml::from_disk(root.join("book.toml"))
             .ok()
@@ -188,90 +425,37 @@ impl Config {
                 on_disk_language: on_disk_language.as_deref(),
                 katex,
                 smart_punctuation,
+                environment: &environment,
             },
         )
     }
 
     /// Validates the table itself; see [`Config::from_book`].
     pub fn from_table(table: &Map<String, Value>, context: TableContext<'_>) -> Result<Config, ConfigError> {
-        for key in table.keys() {
-            if !OWN_KEYS.contains(&key.as_str()) && !MDBOOK_KEYS.contains(&key.as_str()) {
-                return Err(error(
-                    key,
-                    format!(
-                        "unknown key; accepted keys: {} (and mdBook's own {})",
-                        OWN_KEYS.join(", "),
-                        MDBOOK_KEYS.join(", ")
-                    ),
-                ));
-            }
-        }
-
-        let languages = match table.get("languages") {
-            None => Vec::new(),
-            Some(value) => string_list(value, "languages")?,
+        let environment = context.environment;
+        let keys = read_keys(table, environment)?;
+        let aws = AwsSettings::check(&keys, environment)?;
+        let source_language = match keys.source_language {
+            Some(tag) => tag,
+            None => match context.on_disk_language {
+                Some(written) => LanguageTag::parse(written).map_err(|error| {
+                    book_language_error(
+                        None,
+                        format!("{error}; or set `source-language` under [preprocessor.{PREPROCESSOR_NAME}]"),
+                    )
+                })?,
+                None => LanguageTag::parse("en").expect("`en` is a language tag"),
+            },
         };
-        for language in &languages {
-            if !is_language_tag(language) {
-                return Err(error(
-                    "languages",
-                    format!(
-                        "`{language}` is not a language tag; use codes such as \"zh\", \"zh-TW\", \"es\", \"pt-PT\""
-                    ),
-                ));
-            }
-        }
-
-        let source_language = match table.get("source-language") {
-            Some(value) => {
-                let tag = string(value, "source-language")?;
-                if !is_language_tag(&tag) {
-                    return Err(error(
-                        "source-language",
-                        format!("`{tag}` is not a language tag; use a code such as \"en\""),
-                    ));
-                }
-                tag
-            }
-            None => context.on_disk_language.unwrap_or("en").to_string(),
-        };
-        for (index, language) in languages.iter().enumerate() {
-            if languages[..index].contains(language) {
-                return Err(error(
-                    "languages",
-                    format!("`{language}` is listed twice; list each language once"),
-                ));
-            }
-            if language.eq_ignore_ascii_case(&source_language) {
-                return Err(error(
-                    "languages",
-                    format!(
-                        "`{language}` is the source language of the book; list only the languages to translate into"
-                    ),
-                ));
-            }
-        }
-
-        let environment_backend = std::env::var("MDBOOK_TRANSLATE_BACKEND").ok();
-        let (backend, backend_explicit) = match (environment_backend, table.get("backend")) {
-            (Some(name), _) => (parse_backend(&name, "backend (from MDBOOK_TRANSLATE_BACKEND)")?, true),
-            (None, Some(value)) => (parse_backend(&string(value, "backend")?, "backend")?, true),
+        check_languages(&keys.languages.0, &source_language, environment)?;
+        let (backend, backend_explicit) = match (&environment.backend, keys.backend) {
+            (Some(name), _) => (backend_from_variable(name)?, true),
+            (None, Some(backend)) => (backend, true),
             (None, None) => (BackendKind::Cache, false),
         };
-
-        let cache_dir = match table.get("cache-dir") {
-            Some(value) => {
-                let path = PathBuf::from(string(value, "cache-dir")?);
-                if path.is_absolute() {
-                    path
-                } else {
-                    context.root.join(path)
-                }
-            }
-            None => context.root.join(".translate-cache"),
-        };
+        let cache_dir = resolve(context.root, keys.cache_dir.as_deref(), ".translate-cache");
         if cache_dir.exists() && !cache_dir.is_dir() {
-            return Err(error(
+            return Err(environment.error(
                 "cache-dir",
                 format!(
                     "{} exists and is not a folder; point cache-dir at a folder",
@@ -279,98 +463,25 @@ impl Config {
                 ),
             ));
         }
-
-        let fail_on_missing = match table.get("fail-on-missing") {
-            None => false,
-            Some(Value::Bool(b)) => *b,
-            Some(other) => {
-                return Err(error(
-                    "fail-on-missing",
-                    format!("expected true or false, found {other}"),
-                ));
-            }
-        };
-
-        let math = match table.get("math") {
-            None => MathSyntax {
-                mathjax: true,
-                dollar: context.katex,
-            },
-            Some(value) => {
-                let mut math = MathSyntax {
-                    mathjax: false,
-                    dollar: false,
-                };
-                for name in string_list(value, "math")? {
-                    match name.as_str() {
-                        "mathjax" => math.mathjax = true,
-                        "dollar" => math.dollar = true,
-                        other => {
-                            return Err(error(
-                                "math",
-                                format!("unknown notation `{other}`; accepted values: \"mathjax\", \"dollar\""),
-                            ));
-                        }
-                    }
-                }
-                math
-            }
-        };
-
-        let do_not_translate = match table.get("do-not-translate") {
-            None => Vec::new(),
-            Some(value) => string_list(value, "do-not-translate")?
-                .iter()
-                .map(|pattern| {
-                    Regex::new(pattern).map_err(|e| {
-                        error(
-                            "do-not-translate",
-                            format!("`{pattern}` is not a valid regular expression: {e}"),
-                        )
-                    })
-                })
-                .collect::<Result<_, _>>()?,
-        };
-
-        let lock_timeout = match table.get("lock-timeout") {
-            None => Duration::from_secs(30),
-            Some(Value::Number(n)) if n.as_u64().is_some() => Duration::from_secs(n.as_u64().unwrap_or(30)),
-            Some(other) => {
-                return Err(error(
-                    "lock-timeout",
-                    format!("expected a whole number of seconds, found {other}"),
-                ));
-            }
-        };
-
-        let (po_dir, po_dir_explicit) = match table.get("po-dir") {
-            Some(value) => {
-                let path = PathBuf::from(string(value, "po-dir")?);
-                (
-                    if path.is_absolute() {
-                        path
-                    } else {
-                        context.root.join(path)
-                    },
-                    true,
-                )
-            }
-            None => (context.root.join("po"), false),
-        };
-
         Ok(Config {
-            languages,
+            languages: keys.languages.0,
             source_language,
             backend,
             backend_explicit,
             cache_dir,
-            fail_on_missing,
-            math,
-            do_not_translate,
-            lock_timeout,
-            po_dir,
-            po_dir_explicit,
+            fail_on_missing: keys.fail_on_missing,
+            math: math_syntax(keys.math.as_ref(), context.katex),
+            do_not_translate: compile_patterns(&keys.do_not_translate.0, environment)?,
+            lock_timeout: Duration::from_secs(keys.lock_timeout.map_or(30, |s| s.0)),
+            po_dir_explicit: keys.po_dir.is_some(),
+            po_dir: resolve(context.root, keys.po_dir.as_deref(), "po"),
             smart_punctuation: context.smart_punctuation,
+            terminology: keys.terminology.0,
+            formality: keys.formality,
+            profanity: keys.profanity,
+            max_concurrency: aws.max_concurrency,
+            timeout: aws.timeout,
+            book_language_variable: environment.variable_for("book.language").map(str::to_string),
         })
     }
 }
@@ -386,36 +497,114 @@ pub struct TableContext<'a> {
     pub katex: bool,
     /// Whether the HTML output uses smart punctuation.
     pub smart_punctuation: bool,
+    /// The variables that change the configuration.
+    pub environment: &'a Environment,
 }
 
-fn parse_backend(name: &str, key: &str) -> Result<BackendKind, ConfigError> {
-    BackendKind::parse(name).ok_or_else(|| {
-        let hint = if name == "aws" {
-            " (the aws backend is not part of this version)"
-        } else {
-            ""
-        };
-        error(
-            key,
-            format!(
-                "unknown backend `{name}`{hint}; accepted values: {}",
-                BackendKind::ACCEPTED.join(", ")
-            ),
-        )
+/// Each target language once, and none the source language.
+fn check_languages(
+    languages: &[LanguageTag],
+    source_language: &LanguageTag,
+    environment: &Environment,
+) -> Result<(), ConfigError> {
+    for (index, language) in languages.iter().enumerate() {
+        if let Some(first) = languages[..index].iter().find(|l| *l == language) {
+            let same = if first.as_str() == language.as_str() {
+                format!("`{language}` is listed twice")
+            } else {
+                format!("`{first}` and `{language}` are the same language, listed twice")
+            };
+            return Err(environment.error("languages", format!("{same}; list each language once")));
+        }
+        if language == source_language {
+            return Err(environment.error(
+                "languages",
+                format!("`{language}` is the source language of the book; list only the languages to translate into"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The backend named by `MDBOOK_TRANSLATE_BACKEND`.
+fn backend_from_variable(name: &str) -> Result<BackendKind, ConfigError> {
+    BackendKind::deserialize(Value::String(name.to_string())).map_err(|error| ConfigError {
+        table: format!("preprocessor.{PREPROCESSOR_NAME}"),
+        key: "backend".to_string(),
+        variable: Some(BACKEND_VARIABLE.to_string()),
+        message: error.to_string(),
     })
 }
 
-fn string(value: &Value, key: &str) -> Result<String, ConfigError> {
-    match value {
-        Value::String(s) => Ok(s.clone()),
-        other => Err(error(key, format!("expected a string, found {other}"))),
+/// `path` (or `default`) resolved against the book's root.
+fn resolve(root: &Path, path: Option<&Path>, default: &str) -> PathBuf {
+    root.join(path.unwrap_or(Path::new(default)))
+}
+
+/// The `math` key; by default MathJax, and dollar math with a KaTeX preprocessor.
+fn math_syntax(notations: Option<&List<MathNotation>>, katex: bool) -> MathSyntax {
+    match notations {
+        None => MathSyntax {
+            mathjax: true,
+            dollar: katex,
+        },
+        Some(List(notations)) => MathSyntax {
+            mathjax: notations.contains(&MathNotation::Mathjax),
+            dollar: notations.contains(&MathNotation::Dollar),
+        },
     }
 }
 
-fn string_list(value: &Value, key: &str) -> Result<Vec<String>, ConfigError> {
-    match value {
-        Value::Array(items) => items.iter().map(|item| string(item, key)).collect(),
-        other => Err(error(key, format!("expected a list of strings, found {other}"))),
+fn compile_patterns(patterns: &[String], environment: &Environment) -> Result<Vec<Regex>, ConfigError> {
+    patterns
+        .iter()
+        .map(|pattern| {
+            Regex::new(pattern).map_err(|e| {
+                environment.error(
+                    "do-not-translate",
+                    format!("`{pattern}` is not a valid regular expression: {e}"),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The checked settings of the aws backend.
+struct AwsSettings {
+    max_concurrency: usize,
+    timeout: Duration,
+}
+
+impl AwsSettings {
+    /// Terminology names as Amazon Translate accepts them, each once; a
+    /// concurrency and a timeout of at least 1.
+    fn check(keys: &Keys, environment: &Environment) -> Result<AwsSettings, ConfigError> {
+        for (index, name) in keys.terminology.0.iter().enumerate() {
+            let valid = (1..=256).contains(&name.len())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !valid {
+                return Err(environment.error(
+                    "terminology",
+                    format!("`{name}` is not a terminology name; use 1 to 256 letters, digits, `-` and `_`"),
+                ));
+            }
+            if keys.terminology.0[..index].contains(name) {
+                return Err(environment.error(
+                    "terminology",
+                    format!("`{name}` is listed twice; list each terminology once"),
+                ));
+            }
+        }
+        let at_least_one = |key: &str, value: Option<u64>, default: u64| match value {
+            Some(0) => Err(environment.error(key, "expected a whole number of at least 1, found 0")),
+            value => Ok(value.unwrap_or(default)),
+        };
+        let max_concurrency = at_least_one("max-concurrency", keys.max_concurrency.map(|n| n.0), 8)?;
+        let timeout = at_least_one("timeout", keys.timeout.map(|s| s.0), 30)?;
+        Ok(AwsSettings {
+            max_concurrency: usize::try_from(max_concurrency).unwrap_or(usize::MAX),
+            timeout: Duration::from_secs(timeout),
+        })
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod collect;
 pub mod config;
 pub mod eval;
+pub mod language;
 pub mod pipeline;
 pub mod po;
 pub mod preprocessor;

@@ -35,6 +35,8 @@ enum Command {
     Check(cmd::check::CheckArgs),
     /// Human translations as gettext PO files: export units, import translations.
     Po(cmd::po::PoArgs),
+    /// Fill the store ahead of a build: translate what it lacks (`--realtime`), or price it (`--dry-run`).
+    Warm(cmd::warm::WarmArgs),
     /// Score machine output against a human reference (BLEU, chrF).
     Eval(cmd::eval::EvalArgs),
 }
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => cmd::check::execute(args),
         Some(Command::Eval(args)) => cmd::eval::execute(args),
         Some(Command::Po(args)) => cmd::po::execute(args),
+        Some(Command::Warm(args)) => cmd::warm::execute(args),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

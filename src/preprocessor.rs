@@ -2,7 +2,8 @@
 //! [pipeline](crate::pipeline), for one target language.
 
 use crate::collect::{BookTexts, collect_book};
-use crate::config::{Config, ConfigError, OUTPUT_NAME, PREPROCESSOR_NAME};
+use crate::config::{Config, OUTPUT_NAME, PREPROCESSOR_NAME};
+use crate::language::LanguageTag;
 use crate::pipeline::{RunSummary, UntranslatedReason, open_store, translate_book};
 use crate::po::import_translations_if_changed;
 use crate::store::Languages;
@@ -31,18 +32,12 @@ impl Preprocessor for TranslatePreprocessor {
 
     fn run(&self, ctx: &PreprocessorContext, mut book: Book) -> anyhow::Result<Book> {
         let config = Config::from_book(&ctx.root, &ctx.config)?;
-        let target = config.target_language(&ctx.config).to_string();
-        if !crate::config::is_language_tag(&target) {
-            return Err(ConfigError {
-                key: "book.language".to_string(),
-                message: format!("`{target}` is not a language tag; use codes such as \"zh\", \"es\", \"pt-PT\""),
-            })
-            .context("reading the target language from `[book] language` (or MDBOOK_BOOK__LANGUAGE)");
-        }
-        if target.eq_ignore_ascii_case(&config.source_language) {
+        let target = config.target_language(&ctx.config)?;
+        if target == config.source_language {
             return Ok(book);
         }
-        let backend = make_translator(config.backend);
+        let backend =
+            make_translator(&config).with_context(|| format!("setting up the {} backend", config.backend.name()))?;
         let texts = BookTexts::of_book_toml(&ctx.config);
         let summary = run_with_backend(&mut book, &texts, &target, &config, &*backend)?;
         report(&summary, &config);
@@ -62,7 +57,7 @@ impl Preprocessor for TranslatePreprocessor {
 pub fn run_with_backend(
     book: &mut Book,
     texts: &BookTexts,
-    target: &str,
+    target: &LanguageTag,
     config: &Config,
     backend: &dyn Translator,
 ) -> anyhow::Result<RunSummary> {

@@ -19,12 +19,13 @@
 use crate::collect::BookTexts;
 pub use crate::config::OUTPUT_NAME;
 use crate::config::{Config, PREPROCESSOR_NAME};
+use crate::language::LanguageTag;
 use crate::pipeline::{TranslatedTexts, open_store, translated_texts};
 use crate::preprocessor::TranslatePreprocessor;
 use crate::segment::tagged::push_escaped;
 use crate::site::{BookOutput, book_pages, install_language_switcher};
 use crate::store::Languages;
-use crate::translate::make_translator;
+use crate::translate::lookup_profiles;
 use anyhow::Context;
 use mdbook_driver::MDBook;
 use mdbook_driver::config::Config as BookToml;
@@ -42,7 +43,7 @@ const OUTPUT_KEYS: &[&str] = &["command", "optional"];
 /// The `translate` output (renderer).
 #[derive(Debug, Default, Clone)]
 pub struct TranslateRenderer {
-    only: Option<Vec<String>>,
+    only: Option<Vec<LanguageTag>>,
 }
 
 impl TranslateRenderer {
@@ -53,35 +54,17 @@ impl TranslateRenderer {
 
     /// The output building only the languages in `languages` (the source
     /// book is always built).
-    pub fn only(languages: Vec<String>) -> TranslateRenderer {
+    pub fn only(languages: Vec<LanguageTag>) -> TranslateRenderer {
         TranslateRenderer { only: Some(languages) }
     }
 
     /// The target languages of `config` this output builds; a language
     /// asked for that the book does not have is an error.
-    pub fn languages<'c>(&self, config: &'c Config) -> anyhow::Result<Vec<&'c String>> {
-        let Some(only) = &self.only else {
-            return Ok(config.languages.iter().collect());
-        };
-        for language in only {
-            let known = language.eq_ignore_ascii_case(&config.source_language)
-                || config.languages.iter().any(|l| l.eq_ignore_ascii_case(language));
-            if !known {
-                anyhow::bail!(
-                    "`{language}` is not a language of this book: book.toml `[preprocessor.{PREPROCESSOR_NAME}] languages` lists {}",
-                    if config.languages.is_empty() {
-                        "none".to_string()
-                    } else {
-                        config.languages.join(", ")
-                    }
-                );
-            }
+    pub fn languages<'c>(&self, config: &'c Config) -> anyhow::Result<Vec<&'c LanguageTag>> {
+        match &self.only {
+            None => Ok(config.languages.iter().collect()),
+            Some(only) => Ok(config.select_languages(only)?),
         }
-        Ok(config
-            .languages
-            .iter()
-            .filter(|l| only.iter().any(|o| o.eq_ignore_ascii_case(l)))
-            .collect())
     }
 
     /// Builds the site whose source book's HTML is in `site_dir`: renders the
@@ -97,14 +80,14 @@ impl TranslateRenderer {
         render_book: bool,
     ) -> anyhow::Result<Vec<BookOutput>> {
         let config = Config::from_book(root, book_toml)?;
-        let current = config.target_language(book_toml).to_string();
+        let current = config.target_language(book_toml)?;
         if render_book {
             render_html(root, book_toml.clone(), &site_dir).with_context(|| format!("building the {current} book"))?;
         }
-        if !current.eq_ignore_ascii_case(&config.source_language) {
+        if current != config.source_language {
             // A one-language build (`MDBOOK_BOOK__LANGUAGE=zh mdbook build`).
             return Ok(vec![BookOutput {
-                language: current,
+                language: current.to_string(),
                 html_dir: site_dir,
             }]);
         }
@@ -154,27 +137,27 @@ fn build_languages(
     book_toml: &BookToml,
     site_dir: PathBuf,
     config: &Config,
-    languages: &[&String],
+    languages: &[&LanguageTag],
 ) -> anyhow::Result<Vec<BookOutput>> {
     let source_dir = root.join(&book_toml.book.src);
     for language in languages {
-        let clash = source_dir.join(language);
+        let clash = source_dir.join(language.as_str());
         if clash.exists() {
             anyhow::bail!(
                 "the {language} book would be written to {}, but the source book has {} there too (from {}); \
                  rename that folder",
-                site_dir.join(language).display(),
+                site_dir.join(language.as_str()).display(),
                 language,
                 clash.display()
             );
         }
     }
     let mut outputs = vec![BookOutput {
-        language: config.source_language.clone(),
+        language: config.source_language.to_string(),
         html_dir: site_dir.clone(),
     }];
     for language in languages {
-        let out = site_dir.join(language);
+        let out = site_dir.join(language.as_str());
         eprintln!("mdbook-translate: building {language} into {}", out.display());
         let mut book_toml = book_toml.clone();
         book_toml.set("book.language", language)?;
@@ -265,16 +248,16 @@ fn render_html(root: &Path, book_toml: BookToml, out: &Path) -> anyhow::Result<(
 /// stored them; `None` for a build in the source language.
 fn read_translated_texts(root: &Path, book_toml: &BookToml) -> anyhow::Result<Option<TranslatedTexts>> {
     let config = Config::from_book(root, book_toml)?;
-    let target = config.target_language(book_toml);
-    if target.eq_ignore_ascii_case(&config.source_language) {
+    let target = config.target_language(book_toml)?;
+    if target == config.source_language {
         return Ok(None);
     }
     let languages = Languages {
         source: &config.source_language,
-        target,
+        target: &target,
     };
     let store = open_store(&config)?;
-    let profiles = make_translator(config.backend).lookup_profiles();
+    let profiles = lookup_profiles(&config);
     Ok(Some(translated_texts(
         &BookTexts::of_book_toml(book_toml),
         languages,

@@ -36,6 +36,7 @@
 //! the English table for the Latin-script text they embed. Any other language gets the
 //! generic rules: everything above except the table.
 
+use crate::language::LanguageTag;
 use std::ops::Range;
 
 use AbbreviationKind::{BeforeCapital, BeforeNumber, Never};
@@ -64,24 +65,26 @@ const OBJECT_REPLACEMENT: char = '\u{FFFC}';
 /// use mdbook_translate::sentence::split_sentences;
 ///
 /// let text = "Pi is approx. 3.14, see Fig. 2. Run \u{FFFC} next.";
-/// let sentences: Vec<&str> = split_sentences(text, "en-US")
+/// let english = "en-US".parse().expect("a language tag");
+/// let sentences: Vec<&str> = split_sentences(text, &english)
 ///     .into_iter()
 ///     .map(|range| &text[range])
 ///     .collect();
 /// assert_eq!(sentences, ["Pi is approx. 3.14, see Fig. 2.", "Run \u{FFFC} next."]);
 ///
 /// let text = "他说：“好的。”然后走了。";
-/// let sentences: Vec<&str> = split_sentences(text, "zh")
+/// let chinese = "zh".parse().expect("a language tag");
+/// let sentences: Vec<&str> = split_sentences(text, &chinese)
 ///     .into_iter()
 ///     .map(|range| &text[range])
 ///     .collect();
 /// assert_eq!(sentences, ["他说：“好的。”", "然后走了。"]);
 /// ```
-pub fn split_sentences(text: &str, language: &str) -> Vec<Range<usize>> {
+pub fn split_sentences(text: &str, language: &LanguageTag) -> Vec<Range<usize>> {
     let scanner = Scanner {
         text,
         chars: text.char_indices().collect(),
-        language: Language::from_code(language),
+        language: Language::of(language),
     };
     let mut sentences: Vec<Range<usize>> = Vec::new();
     let mut start = 0;
@@ -129,9 +132,8 @@ enum Language {
 }
 
 impl Language {
-    fn from_code(code: &str) -> Self {
-        let primary = code.trim().split(['-', '_']).next().unwrap_or_default();
-        match primary.to_ascii_lowercase().as_str() {
+    fn of(tag: &LanguageTag) -> Self {
+        match tag.primary() {
             "en" => Self::English,
             "es" => Self::Spanish,
             "de" => Self::German,

@@ -12,6 +12,7 @@
 //! calls it at every batch boundary, so a killed build loses at most the
 //! batch in flight and never leaves a half-written record.
 
+use crate::language::LanguageTag;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -31,9 +32,16 @@ pub struct UnitKey(pub [u8; 32]);
 
 impl UnitKey {
     /// Derives the key of `tagged` text translated from `source_language` to `target_language`.
-    pub fn new(source_language: &str, target_language: &str, tagged: &str) -> UnitKey {
+    /// The languages enter in their canonical form, so every spelling of a
+    /// tag (`zh-TW`, `zh-tw`) gives the same key.
+    pub fn new(source_language: &LanguageTag, target_language: &LanguageTag, tagged: &str) -> UnitKey {
         let mut hasher = Sha256::new();
-        for part in [KEY_VERSION, source_language, target_language, tagged] {
+        for part in [
+            KEY_VERSION,
+            source_language.canonical(),
+            target_language.canonical(),
+            tagged,
+        ] {
             hasher.update((part.len() as u64).to_le_bytes());
             hasher.update(part.as_bytes());
         }
@@ -57,9 +65,9 @@ impl fmt::Debug for UnitKey {
 #[derive(Debug, Clone, Copy)]
 pub struct Languages<'a> {
     /// The book's language.
-    pub source: &'a str,
+    pub source: &'a LanguageTag,
     /// The language to translate into.
-    pub target: &'a str,
+    pub target: &'a LanguageTag,
 }
 
 impl Languages<'_> {

@@ -5,6 +5,7 @@ use anyhow::Context;
 use clap::Args;
 use mdbook_driver::MDBook;
 use mdbook_translate::config::Config;
+use mdbook_translate::language::LanguageTag;
 use mdbook_translate::preprocessor::TranslatePreprocessor;
 use mdbook_translate::renderer::{OUTPUT_NAME, TranslateRenderer, has_output, print_where};
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ pub(crate) struct BuildArgs {
     /// Build only these languages (default: every configured language); the
     /// source book is always built.
     #[arg(long = "language", short = 'l')]
-    languages: Vec<String>,
+    languages: Vec<LanguageTag>,
     /// Output folder (default: the book's build dir), as `mdbook build --dest-dir`.
     #[arg(long, short = 'd')]
     dest_dir: Option<PathBuf>,
@@ -53,7 +54,7 @@ pub(crate) fn execute(args: BuildArgs) -> anyhow::Result<i32> {
     }
     // Without the output: the book where mdBook puts it, then the languages
     // into its HTML folder all the same.
-    let language = config.target_language(&book.config).to_string();
+    let language = config.target_language(&book.config)?;
     eprintln!(
         "mdbook-translate: building {language} into {}",
         book.build_dir_for("html").display()

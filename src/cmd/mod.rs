@@ -5,6 +5,7 @@ pub(crate) mod check;
 pub(crate) mod eval;
 pub(crate) mod po;
 pub(crate) mod preprocess;
+pub(crate) mod warm;
 
 use anyhow::Context;
 use mdbook_driver::MDBook;

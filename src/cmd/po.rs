@@ -4,6 +4,7 @@ use super::{ExpandedBook, load_expanded_book};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use mdbook_translate::collect::collect_book;
+use mdbook_translate::language::LanguageTag;
 use mdbook_translate::pipeline::open_store;
 use mdbook_translate::po::{PoEntry, book_messages, import_translation_file, parse_po, write_po};
 use mdbook_translate::store::Languages;
@@ -32,7 +33,7 @@ struct PoFileArgs {
     book: PathBuf,
     /// The language of the translations.
     #[arg(long = "lang", short = 'l')]
-    language: String,
+    language: LanguageTag,
     /// The PO file (default: `<po-dir>/<lang>.po`).
     #[arg(long, short = 'f')]
     file: Option<PathBuf>,
@@ -86,7 +87,8 @@ fn export(args: PoFileArgs) -> anyhow::Result<i32> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     }
-    std::fs::write(&path, write_po(&entries, &args.language)).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(&path, write_po(&entries, args.language.as_str()))
+        .with_context(|| format!("writing {}", path.display()))?;
     eprintln!(
         "mdbook-translate: wrote {} entries ({n_translated} translated) to {}; {n_dropped} entries no longer in the book were dropped",
         entries.len(),

@@ -7,6 +7,7 @@ use anyhow::Context;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use mdbook_renderer::{RenderContext, Renderer};
 use mdbook_translate::config::Config;
+use mdbook_translate::language::join_languages;
 use mdbook_translate::preprocessor::TranslatePreprocessor;
 use mdbook_translate::renderer::{OUTPUT_NAME, TranslateRenderer, has_output};
 use std::io::{Read, Write};
@@ -58,13 +59,15 @@ fn hint_at_output(ctx: &PreprocessorContext) {
     let Ok(config) = Config::from_book(&ctx.root, &ctx.config) else {
         return;
     };
-    let target = config.target_language(&ctx.config);
-    if !config.languages.is_empty() && target.eq_ignore_ascii_case(&config.source_language) {
+    let Ok(target) = config.target_language(&ctx.config) else {
+        return;
+    };
+    if !config.languages.is_empty() && target == config.source_language {
         eprintln!(
             "mdbook-translate: this build writes the {} book only; add `[output.{OUTPUT_NAME}]` to book.toml to build {} \
              as well (or run `mdbook-translate build`)",
             config.source_language,
-            config.languages.join(", ")
+            join_languages(&config.languages)
         );
     }
 }

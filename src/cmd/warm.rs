@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mdbook_translate::collect::collect_book;
-use mdbook_translate::config::Config;
+use mdbook_translate::language::LanguageTag;
 use mdbook_translate::pipeline::lookup::{WantedUnits, lookup_units};
 use mdbook_translate::pipeline::{fill_store, open_store};
 use mdbook_translate::po::import_translations_if_changed;
@@ -40,7 +40,7 @@ pub(crate) struct WarmArgs {
     book: PathBuf,
     /// Warm only these languages (default: every configured language).
     #[arg(long = "lang", short = 'l')]
-    languages: Vec<String>,
+    languages: Vec<LanguageTag>,
     /// Translate through real-time TranslateText requests.
     #[arg(long)]
     realtime: bool,
@@ -52,7 +52,16 @@ pub(crate) struct WarmArgs {
 /// Runs `warm`.
 pub(crate) fn execute(args: WarmArgs) -> anyhow::Result<i32> {
     let expanded = load_expanded_book(&args.book)?;
-    let languages = chosen_languages(&expanded.config, &args.languages)?;
+    let languages: Vec<LanguageTag> = if args.languages.is_empty() {
+        expanded.config.languages.clone()
+    } else {
+        expanded
+            .config
+            .select_languages(&args.languages)?
+            .into_iter()
+            .cloned()
+            .collect()
+    };
     let store = open_store(&expanded.config)?;
     let collected = collect_book(&expanded.book, &expanded.texts, &expanded.config.segment_options());
     if args.dry_run {
@@ -72,7 +81,7 @@ pub(crate) fn execute(args: WarmArgs) -> anyhow::Result<i32> {
             target,
         };
         import_translations_if_changed(&expanded.book, &collected, languages, &expanded.config, &store)?;
-        let progress = Progress::start(target);
+        let progress = Progress::start(target.as_str());
         let with_progress = WithProgress {
             inner: &*backend,
             progress: &progress,
@@ -98,35 +107,11 @@ pub(crate) fn execute(args: WarmArgs) -> anyhow::Result<i32> {
     Ok(if n_untranslated == 0 { 0 } else { 1 })
 }
 
-/// The configured languages, or those of `asked` (each must be configured).
-fn chosen_languages(config: &Config, asked: &[String]) -> anyhow::Result<Vec<String>> {
-    if asked.is_empty() {
-        return Ok(config.languages.clone());
-    }
-    asked
-        .iter()
-        .map(|language| {
-            config
-                .languages
-                .iter()
-                .find(|known| known.eq_ignore_ascii_case(language))
-                .cloned()
-                .ok_or_else(|| {
-                    anyhow::anyhow!(
-                        "`{language}` is not a language of this book: book.toml `[preprocessor.translate] languages` \
-                         lists {}",
-                        config.languages.join(", ")
-                    )
-                })
-        })
-        .collect()
-}
-
 /// Prints the units and characters each language would send, and the cost.
 fn dry_run(
     expanded: &ExpandedBook,
     collected: &mdbook_translate::collect::CollectedBook,
-    languages: &[String],
+    languages: &[LanguageTag],
     store: &Store,
 ) -> anyhow::Result<i32> {
     println!("language  units  characters  real-time USD  ACT USD");
@@ -145,7 +130,7 @@ fn dry_run(
             .iter()
             .map(|&index| unit_html(index, &wanted.units[index].tagged).1)
             .sum();
-        print_cost_line(target, lookup.misses.len(), n_chars);
+        print_cost_line(target.as_str(), lookup.misses.len(), n_chars);
         total_units += lookup.misses.len();
         total_chars += n_chars;
     }

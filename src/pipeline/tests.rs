@@ -3,13 +3,14 @@
 
 use super::*;
 use crate::collect::collect_book;
+use crate::language::LanguageTag;
 use crate::store::{Origin, UnitKey};
 use crate::translate::{BackendErrorKind, Profile, Request, Response, UnitAnswer, pseudo_translate};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
 
 /// What the scripted backend does for one unit on one request.
@@ -188,15 +189,21 @@ impl TestBook {
     fn translate(&self, store: &Store, backend: &dyn Translator) -> (Result<RunSummary, PipelineError>, Book) {
         let mut book = self.book.clone();
         let collected = collect_book(&book, &BookTexts::default(), &self.config.segment_options());
-        let result = translate_book(&mut book, &collected, LANGUAGES, &self.config, store, backend);
+        let result = translate_book(&mut book, &collected, languages(), &self.config, store, backend);
         (result, book)
     }
 }
 
-const LANGUAGES: Languages<'static> = Languages {
-    source: "en",
-    target: "zh",
-};
+static EN: LazyLock<LanguageTag> = LazyLock::new(|| "en".parse().expect("a language tag"));
+static ZH: LazyLock<LanguageTag> = LazyLock::new(|| "zh".parse().expect("a language tag"));
+
+/// English to Chinese.
+fn languages() -> Languages<'static> {
+    Languages {
+        source: &EN,
+        target: &ZH,
+    }
+}
 
 fn content(book: &Book, n: usize) -> String {
     book.chapters().nth(n).expect("chapter").content.clone()
@@ -238,7 +245,7 @@ fn wrong_tags_are_retried_once_alone_then_kept_in_the_source_language_and_report
         "{translated}"
     );
     // The bad answer never reached the store.
-    let key = LANGUAGES.key("Broken <g1>always</g1>.");
+    let key = languages().key("Broken <g1>always</g1>.");
     assert_eq!(store.lookup(&key, &["realtime"]).expect("lookup"), None);
 }
 
@@ -358,7 +365,7 @@ fn a_run_that_dies_after_k_answers_keeps_those_k_in_the_store() {
         .iter()
         .chain([&name])
         .filter(|text| {
-            let key: UnitKey = LANGUAGES.key(text);
+            let key: UnitKey = languages().key(text);
             store.lookup(&key, &["realtime"]).expect("lookup").is_some()
         })
         .collect();
@@ -404,13 +411,21 @@ fn translated_texts_are_read_back_from_the_store() {
     };
     let mut book = test.book.clone();
     let collected = collect_book(&book, &texts, &test.config.segment_options());
-    translate_book(&mut book, &collected, LANGUAGES, &test.config, &store, &Scripted::new()).expect("translated");
-    let read = translated_texts(&texts, LANGUAGES, &store, &["realtime"]).expect("read");
+    translate_book(
+        &mut book,
+        &collected,
+        languages(),
+        &test.config,
+        &store,
+        &Scripted::new(),
+    )
+    .expect("translated");
+    let read = translated_texts(&texts, languages(), &store, &["realtime"]).expect("read");
     assert_eq!(read.book.title, Some(pseudo("My Book")));
     assert_eq!(read.book.description, None);
     assert_eq!(read.alert_titles, [("Note".to_string(), pseudo("Note"))]);
     // Another backend's records are not served.
-    let other = translated_texts(&texts, LANGUAGES, &store, &["pseudo"]).expect("read");
+    let other = translated_texts(&texts, languages(), &store, &["pseudo"]).expect("read");
     assert_eq!(other.book.title, Some("My Book".to_string()));
     assert!(other.alert_titles.is_empty());
 }

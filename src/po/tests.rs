@@ -5,7 +5,7 @@ fn options() -> SegmentOptions {
     SegmentOptions {
         mathjax: true,
         dollar_math: true,
-        source_language: "en".to_string(),
+        source_language: "en".parse().expect("a language tag"),
         ..SegmentOptions::default()
     }
 }

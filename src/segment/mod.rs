@@ -18,6 +18,7 @@ pub use render::{
     HeadingIds, SpliceError, SpliceOptions, SplicedChapter, first_difference, splice_chapter, unit_markdown,
 };
 
+use crate::language::LanguageTag;
 use crate::sentence::split_sentences;
 use pulldown_cmark::{BlockQuoteKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
@@ -35,7 +36,7 @@ pub struct SegmentOptions {
     /// Patterns whose matches are never translated.
     pub do_not_translate: Vec<Regex>,
     /// Language of the source text (for the sentence splitter).
-    pub source_language: String,
+    pub source_language: LanguageTag,
     /// Keep each segment one unit instead of cutting it into sentences
     /// (for reading translations, whose sentences need not match the source's).
     pub whole_segments: bool,
@@ -183,7 +184,8 @@ const SKIP_END: &str = "<!-- i18n:skip-end -->";
 /// ```
 /// use mdbook_translate::segment::{extract_segments, SegmentOptions};
 ///
-/// let options = SegmentOptions { mathjax: true, source_language: "en".into(), ..Default::default() };
+/// let source_language = "en".parse().expect("a language tag");
+/// let options = SegmentOptions { mathjax: true, source_language, ..Default::default() };
 /// let chapter = extract_segments("Run `cargo build`. It *works*.\n\n```rust\nfn main() {}\n```\n", &options);
 /// let units: Vec<&str> = chapter.translatable_units().map(|u| u.tagged.as_str()).collect();
 /// assert_eq!(units, ["Run <x1/>.", "It <g1>works</g1>."]);
@@ -1081,7 +1083,6 @@ pub fn prose_paragraphs(markdown: &str) -> Vec<String> {
     let options = SegmentOptions {
         mathjax: true,
         dollar_math: true,
-        source_language: "und".to_string(),
         ..SegmentOptions::default()
     };
     extract_segments(markdown, &options)

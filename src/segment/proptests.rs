@@ -139,7 +139,7 @@ fn splice(
 ) -> Result<SplicedChapter, SpliceError> {
     let options = SegmentOptions {
         mathjax: true,
-        source_language: "en".into(),
+        source_language: "en".parse().expect("a language tag"),
         ..SegmentOptions::default()
     };
     let chapter = extract_segments(markdown, &options);
@@ -150,7 +150,7 @@ fn splice(
         HeadingIds::compute(markdown, true)
     };
     let splice_options = SpliceOptions {
-        target_language: "xx",
+        target_language: &"xx".parse().expect("a language tag"),
         heading_ids: &ids,
         escape_dollar: false,
         render_unchanged,

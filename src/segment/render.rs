@@ -2,6 +2,7 @@
 
 use super::tagged::{TaggedToken, push_escaped, validate_tags};
 use super::{BlockKind, ChapterSegments, PairKind, Segment, Slot, Unit, parser_options};
+use crate::language::LanguageTag;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::collections::HashSet;
 use std::fmt;
@@ -79,7 +80,7 @@ fn unique_id(id: &str, used: &mut HashSet<String>) -> String {
 #[derive(Debug, Clone, Copy)]
 pub struct SpliceOptions<'a> {
     /// The language translated into (CJK targets drop spaces between sentences).
-    pub target_language: &'a str,
+    pub target_language: &'a LanguageTag,
     /// mdBook's ids for the chapter's headings.
     pub heading_ids: &'a HeadingIds,
     /// Escape `$` in translated text (the book uses dollar math).
@@ -180,7 +181,7 @@ fn splice_segment(
     out: &mut String,
     kept_units: &mut Vec<(String, String)>,
 ) -> usize {
-    let cjk_target = is_cjk(options.target_language);
+    let cjk_target = options.target_language.is_cjk();
     let mut cursor = segment.range.start;
     let mut n_rendered = 0;
     let mut previous_rendered = false;
@@ -226,10 +227,6 @@ fn splice_segment(
     n_rendered
 }
 
-fn is_cjk(language: &str) -> bool {
-    matches!(language.split('-').next(), Some("zh" | "ja" | "ko"))
-}
-
 /// Renders a translation and checks that its inline markup parses back as
 /// in the source; emphasis that markdown delimiters cannot express next to
 /// CJK punctuation is written as inline HTML instead.
@@ -268,7 +265,7 @@ fn render_checked(
         // CJK text may touch the unit on both sides (no spaces between
         // sentences), which changes what delimiters can open and close.
         let in_context = |markdown: &str| {
-            if is_cjk(options.target_language) {
+            if options.target_language.is_cjk() {
                 format!("字{markdown}字")
             } else {
                 markdown.to_string()

@@ -7,7 +7,7 @@ fn options() -> SegmentOptions {
         mathjax: true,
         dollar_math: true,
         do_not_translate: vec![Regex::new(r"\bmdBook\b").expect("valid")],
-        source_language: "en".to_string(),
+        source_language: "en".parse().expect("a language tag"),
         whole_segments: false,
     }
 }
@@ -24,8 +24,9 @@ fn check_units(markdown: &str, expected: &[&str]) {
 fn splice_with(markdown: &str, target: &str, translate: &dyn Fn(&str) -> String) -> String {
     let chapter = extract_segments(markdown, &options());
     let ids = HeadingIds::compute(markdown, true);
+    let target: LanguageTag = target.parse().expect("a language tag");
     let splice_options = SpliceOptions {
-        target_language: target,
+        target_language: &target,
         heading_ids: &ids,
         escape_dollar: true,
         render_unchanged: false,
@@ -194,7 +195,7 @@ fn summary_and_figcaption_text_in_html_blocks_is_translated() {
     let chapter = extract_segments(spaced, &options());
     let ids = HeadingIds::compute(spaced, true);
     let forced = SpliceOptions {
-        target_language: "en",
+        target_language: &options().source_language,
         heading_ids: &ids,
         escape_dollar: true,
         render_unchanged: true,
@@ -366,7 +367,7 @@ fn a_chapter_whose_structure_would_change_is_refused() {
     unit.tagged.push_str("<x1/>");
     let ids = HeadingIds::default();
     let splice_options = SpliceOptions {
-        target_language: "xx",
+        target_language: &"xx".parse().expect("a language tag"),
         heading_ids: &ids,
         escape_dollar: false,
         render_unchanged: false,

@@ -1,25 +1,51 @@
 use super::*;
+use crate::language::LanguageTag;
 use std::time::Duration;
 
 fn record(text: &str, origin: Origin, profile: &str) -> Record {
     Record::new("Source.", text, origin, profile)
 }
 
+/// The key of `tagged` from `source` to `target`.
+fn key(source: &str, target: &str, tagged: &str) -> UnitKey {
+    let tag = |text: &str| -> LanguageTag { text.parse().expect("a language tag") };
+    UnitKey::new(&tag(source), &tag(target), tagged)
+}
+
 #[test]
 fn keys_are_stable_and_depend_on_languages_and_text() {
-    let key = UnitKey::new("en", "zh", "Hello <x1/>.");
-    assert_eq!(key, UnitKey::new("en", "zh", "Hello <x1/>."));
-    assert_ne!(key, UnitKey::new("en", "es", "Hello <x1/>."));
-    assert_ne!(key, UnitKey::new("en", "zh", "Hello <x1/>!"));
+    let key_zh = key("en", "zh", "Hello <x1/>.");
+    assert_eq!(key_zh, key("en", "zh", "Hello <x1/>."));
+    assert_ne!(key_zh, key("en", "es", "Hello <x1/>."));
+    assert_ne!(key_zh, key("en", "zh", "Hello <x1/>!"));
     // Length prefixes keep the parts apart.
-    assert_ne!(UnitKey::new("en", "zh", "x"), UnitKey::new("en", "z", "hx"));
+    assert_ne!(key("en", "zh", "hx"), key("en", "zhh", "x"));
+}
+
+#[test]
+fn keys_of_every_spelling_of_a_tag_are_the_keys_of_its_usual_spelling() {
+    // The keys stores hold: computed from the tags as written in book.toml.
+    let hello_zh = "88296611776f3fe28bdae1308a798a585fa9228419da3bf1b717e2fac0361c4b";
+    let hello_zh_tw = "b38e1c27974b88cd5914e36c9e4c6f154aa0b512d614caf2203f285b79352b1d";
+    for (source, target, expected) in [
+        ("en", "zh", hello_zh),
+        ("EN", "ZH", hello_zh),
+        ("en", "zh-TW", hello_zh_tw),
+        ("en", "zh-tw", hello_zh_tw),
+    ] {
+        assert_eq!(
+            key(source, target, "Hello <x1/>.").to_hex(),
+            expected,
+            "{source} → {target}"
+        );
+    }
 }
 
 #[test]
 fn records_are_served_by_profile_and_human_wins() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
-    let key = UnitKey::new("en", "zh", "Source.");
+    let key = key("en", "zh", "Source.");
     store
         .put(&key, &record("pseudo text", Origin::Pseudo, "pseudo"))
         .expect("put");
@@ -47,7 +73,7 @@ fn records_are_served_by_profile_and_human_wins() {
 #[test]
 fn records_survive_reopening() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let key = UnitKey::new("en", "es", "Source.");
+    let key = key("en", "es", "Source.");
     {
         let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
         store
@@ -105,7 +131,7 @@ fn a_corrupted_store_gives_a_clear_error() {
     {
         let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
         store
-            .put(&UnitKey::new("en", "zh", "a"), &record("b", Origin::Pseudo, "pseudo"))
+            .put(&key("en", "zh", "a"), &record("b", Origin::Pseudo, "pseudo"))
             .expect("put");
         store.flush().expect("flush");
     }
@@ -126,14 +152,17 @@ fn a_corrupted_store_gives_a_clear_error() {
 fn a_profile_serves_its_refinements_only() {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
-    let key = UnitKey::new("en", "zh", "Source.");
+    let source = key("en", "zh", "Source.");
     store
-        .put(&key, &record("with terminology", Origin::Realtime, "realtime/terms-1"))
+        .put(
+            &source,
+            &record("with terminology", Origin::Realtime, "realtime/terms-1"),
+        )
         .expect("put");
     store
-        .put(&key, &record("pseudo", Origin::Pseudo, "pseudo"))
+        .put(&source, &record("pseudo", Origin::Pseudo, "pseudo"))
         .expect("put");
-    let text = |profiles: &[&str]| store.lookup(&key, profiles).expect("lookup").map(|r| r.text);
+    let text = |profiles: &[&str]| store.lookup(&source, profiles).expect("lookup").map(|r| r.text);
     assert_eq!(text(&["realtime"]).as_deref(), Some("with terminology"));
     assert_eq!(text(&["realtime/terms-1"]).as_deref(), Some("with terminology"));
     assert_eq!(text(&["realtime/terms-2"]), None);
@@ -145,9 +174,7 @@ fn a_profile_serves_its_refinements_only() {
     assert_eq!(text(&["pseudo", "realtime"]).as_deref(), Some("pseudo"));
     // Another unit whose key starts with the same bytes is never confused: keys are fixed-length.
     assert_eq!(
-        store
-            .lookup(&UnitKey::new("en", "zh", "Other."), &["realtime"])
-            .expect("lookup"),
+        store.lookup(&key("en", "zh", "Other."), &["realtime"]).expect("lookup"),
         None
     );
 }

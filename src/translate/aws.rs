@@ -11,6 +11,7 @@
 
 use super::html::{MAX_REQUEST_BYTES, Packed, pack_units, read_units};
 use super::{BackendError, BackendErrorKind, Profile, Request, Response, Translator};
+use crate::config::{Config, Formality as ConfigFormality, Profanity as ConfigProfanity};
 use crate::store::{Languages, Origin};
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
@@ -60,6 +61,29 @@ impl Default for AwsSettings {
 }
 
 impl AwsSettings {
+    /// The settings of `config`'s `[preprocessor.translate]`.
+    pub fn of_config(config: &Config) -> AwsSettings {
+        AwsSettings {
+            terminology: config.terminology.clone(),
+            formality: config.formality.map(|f| match f {
+                ConfigFormality::Formal => "FORMAL".to_string(),
+                ConfigFormality::Informal => "INFORMAL".to_string(),
+            }),
+            profanity: config.profanity.map(|p| match p {
+                ConfigProfanity::Mask => "MASK".to_string(),
+            }),
+            max_concurrency: config.max_concurrency,
+            timeout: config.timeout,
+            ..AwsSettings::default()
+        }
+    }
+
+    /// The stored profiles a backend with these settings serves, best
+    /// first: human translations, ACT, then its own real-time records.
+    pub fn lookup_profiles(&self) -> Vec<String> {
+        vec!["human".to_string(), "act".to_string(), self.profile_name()]
+    }
+
     /// The profile real-time records are stored under: `realtime/plain`,
     /// or `realtime/<hash>` of the settings that change the output
     /// (terminologies, formality, profanity).
@@ -172,8 +196,8 @@ impl AwsTranslator {
             .client
             .translate_text()
             .text(html)
-            .source_language_code(languages.source)
-            .target_language_code(languages.target);
+            .source_language_code(languages.source.as_str())
+            .target_language_code(languages.target.as_str());
         if !self.settings.terminology.is_empty() {
             call = call.set_terminology_names(Some(self.settings.terminology.clone()));
         }
@@ -340,7 +364,7 @@ impl Translator for AwsTranslator {
     }
 
     fn lookup_profiles(&self) -> Vec<String> {
-        vec!["human".to_string(), "act".to_string(), self.profile.clone()]
+        self.settings.lookup_profiles()
     }
 
     fn translate(

@@ -18,7 +18,7 @@ mod pseudo;
 
 pub use pseudo::pseudo_translate;
 
-use crate::config::BackendKind;
+use crate::config::{BackendKind, Config};
 use crate::store::{Languages, Origin};
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -132,12 +132,34 @@ pub trait Translator: Send + Sync {
     fn n_calls(&self) -> u64;
 }
 
-/// Creates the backend for `kind`.
-pub fn make_translator(kind: BackendKind) -> Box<dyn Translator> {
-    Box::new(OfflineTranslator::new(kind))
+/// Creates the backend `config` names; the `aws` backend connects (it
+/// loads the AWS configuration and checks for credentials and a region).
+pub fn make_translator(config: &Config) -> Result<Box<dyn Translator>, BackendError> {
+    match config.backend {
+        BackendKind::Aws => make_aws_translator(config),
+        kind => Ok(Box::new(OfflineTranslator::new(kind))),
+    }
 }
 
-/// The backends that need no network: identity, pseudo and cache.
+/// The `aws` backend with the settings of `config`, whatever its `backend`.
+pub fn make_aws_translator(config: &Config) -> Result<Box<dyn Translator>, BackendError> {
+    Ok(Box::new(aws::AwsTranslator::connect(aws::AwsSettings::of_config(
+        config,
+    ))?))
+}
+
+/// The stored profiles the backend of `config` serves, best first, without
+/// connecting to anything.
+pub fn lookup_profiles(config: &Config) -> Vec<String> {
+    match config.backend {
+        BackendKind::Aws => aws::AwsSettings::of_config(config).lookup_profiles(),
+        kind => OfflineTranslator::new(kind).lookup_profiles(),
+    }
+}
+
+/// The backends that need no network: identity, pseudo and cache. Made
+/// for `aws`, it is the cache backend: it serves the store and translates
+/// nothing.
 #[derive(Debug)]
 pub struct OfflineTranslator {
     kind: BackendKind,
@@ -171,7 +193,7 @@ impl Translator for OfflineTranslator {
         let (name, origin) = match self.kind {
             BackendKind::Identity => ("identity", Origin::Identity),
             BackendKind::Pseudo => ("pseudo", Origin::Pseudo),
-            BackendKind::Cache => return None,
+            BackendKind::Cache | BackendKind::Aws => return None,
         };
         Some(Profile {
             name: name.to_string(),
@@ -183,7 +205,7 @@ impl Translator for OfflineTranslator {
         let profiles: &[&str] = match self.kind {
             BackendKind::Identity => &["identity"],
             BackendKind::Pseudo => &["human", "pseudo"],
-            BackendKind::Cache => SERVED_BY_CACHE,
+            BackendKind::Cache | BackendKind::Aws => SERVED_BY_CACHE,
         };
         profiles.iter().map(|p| p.to_string()).collect()
     }
@@ -207,7 +229,7 @@ impl Translator for OfflineTranslator {
                     let translation = match self.kind {
                         BackendKind::Identity => Some(unit.to_string()),
                         BackendKind::Pseudo => pseudo_translate(unit),
-                        BackendKind::Cache => None,
+                        BackendKind::Cache | BackendKind::Aws => None,
                     };
                     translation.map(|text| (n_chunk * chunk + offset, Ok(text)))
                 })

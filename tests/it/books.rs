@@ -8,6 +8,7 @@ use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use mdbook_translate::collect::BookTexts;
 use mdbook_translate::config::{BackendKind, Config};
+use mdbook_translate::language::LanguageTag;
 use mdbook_translate::preprocessor::run_with_backend;
 use mdbook_translate::segment::tagged::{TaggedToken, parse_tagged};
 use mdbook_translate::segment::{SegmentOptions, extract_segments};
@@ -159,7 +160,7 @@ fn pseudo_builds_keep_code_math_urls_html_and_heading_ids() {
     let options = SegmentOptions {
         mathjax: true,
         dollar_math: true,
-        source_language: "en".into(),
+        source_language: "en".parse().expect("a language tag"),
         ..SegmentOptions::default()
     };
     for book in fidelity_books() {
@@ -215,25 +216,26 @@ fn a_warm_store_makes_no_backend_call() {
     let config = Config::from_book(&mdbook.root, &mdbook.config).expect("config");
     let ctx = PreprocessorContext::new(mdbook.root.clone(), mdbook.config.clone(), "html".to_string());
     let expanded = LinkPreprocessor::new().run(&ctx, mdbook.book.clone()).expect("links");
+    let zh: LanguageTag = "zh".parse().expect("a language tag");
 
     let pseudo = OfflineTranslator::new(BackendKind::Pseudo);
     let first =
-        run_with_backend(&mut expanded.clone(), &BookTexts::default(), "zh", &config, &pseudo).expect("first run");
+        run_with_backend(&mut expanded.clone(), &BookTexts::default(), &zh, &config, &pseudo).expect("first run");
     let calls_after_first = pseudo.n_calls();
     assert!(
         calls_after_first > 0 && first.n_translated == first.n_distinct,
         "{first:?}"
     );
     let second =
-        run_with_backend(&mut expanded.clone(), &BookTexts::default(), "zh", &config, &pseudo).expect("second run");
+        run_with_backend(&mut expanded.clone(), &BookTexts::default(), &zh, &config, &pseudo).expect("second run");
     assert_eq!(pseudo.n_calls(), calls_after_first, "the warm run called the backend");
     assert_eq!((second.n_from_store, second.n_translated), (second.n_distinct, 0));
 
     // Pseudo and identity records are never served to the cache backend.
     let identity = OfflineTranslator::new(BackendKind::Identity);
-    run_with_backend(&mut expanded.clone(), &BookTexts::default(), "zh", &config, &identity).expect("identity run");
+    run_with_backend(&mut expanded.clone(), &BookTexts::default(), &zh, &config, &identity).expect("identity run");
     let cache = OfflineTranslator::new(BackendKind::Cache);
     let cached =
-        run_with_backend(&mut expanded.clone(), &BookTexts::default(), "zh", &config, &cache).expect("cache run");
+        run_with_backend(&mut expanded.clone(), &BookTexts::default(), &zh, &config, &cache).expect("cache run");
     assert_eq!((cached.n_from_store, cached.n_missing), (0, cached.n_distinct));
 }

@@ -119,7 +119,7 @@ fn build_with(extra: &str) -> (bool, String) {
 fn bad_configuration_names_the_key() {
     let (ok, stderr) = build_with("colour = \"blue\"");
     assert!(
-        !ok && stderr.contains("`[preprocessor.translate] colour`") && stderr.contains("accepted keys"),
+        !ok && stderr.contains("`[preprocessor.translate] colour`") && stderr.contains("expected one of `languages`"),
         "{stderr}"
     );
     let (ok, stderr) = build_with("cache-dir = \"book.toml\"");
