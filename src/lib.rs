@@ -4,6 +4,7 @@
 //! See `ARCHITECTURE.md` for the pipeline and the map of modules.
 
 pub mod config;
+pub mod emulator;
 pub mod eval;
 pub mod pipeline;
 pub mod po;
