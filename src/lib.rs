@@ -5,6 +5,7 @@
 
 pub mod collect;
 pub mod config;
+pub mod emulator;
 pub mod eval;
 pub mod language;
 pub mod pipeline;

@@ -3,6 +3,7 @@
 mod books;
 mod browser;
 mod cli;
+mod emulator;
 mod eval;
 mod mdbook;
 mod site;

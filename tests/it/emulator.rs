@@ -1,0 +1,444 @@
+//! The emulator driven by the real AWS SDK clients over HTTP (RPC v2 CBOR for
+//! Translate, REST-XML for S3), and by boto3 for awsJson1_1.
+
+use crate::support::http_get;
+use aws_sdk_translate::config::Credentials;
+use aws_sdk_translate::error::ProvideErrorMetadata;
+use aws_sdk_translate::types::{Formality, TerminologyData, TerminologyDataFormat, TranslationSettings};
+use mdbook_translate::emulator::pseudo::{pseudo_translate, reverse_pseudo_translation};
+use mdbook_translate::emulator::{Emulator, EmulatorConfig};
+use std::time::Duration;
+
+fn start(config: EmulatorConfig) -> Emulator {
+    Emulator::start("127.0.0.1:0".parse().expect("address"), config).expect("start the emulator")
+}
+
+/// The SDK configuration a test client uses: the emulator's URL, fixed
+/// credentials, rustls with ring, and the given retry policy.
+async fn sdk_config(emulator: &Emulator, retry: aws_config::retry::RetryConfig) -> aws_config::SdkConfig {
+    let http_client = aws_smithy_http_client::Builder::new()
+        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(emulator.url())
+        .region("us-east-1")
+        .credentials_provider(Credentials::new("AKIDEXAMPLE", "secret", None, None, "test"))
+        .http_client(http_client)
+        .retry_config(retry)
+        .load()
+        .await
+}
+
+async fn translate_client(emulator: &Emulator) -> aws_sdk_translate::Client {
+    aws_sdk_translate::Client::new(&sdk_config(emulator, aws_config::retry::RetryConfig::disabled()).await)
+}
+
+/// TranslateText from English into `target`: the translated text.
+async fn translate(client: &aws_sdk_translate::Client, text: &str, target: &str) -> String {
+    let output = client
+        .translate_text()
+        .text(text)
+        .source_language_code("en")
+        .target_language_code(target)
+        .send()
+        .await
+        .expect("TranslateText");
+    output.translated_text().to_string()
+}
+
+#[tokio::test]
+async fn translate_text_answers_the_reversible_pseudo_translation_and_bills_characters() {
+    let emulator = start(EmulatorConfig::default());
+    let client = translate_client(&emulator).await;
+    let output = client
+        .translate_text()
+        .text("Hello world. It works!")
+        .source_language_code("en")
+        .target_language_code("zh")
+        .settings(TranslationSettings::builder().formality(Formality::Formal).build())
+        .send()
+        .await
+        .expect("TranslateText");
+    let translated = output.translated_text();
+    assert_eq!(translated, pseudo_translate("Hello world. It works!", "zh"));
+    assert!(
+        translated.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "{translated}"
+    );
+    assert_eq!(reverse_pseudo_translation(translated, "zh"), "Hello world. It works!");
+    assert_eq!(output.source_language_code(), "en");
+    assert_eq!(output.target_language_code(), "zh");
+    assert_eq!(
+        output.applied_settings().and_then(|s| s.formality()),
+        Some(&Formality::Formal)
+    );
+
+    let stats = emulator.stats();
+    assert_eq!(stats.requests.get("TranslateText"), Some(&1));
+    assert_eq!(stats.characters_billed["TranslateText"]["en-zh"], 22);
+    assert_eq!(stats.characters_billed_total, 22);
+}
+
+#[tokio::test]
+async fn html_markup_is_kept_and_translate_no_passes_through() {
+    let emulator = start(EmulatorConfig::default());
+    let client = translate_client(&emulator).await;
+    let html = r#"<p id="u1">Run <b class="x">this</b> &amp; <span translate="no">cargo build</span> now.</p>"#;
+    let translated = translate(&client, html, "es").await;
+    assert_eq!(
+        translated,
+        format!(
+            r#"<p id="u1">{} <b class="x">{}</b> &amp; <span translate="no">cargo build</span> {}</p>"#,
+            pseudo_translate("Run", "es"),
+            pseudo_translate("this", "es"),
+            pseudo_translate("now.", "es"),
+        )
+    );
+    // Text content, entities decoded: "Run this & cargo build now." is 27 characters.
+    assert_eq!(emulator.stats().characters_billed["TranslateText"]["en-es"], 27);
+}
+
+#[tokio::test]
+async fn terminology_entries_are_applied_exactly() {
+    let emulator = start(EmulatorConfig::default());
+    let client = translate_client(&emulator).await;
+    let csv = "en,zh,ja\nmdBook,mdBook 书,mdBook 本\npreprocessor,预处理器,プリプロセッサ\n";
+    let imported = client
+        .import_terminology()
+        .name("book-terms")
+        .merge_strategy("OVERWRITE".into())
+        .terminology_data(
+            TerminologyData::builder()
+                .file(aws_sdk_translate::primitives::Blob::new(csv.as_bytes()))
+                .format(TerminologyDataFormat::Csv)
+                .build()
+                .expect("terminology data"),
+        )
+        .send()
+        .await
+        .expect("ImportTerminology");
+    let properties = imported.terminology_properties().expect("properties");
+    assert_eq!(properties.term_count(), Some(2));
+    assert_eq!(properties.target_language_codes(), ["zh", "ja"]);
+    assert!(properties.created_at().is_some());
+
+    let output = client
+        .translate_text()
+        .text("The mdBook preprocessor runs.")
+        .source_language_code("en")
+        .target_language_code("zh")
+        .terminology_names("book-terms")
+        .send()
+        .await
+        .expect("TranslateText");
+    let expected = format!(
+        "{}mdBook 书 预处理器 {}",
+        pseudo_translate("The ", "zh"),
+        pseudo_translate("runs.", "zh")
+    );
+    assert_eq!(output.translated_text(), expected);
+    let applied = output.applied_terminologies();
+    assert_eq!(applied.len(), 1);
+    assert_eq!(applied[0].name(), Some("book-terms"));
+    assert_eq!(applied[0].terms().len(), 2);
+
+    let got = client
+        .get_terminology()
+        .name("book-terms")
+        .send()
+        .await
+        .expect("GetTerminology");
+    assert_eq!(got.terminology_properties().and_then(|p| p.name()), Some("book-terms"));
+    let listed = client.list_terminologies().send().await.expect("ListTerminologies");
+    assert_eq!(listed.terminology_properties_list().len(), 1);
+    client
+        .delete_terminology()
+        .name("book-terms")
+        .send()
+        .await
+        .expect("DeleteTerminology");
+    let error = client
+        .get_terminology()
+        .name("book-terms")
+        .send()
+        .await
+        .expect_err("deleted");
+    assert!(error.into_service_error().is_resource_not_found_exception());
+}
+
+#[tokio::test]
+async fn translate_text_refuses_what_the_service_refuses() {
+    let emulator = start(EmulatorConfig::default());
+    let client = translate_client(&emulator).await;
+    let too_long = "a".repeat(10_001);
+    let error = client
+        .translate_text()
+        .text(too_long)
+        .source_language_code("en")
+        .target_language_code("zh")
+        .send()
+        .await
+        .expect_err("over 10,000 bytes");
+    assert_eq!(error.raw_response().map(|r| r.status().as_u16()), Some(400));
+    let error = error.into_service_error();
+    assert!(error.is_text_size_limit_exceeded_exception(), "{error:?}");
+    assert!(error.message().unwrap_or_default().contains("10000"), "{error:?}");
+
+    // 10,000 bytes of three-byte characters is within the limit.
+    let at_limit = "语".repeat(3_333);
+    assert_eq!(translate(&client, &at_limit, "fr").await, at_limit);
+
+    let error = client
+        .translate_text()
+        .text("Hello")
+        .source_language_code("en")
+        .target_language_code("zh")
+        .terminology_names("missing")
+        .send()
+        .await
+        .expect_err("no such terminology");
+    assert_eq!(error.raw_response().map(|r| r.status().as_u16()), Some(404));
+    assert!(error.into_service_error().is_resource_not_found_exception());
+
+    let error = client
+        .translate_text()
+        .text("Hello")
+        .source_language_code("en")
+        .target_language_code("xx")
+        .send()
+        .await
+        .expect_err("unknown language");
+    assert!(error.into_service_error().is_unsupported_language_pair_exception());
+
+    let error = client
+        .import_terminology()
+        .name("bad name")
+        .merge_strategy("OVERWRITE".into())
+        .terminology_data(
+            TerminologyData::builder()
+                .file(aws_sdk_translate::primitives::Blob::new("en,zh\na,b\n"))
+                .format(TerminologyDataFormat::Csv)
+                .build()
+                .expect("terminology data"),
+        )
+        .send()
+        .await
+        .expect_err("a name with a space");
+    assert_eq!(error.code(), Some("ValidationException"));
+}
+
+#[tokio::test]
+async fn a_requests_per_second_quota_throttles_with_429() {
+    let emulator = start(EmulatorConfig {
+        quota_rps: Some(2.0),
+        ..EmulatorConfig::default()
+    });
+    let client = translate_client(&emulator).await;
+    let mut n_throttled = 0;
+    for _ in 0..6 {
+        let result = client
+            .translate_text()
+            .text("Hi")
+            .source_language_code("en")
+            .target_language_code("de")
+            .send()
+            .await;
+        if let Err(error) = result {
+            assert_eq!(error.raw_response().map(|r| r.status().as_u16()), Some(429));
+            assert!(error.into_service_error().is_too_many_requests_exception());
+            n_throttled += 1;
+        }
+    }
+    assert!(n_throttled >= 3, "{n_throttled} of 6 throttled");
+    let stats = emulator.stats();
+    assert_eq!(stats.throttled_total, n_throttled);
+    assert_eq!(stats.requests["TranslateText"], 6);
+    // Throttled requests are not billed.
+    assert_eq!(stats.characters_billed_total, 2 * (6 - n_throttled));
+}
+
+#[tokio::test]
+async fn a_characters_per_second_quota_serves_a_large_request_eventually() {
+    let emulator = start(EmulatorConfig {
+        quota_cps: Some(100.0),
+        ..EmulatorConfig::default()
+    });
+    let client = aws_sdk_translate::Client::new(
+        &sdk_config(
+            &emulator,
+            aws_config::retry::RetryConfig::standard().with_max_attempts(10),
+        )
+        .await,
+    );
+    let large = "word ".repeat(60); // 300 characters, three seconds of quota
+    translate(&client, &large, "fr").await;
+    translate(&client, &large, "fr").await;
+    let stats = emulator.stats();
+    assert_eq!(stats.characters_billed["TranslateText"]["en-fr"], 600);
+    assert!(stats.throttled_total >= 1, "{stats:?}");
+}
+
+#[tokio::test]
+async fn injected_errors_and_mangled_tags() {
+    let emulator = start(EmulatorConfig {
+        error_rate: 1.0,
+        ..EmulatorConfig::default()
+    });
+    let client = translate_client(&emulator).await;
+    for _ in 0..4 {
+        let error = client
+            .translate_text()
+            .text("Hi")
+            .source_language_code("en")
+            .target_language_code("de")
+            .send()
+            .await
+            .expect_err("every request fails");
+        let status = error.raw_response().map(|r| r.status().as_u16());
+        let error = error.into_service_error();
+        match status {
+            Some(500) => assert!(error.is_internal_server_exception(), "{error:?}"),
+            Some(503) => assert_eq!(error.code(), Some("ServiceUnavailableException")),
+            other => panic!("status {other:?}"),
+        }
+    }
+    assert_eq!(emulator.stats().errors_injected_total, 4);
+
+    emulator.set_config(EmulatorConfig {
+        mangle_rate: 1.0,
+        ..EmulatorConfig::default()
+    });
+    let html = "<p>One <b>two</b> <i>three</i></p>";
+    for _ in 0..4 {
+        let translated = translate(&client, html, "de").await;
+        let tags = |s: &str| s.matches('<').count();
+        let order = |s: &str| {
+            s.match_indices('<')
+                .map(|(i, _)| s[i..].split('>').next().unwrap_or("").to_string())
+                .collect::<Vec<_>>()
+        };
+        assert!(
+            tags(&translated) != 6 || order(&translated) != order(html),
+            "not mangled: {translated}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn latency_is_added_and_concurrent_requests_are_counted() {
+    let emulator = start(EmulatorConfig {
+        latency: Duration::from_millis(300),
+        ..EmulatorConfig::default()
+    });
+    let client = translate_client(&emulator).await;
+    let started = std::time::Instant::now();
+    let requests = (0..4).map(|_| {
+        let client = client.clone();
+        async move { translate(&client, "Hello", "fr").await }
+    });
+    let answers = futures_join_all(requests).await;
+    assert_eq!(answers.len(), 4);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert!(
+        started.elapsed() < Duration::from_millis(1200),
+        "requests were not concurrent"
+    );
+    assert_eq!(emulator.stats().peak_in_flight, 4);
+    emulator.reset_stats();
+    assert_eq!(emulator.stats().requests_total, 0);
+}
+
+/// Runs futures concurrently on the test's runtime.
+async fn futures_join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut outputs = Vec::new();
+    for handle in handles {
+        outputs.push(handle.await.expect("task"));
+    }
+    outputs
+}
+
+#[tokio::test]
+async fn stats_are_served_as_json() {
+    let emulator = start(EmulatorConfig::default());
+    let port = emulator.addr().port();
+    let (status, body) = http_get(port, "/_emulator/stats").expect("stats");
+    assert_eq!(status, 200);
+    let stats: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    for key in [
+        "requests_total",
+        "characters_billed_total",
+        "throttled_total",
+        "peak_in_flight",
+    ] {
+        assert_eq!(stats[key], 0, "{key} in {body}");
+    }
+    let client = translate_client(&emulator).await;
+    translate(&client, "Hello", "ko").await;
+    let (_, body) = http_get(port, "/_emulator/stats").expect("stats");
+    let stats: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(stats["requests"]["TranslateText"], 1);
+    assert_eq!(stats["characters_billed"]["TranslateText"]["en-ko"], 5);
+}
+
+#[test]
+fn only_loopback_addresses_are_served() {
+    let error = Emulator::start("0.0.0.0:0".parse().expect("address"), EmulatorConfig::default())
+        .err()
+        .expect("refused");
+    assert!(error.to_string().contains("loopback"), "{error}");
+}
+
+/// POSTs an awsJson1_1 request by hand: the status, the error-type header and the body.
+fn post_json(port: u16, operation: &str, body: &str) -> (u16, Option<String>, serde_json::Value) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        stream,
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\
+         Content-Type: application/x-amz-json-1.1\r\n\
+         X-Amz-Target: AWSShineFrontendService_20170701.{operation}\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let (head, body) = response.split_once("\r\n\r\n").expect("head and body");
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    let error_type = head.lines().find_map(|line| {
+        line.to_ascii_lowercase()
+            .strip_prefix("x-amzn-errortype: ")
+            .map(str::to_string)
+    });
+    (status, error_type, serde_json::from_str(body).expect("JSON body"))
+}
+
+#[test]
+fn aws_json_1_1_requests_get_json_answers_and_typed_errors() {
+    let emulator = start(EmulatorConfig::default());
+    let port = emulator.addr().port();
+    let (status, _, body) = post_json(
+        port,
+        "TranslateText",
+        r#"{"Text":"Hello","SourceLanguageCode":"en","TargetLanguageCode":"ja"}"#,
+    );
+    assert_eq!(status, 200);
+    assert_eq!(body["TranslatedText"], pseudo_translate("Hello", "ja"));
+    let (status, error_type, body) = post_json(port, "GetTerminology", r#"{"Name":"absent"}"#);
+    assert_eq!(
+        (status, error_type.as_deref()),
+        (404, Some("resourcenotfoundexception"))
+    );
+    assert_eq!(body["__type"], "ResourceNotFoundException");
+    assert!(body["message"].as_str().is_some_and(|m| m.contains("absent")), "{body}");
+}
