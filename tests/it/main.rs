@@ -1,5 +1,6 @@
 //! The one integration-test crate.
 
+mod aws;
 mod books;
 mod browser;
 mod cli;

@@ -1,0 +1,263 @@
+//! The `aws` backend through the real SDK client, over HTTP, against the
+//! emulator: builds and `warm` run as the binary, with the standard AWS
+//! variables pointing at the emulator on loopback.
+
+use mdbook_translate::emulator::{Emulator, EmulatorConfig};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const SECRET_KEY: &str = "wJalrXUtnFEMI-secret-key-never-logged";
+const SESSION_TOKEN: &str = "IQoJb3JpZ2luX2VjE-session-token-never-logged";
+
+fn start_emulator(config: EmulatorConfig) -> Emulator {
+    Emulator::start("127.0.0.1:0".parse().expect("an address"), config).expect("emulator")
+}
+
+/// The binary with AWS credentials, region and endpoint for `endpoint`,
+/// and nothing from the user's own AWS set-up.
+fn binary(endpoint: &str, home: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mdbook-translate"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("AWS_") || name.starts_with("MDBOOK_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .env("HOME", home)
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+        .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null());
+    command
+}
+
+/// A generated book with `backend = "aws"`.
+struct AwsBook {
+    dir: tempfile::TempDir,
+}
+
+impl AwsBook {
+    /// `chapters`: (file name, markdown), in SUMMARY order.
+    fn new(chapters: &[(String, String)], extra_toml: &str) -> AwsBook {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let src = dir.path().join("src");
+        std::fs::create_dir_all(&src).expect("src");
+        let mut summary = String::from("# Summary\n\n");
+        for (file, markdown) in chapters {
+            let title = markdown.lines().next().unwrap_or("# Chapter").trim_start_matches("# ");
+            summary.push_str(&format!("- [{title}]({file})\n"));
+            std::fs::write(src.join(file), markdown).expect("chapter");
+        }
+        std::fs::write(src.join("SUMMARY.md"), summary).expect("summary");
+        std::fs::write(
+            dir.path().join("book.toml"),
+            format!(
+                "[book]\ntitle = \"Generated\"\nlanguage = \"en\"\n\n[preprocessor.translate]\nlanguages = [\"zh\"]\n\
+                 backend = \"aws\"\n{extra_toml}\n[output.html]\n\n[output.translate]\n"
+            ),
+        )
+        .expect("book.toml");
+        AwsBook { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, endpoint: &str, args: &[&str]) -> Output {
+        binary(endpoint, self.path())
+            .args(args)
+            .arg(self.path())
+            .output()
+            .expect("run mdbook-translate")
+    }
+
+    fn build(&self, endpoint: &str) -> Output {
+        self.run(endpoint, &["build"])
+    }
+
+    fn zh_page(&self, file: &str) -> String {
+        std::fs::read_to_string(self.path().join("book/html/zh").join(file)).expect("a zh page")
+    }
+
+    /// (units, characters) that `warm --dry-run` says are still to send.
+    fn remaining(&self) -> (u64, u64) {
+        let output = self.run("http://127.0.0.1:9", &["warm", "--dry-run"]);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let line = stdout.lines().find(|l| l.starts_with("zh ")).expect("a zh line");
+        let fields: Vec<u64> = line
+            .split_whitespace()
+            .skip(1)
+            .take(2)
+            .map(|f| f.parse().expect("a number"))
+            .collect();
+        (fields[0], fields[1])
+    }
+}
+
+/// Chapters of `n_paragraphs` paragraphs of two sentences, some with
+/// markup, spread over five chapters.
+fn generated_chapters(n_paragraphs: usize) -> Vec<(String, String)> {
+    (0..5)
+        .map(|chapter| {
+            let mut markdown = format!("# Chapter {chapter}\n\n");
+            for paragraph in (0..n_paragraphs).filter(|p| p % 5 == chapter) {
+                markdown.push_str(&format!(
+                    "Paragraph {paragraph} starts with *emphasis* and `code`. It ends with a [link](https://example.com/{paragraph}).\n\n"
+                ));
+            }
+            (format!("chapter-{chapter}.md"), markdown)
+        })
+        .collect()
+}
+
+fn stderr_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_book_is_translated_once_and_a_rebuild_makes_no_request() {
+    let emulator = start_emulator(EmulatorConfig::default());
+    let book = AwsBook::new(&generated_chapters(220), "");
+    let output = book.build(&emulator.url());
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains(", 0 missing"), "{stderr}");
+    let first = emulator.stats();
+    assert!(
+        first.requests.get("TranslateText").copied().unwrap_or(0) > 0,
+        "{first:?}"
+    );
+    // Every unit went out once: what the service billed is what a dry run
+    // of a fresh store prices.
+    let page = book.zh_page("chapter-3.html");
+    assert!(!page.contains("Paragraph 3 starts"), "the chapter is translated");
+    assert!(
+        page.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+        "in CJK characters: {page}"
+    );
+    assert!(
+        page.contains("<code>code</code>") && page.contains("https://example.com/3"),
+        "{page}"
+    );
+
+    emulator.reset_stats();
+    let output = book.build(&emulator.url());
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(emulator.stats().requests_total, 0, "a warm rebuild sends nothing");
+    assert_eq!(book.remaining(), (0, 0));
+}
+
+#[test]
+fn a_one_sentence_edit_bills_that_sentence_only() {
+    let emulator = start_emulator(EmulatorConfig::default());
+    let chapters = generated_chapters(20);
+    let book = AwsBook::new(&chapters, "");
+    assert!(book.build(&emulator.url()).status.success());
+    let chapter = book.path().join("src/chapter-2.md");
+    let markdown = std::fs::read_to_string(&chapter).expect("chapter");
+    let edited = markdown.replace("Paragraph 7 starts", "Paragraph 7 now begins");
+    assert_ne!(edited, markdown);
+    std::fs::write(&chapter, edited).expect("edit");
+    assert_eq!(book.remaining().0, 1, "one unit changed");
+
+    emulator.reset_stats();
+    let output = book.build(&emulator.url());
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let sentence = "Paragraph 7 now begins with emphasis and .";
+    assert_eq!(
+        emulator.stats().characters_billed_total,
+        sentence.chars().count() as u64
+    );
+}
+
+#[test]
+fn a_paragraph_in_two_chapters_is_billed_once() {
+    let paragraph = "The same paragraph, word for word, in two chapters.";
+    let one = AwsBook::new(&[("a.md".to_string(), format!("# One\n\n{paragraph}\n"))], "");
+    let two = AwsBook::new(
+        &[
+            ("a.md".to_string(), format!("# One\n\n{paragraph}\n")),
+            ("b.md".to_string(), format!("# Two\n\n{paragraph}\n")),
+        ],
+        "",
+    );
+    let emulator = start_emulator(EmulatorConfig::default());
+    assert!(one.build(&emulator.url()).status.success());
+    let billed_one = emulator.stats().characters_billed_total;
+    emulator.reset_stats();
+    assert!(two.build(&emulator.url()).status.success());
+    let billed_two = emulator.stats().characters_billed_total;
+    assert_eq!(
+        billed_two,
+        billed_one + "Two".len() as u64,
+        "only the new heading is new"
+    );
+}
+
+#[test]
+fn throttling_errors_and_latency_lose_nothing() {
+    let emulator = start_emulator(EmulatorConfig {
+        latency: Duration::from_millis(100),
+        throttle_rate: 0.2,
+        error_rate: 0.05,
+        seed: 7,
+        ..EmulatorConfig::default()
+    });
+    let book = AwsBook::new(&generated_chapters(200), "max-concurrency = 4\n");
+    let output = book.build(&emulator.url());
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains(", 0 missing"), "{stderr}");
+    let stats = emulator.stats();
+    assert!(stats.throttled_total + stats.errors_injected_total > 0, "{stats:?}");
+    assert!(stats.peak_in_flight <= 4, "{stats:?}");
+    assert_eq!(book.remaining(), (0, 0));
+}
+
+#[test]
+fn a_service_that_is_down_fails_the_build_fast_and_keeps_what_was_answered() {
+    // Several requests of up to 10,000 bytes, one at a time.
+    let book = AwsBook::new(&generated_chapters(400), "max-concurrency = 1\n");
+    let (total_units, _) = book.remaining();
+    let emulator = start_emulator(EmulatorConfig {
+        latency: Duration::from_millis(200),
+        ..EmulatorConfig::default()
+    });
+    let url = emulator.url();
+    let child = binary(&url, book.path())
+        .args(["warm", "--realtime"])
+        .arg(book.path())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("warm");
+    // The second request arrives once the first is answered.
+    while emulator.stats().requests_total < 2 {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    drop(emulator);
+    let started = Instant::now();
+    let output = child.wait_with_output().expect("warm ends");
+    let stderr = stderr_of(&output);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(stderr.contains(&url) || stderr.contains("connect"), "{stderr}");
+    let (left, _) = book.remaining();
+    assert!(
+        left < total_units,
+        "{left} of {total_units} units left: the answers before the failure are kept"
+    );
+}
