@@ -11,7 +11,7 @@ use super::lookup::WantedUnits;
 use super::{PipelineError, UntranslatedReason};
 use crate::segment::tagged::validate_tags;
 use crate::store::{Languages, Record, Store, StoreError, UnitKey};
-use crate::translate::{Profile, Request, Response, Translator};
+use crate::translate::{BackendError, BackendErrorKind, Profile, Request, Response, Translator};
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 
@@ -136,6 +136,10 @@ impl Round<'_> {
         let unit = &self.wanted.units[index];
         let last = self.attempt == Attempt::Last;
         let reason = match answer {
+            // An empty answer for a unit with text is a lost answer, not a translation.
+            Ok(text) if text.trim().is_empty() && !unit.tagged.trim().is_empty() => {
+                UntranslatedReason::Backend(BackendError::new(BackendErrorKind::Service, "the answer is empty"))
+            }
             Ok(text) => match validate_tags(&text, &unit.shapes) {
                 Ok(_) => {
                     let record = Record::new(&unit.tagged, &text, self.profile.origin, &self.profile.name);

@@ -9,7 +9,7 @@
 //! the standard AWS chain (`AWS_ENDPOINT_URL` included); the backend never
 //! logs or stores them.
 
-use super::html::{MAX_REQUEST_BYTES, Packed, pack_units, read_units};
+use super::html::{BrokenMarkup, MAX_REQUEST_BYTES, Packed, pack_units, read_units};
 use super::{BackendError, BackendErrorKind, Profile, Request, Response, Translator};
 use crate::config::{Config, Formality as ConfigFormality, Profanity as ConfigProfanity};
 use crate::store::{Languages, Origin};
@@ -267,9 +267,17 @@ fn answers_of(document: &Packed, translated_html: &str) -> Response {
             .units
             .iter()
             .map(|&unit| {
-                let answer = read
-                    .remove(&unit)
-                    .ok_or_else(|| BackendError::new(BackendErrorKind::Service, "the answer lost the unit's element"));
+                let answer = match read.remove(&unit) {
+                    Some(Ok(tagged)) => Ok(tagged),
+                    Some(Err(BrokenMarkup::StrayEndTag)) => Err(BackendError::new(
+                        BackendErrorKind::Service,
+                        "the answer has an end tag that closes nothing",
+                    )),
+                    None => Err(BackendError::new(
+                        BackendErrorKind::Service,
+                        "the answer lost the unit's element",
+                    )),
+                };
                 (unit, answer)
             })
             .collect(),

@@ -104,11 +104,19 @@ pub fn pack_units(units: &[&str], max_bytes: usize, one_per_document: bool) -> (
     (documents, too_long)
 }
 
+/// What the engine did to a unit's markup that tagged text cannot show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BrokenMarkup {
+    /// An end tag that closes no element of the unit.
+    StrayEndTag,
+}
+
 /// Reads a translated document: the tagged text of each unit element found,
 /// by unit index. Text outside unit elements is ignored; an element the
 /// engine added is dropped but its text kept; white space is collapsed as
-/// in tagged text.
-pub fn read_units(html: &str) -> HashMap<usize, String> {
+/// in tagged text. The end of a unit's element ends the unit: an element
+/// left open shows as an unclosed pair, which validation refuses.
+pub fn read_units(html: &str) -> HashMap<usize, Result<String, BrokenMarkup>> {
     let tokenizer = Tokenizer::new(UnitSink::default(), TokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(html));
@@ -118,7 +126,7 @@ pub fn read_units(html: &str) -> HashMap<usize, String> {
     state
         .units
         .into_iter()
-        .map(|(index, tagged)| (index, collapse_white_space(&tagged)))
+        .map(|(index, tagged)| (index, tagged.map(|tagged| collapse_white_space(&tagged))))
         .collect()
 }
 
@@ -136,7 +144,9 @@ struct UnitState {
     current: Option<(usize, String)>,
     /// Elements open inside it.
     open: Vec<Open>,
-    units: Vec<(usize, String)>,
+    /// Whether its markup is broken beyond what tagged text shows.
+    broken: Option<BrokenMarkup>,
+    units: Vec<(usize, Result<String, BrokenMarkup>)>,
 }
 
 #[derive(Debug, Default)]
@@ -176,13 +186,17 @@ impl UnitState {
     }
 
     fn end_tag(&mut self, tag: &html5ever::tokenizer::Tag) {
-        if &*tag.name == "p" && self.open.is_empty() {
+        if &*tag.name == "p" {
             self.finish();
             return;
         }
         let Some((_, tagged)) = &mut self.current else { return };
-        if let Some(Open::Pair(id)) = self.open.pop() {
-            let _ = write!(tagged, "</g{id}>");
+        match self.open.pop() {
+            Some(Open::Pair(id)) => {
+                let _ = write!(tagged, "</g{id}>");
+            }
+            Some(Open::Placeholder | Open::Other) => {}
+            None => self.broken = Some(BrokenMarkup::StrayEndTag),
         }
     }
 
@@ -196,7 +210,13 @@ impl UnitState {
     }
 
     fn finish(&mut self) {
-        self.units.extend(self.current.take());
+        if let Some((index, tagged)) = self.current.take() {
+            let unit = match self.broken.take() {
+                Some(broken) => Err(broken),
+                None => Ok(tagged),
+            };
+            self.units.push((index, unit));
+        }
         self.open.clear();
     }
 }

@@ -261,3 +261,176 @@ fn a_service_that_is_down_fails_the_build_fast_and_keeps_what_was_answered() {
         "{left} of {total_units} units left: the answers before the failure are kept"
     );
 }
+
+#[test]
+fn no_secret_reaches_the_logs_the_errors_or_the_store() {
+    let emulator = start_emulator(EmulatorConfig {
+        error_rate: 0.3,
+        seed: 3,
+        ..EmulatorConfig::default()
+    });
+    let book = AwsBook::new(&generated_chapters(30), "");
+    let output = binary(&emulator.url(), book.path())
+        .env("MDBOOK_TRANSLATE_LOG", "trace")
+        .arg("build")
+        .arg(book.path())
+        .output()
+        .expect("build");
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("TranslateText") || stderr.len() > 10_000,
+        "the trace is on: {stderr}"
+    );
+    for secret in [SECRET_KEY, SESSION_TOKEN] {
+        assert!(!stderr.contains(secret), "stderr shows a secret");
+    }
+    // Nor does an error when the service refuses.
+    let output = book.build("http://127.0.0.1:9");
+    assert!(!stderr_of(&output).contains(SECRET_KEY) && !stderr_of(&output).contains(SESSION_TOKEN));
+    for file in walk_files(&book.path().join(".translate-cache")) {
+        let bytes = std::fs::read(&file).expect("store file");
+        for secret in [SECRET_KEY, SESSION_TOKEN] {
+            let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+            assert!(!found, "{} holds a secret", file.display());
+        }
+    }
+}
+
+fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk_files(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn missing_credentials_or_region_are_one_clear_line() {
+    let book = AwsBook::new(&generated_chapters(5), "");
+    let emulator = start_emulator(EmulatorConfig::default());
+    let output = binary(&emulator.url(), book.path())
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_SESSION_TOKEN")
+        .arg("build")
+        .arg(book.path())
+        .output()
+        .expect("build");
+    let stderr = stderr_of(&output);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("no AWS credentials")
+            && stderr.contains("AWS_ACCESS_KEY_ID")
+            && stderr.contains("aws configure"),
+        "{stderr}"
+    );
+    let output = binary(&emulator.url(), book.path())
+        .env_remove("AWS_REGION")
+        .arg("build")
+        .arg(book.path())
+        .output()
+        .expect("build");
+    let stderr = stderr_of(&output);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("no AWS region") && stderr.contains("AWS_REGION"),
+        "{stderr}"
+    );
+    assert_eq!(emulator.stats().requests_total, 0, "nothing was sent");
+}
+
+/// The paragraphs of a built page's `<main>`.
+fn paragraphs(page: &str) -> Vec<String> {
+    let main = &page[page.find("<main>").expect("main")..page.find("</main>").expect("main end")];
+    main.lines()
+        .filter(|line| line.starts_with("<p>"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn answers_with_mangled_tags_never_reach_the_output_or_the_store() {
+    let mut chapter = String::from("# Tags\n\n");
+    for n in 0..6 {
+        chapter.push_str(&format!(
+            "Sentence {n} has *emphasis* and a [link](https://example.com/{n}).\n\n"
+        ));
+    }
+    let chapters = [("tags.md".to_string(), chapter)];
+    let clean_emulator = start_emulator(EmulatorConfig::default());
+    let clean = AwsBook::new(&chapters, "");
+    assert!(clean.build(&clean_emulator.url()).status.success());
+    let clean_paragraphs = paragraphs(&clean.zh_page("tags.html"));
+    let source_paragraphs =
+        paragraphs(&std::fs::read_to_string(clean.path().join("book/html/tags.html")).expect("source page"));
+    assert_eq!(clean_paragraphs.len(), 6);
+
+    // Every answer has one tag dropped, duplicated or swapped somewhere;
+    // which one differs from seed to seed.
+    let mut n_left = 0;
+    for seed in 0..6 {
+        let emulator = start_emulator(EmulatorConfig {
+            mangle_rate: 1.0,
+            seed,
+            ..EmulatorConfig::default()
+        });
+        let book = AwsBook::new(&chapters, "");
+        let output = book.build(&emulator.url());
+        let stderr = stderr_of(&output);
+        assert!(output.status.success(), "{stderr}");
+        let (left, _) = book.remaining();
+        assert!(stderr.contains(&format!(", {left} missing")), "{stderr}");
+        n_left += left;
+        // Each paragraph is either the clean translation or the source:
+        // nothing damaged reaches the page.
+        for (n, paragraph) in paragraphs(&book.zh_page("tags.html")).iter().enumerate() {
+            assert!(
+                *paragraph == clean_paragraphs[n] || *paragraph == source_paragraphs[n],
+                "seed {seed}: {paragraph}"
+            );
+        }
+    }
+    assert!(n_left > 0, "some units were left in English, reported and not stored");
+}
+
+#[test]
+fn a_warm_killed_mid_way_keeps_every_answer_and_the_rerun_sends_only_the_rest() {
+    let emulator = start_emulator(EmulatorConfig {
+        latency: Duration::from_millis(150),
+        ..EmulatorConfig::default()
+    });
+    let book = AwsBook::new(&generated_chapters(400), "max-concurrency = 1\n");
+    let (total_units, _) = book.remaining();
+    let mut child = binary(&emulator.url(), book.path())
+        .args(["warm", "--realtime"])
+        .arg(book.path())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("warm");
+    while emulator.stats().requests_total < 3 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().expect("kill");
+    child.wait().expect("killed");
+    let (left_units, left_chars) = book.remaining();
+    assert!(
+        left_units < total_units && left_units > 0,
+        "{left_units} of {total_units} left"
+    );
+
+    emulator.reset_stats();
+    let output = book.run(&emulator.url(), &["warm", "--realtime"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(
+        emulator.stats().characters_billed_total,
+        left_chars,
+        "the re-run sends what was not stored"
+    );
+    assert_eq!(book.remaining(), (0, 0));
+}

@@ -4,7 +4,7 @@ use super::*;
 fn check_round_trip(tagged: &str) {
     let (html, _) = unit_html(3, tagged);
     let read = read_units(&html);
-    assert_eq!(read.get(&3).map(String::as_str), Some(tagged), "{html}");
+    assert_eq!(read.get(&3), Some(&Ok(tagged.to_string())), "{html}");
 }
 
 #[test]
@@ -33,13 +33,35 @@ fn what_the_engine_does_to_the_markup_shows_in_the_tagged_text() {
     let html = "<p id=\"u0\">\n  <span data-g=\"2\">Maintenant</span> exécutez <b>bien</b> \
                 <span data-x=\"1\" translate=\"no\">oops</span>.\n</p>\n<p id=\"u1\">Deux</p>";
     let read = read_units(html);
-    assert_eq!(read[&0], "<g2>Maintenant</g2> exécutez bien <x1/>.");
-    assert_eq!(read[&1], "Deux");
+    assert_eq!(read[&0], Ok("<g2>Maintenant</g2> exécutez bien <x1/>.".to_string()));
+    assert_eq!(read[&1], Ok("Deux".to_string()));
     // A dropped element: the tags show it.
     let read = read_units("<p id=\"u0\">Sans balise.</p>");
-    assert_eq!(read[&0], "Sans balise.");
+    assert_eq!(read[&0], Ok("Sans balise.".to_string()));
     // A unit the engine lost is absent.
     assert!(!read.contains_key(&1));
+}
+
+#[test]
+fn tags_dropped_duplicated_or_swapped_never_read_as_valid_markup() {
+    let read = |html: &str| read_units(html).remove(&0).expect("unit 0");
+    // A dropped end tag is not closed by the end of the unit.
+    assert_eq!(
+        read(r#"<p id="u0"><span data-g="1">a <span data-g="2">b</span> c</p>"#),
+        Ok("<g1>a <g2>b</g2> c".to_string())
+    );
+    // A duplicated end tag closes nothing.
+    assert_eq!(
+        read(r#"<p id="u0"><span data-g="1">a <span data-g="2">b</span></span></span> c</p>"#),
+        Err(BrokenMarkup::StrayEndTag)
+    );
+    // Swapped start and end.
+    assert_eq!(
+        read(r#"<p id="u0">a </span>b<span data-g="1"></p>"#),
+        Err(BrokenMarkup::StrayEndTag)
+    );
+    // A unit whose end came before its text: empty.
+    assert_eq!(read(r#"<p id="u0"></p>text"#), Ok(String::new()));
 }
 
 #[test]
@@ -58,7 +80,7 @@ fn units_are_packed_under_the_limit_in_order() {
     for document in &documents {
         let read = read_units(&document.html);
         for index in &document.units {
-            assert_eq!(read[index], units[*index]);
+            assert_eq!(read[index], Ok(units[*index].clone()));
         }
     }
     let total: usize = documents.iter().map(|d| d.n_chars).sum();
