@@ -9,7 +9,7 @@
 //! machine translation.
 
 use crate::pipeline::{BookTexts, Languages, name_to_tagged};
-use crate::segment::tagged::{TaggedToken, parse_tagged, plain_text, push_escaped, validate_tags};
+use crate::segment::tagged::{TaggedToken, TaggedWriter, parse_tagged, plain_text, validate_tags};
 use crate::segment::{
     BlockKind, SegmentOptions, Slot, Unit, extract_segments, slot_shapes, unit_from_markdown, unit_markdown,
 };
@@ -229,9 +229,9 @@ pub fn translation_to_tagged(message: &Message, msgstr: &str, options: &SegmentO
         if msgstr.contains('\n') {
             return Err("a name must be one line".to_string());
         }
-        let mut tagged = String::new();
-        push_escaped(&mut tagged, msgstr.trim());
-        return Ok(tagged);
+        let mut tagged = TaggedWriter::default();
+        tagged.text(msgstr.trim());
+        return Ok(tagged.finish());
     }
     let translated = unit_from_markdown(msgstr, options)
         .ok_or_else(|| "the translation is not one paragraph of text".to_string())?;
@@ -253,21 +253,16 @@ pub fn translation_to_tagged(message: &Message, msgstr: &str, options: &SegmentO
         used[found] = true;
         id_map.insert(index as u32 + 1, found as u32 + 1);
     }
-    let mut tagged = String::new();
+    let mut writer = TaggedWriter::default();
     for token in parse_tagged(&translated.tagged).map_err(|e| e.message)? {
-        match token {
-            TaggedToken::Text(text) => push_escaped(&mut tagged, &text),
-            TaggedToken::Open(id) => {
-                let _ = write!(tagged, "<g{}>", id_map[&id]);
-            }
-            TaggedToken::Close(id) => {
-                let _ = write!(tagged, "</g{}>", id_map[&id]);
-            }
-            TaggedToken::Placeholder(id) => {
-                let _ = write!(tagged, "<x{}/>", id_map[&id]);
-            }
-        }
+        writer.token(&match token {
+            TaggedToken::Open(id) => TaggedToken::Open(id_map[&id]),
+            TaggedToken::Close(id) => TaggedToken::Close(id_map[&id]),
+            TaggedToken::Placeholder(id) => TaggedToken::Placeholder(id_map[&id]),
+            text => text,
+        });
     }
+    let tagged = writer.finish();
     validate_tags(&tagged, &slot_shapes(&message.slots)).map_err(|e| e.message)?;
     Ok(tagged)
 }

@@ -64,12 +64,79 @@ pub fn push_escaped(out: &mut String, text: &str) {
     }
 }
 
+/// Writes tagged text: the one place that spells its escapes and tags.
+///
+/// ```
+/// use mdbook_translate::segment::tagged::TaggedWriter;
+///
+/// let mut writer = TaggedWriter::default();
+/// writer.text("Run ");
+/// writer.placeholder(1);
+/// writer.text(" & ");
+/// writer.open(2);
+/// writer.text("go");
+/// writer.close(2);
+/// assert_eq!(writer.finish(), "Run <x1/> &amp; <g2>go</g2>");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct TaggedWriter {
+    out: String,
+}
+
+impl TaggedWriter {
+    /// Appends text, escaping `&`, `<` and `>`.
+    pub fn text(&mut self, text: &str) {
+        push_escaped(&mut self.out, text);
+    }
+
+    /// Appends `<gN>`.
+    pub fn open(&mut self, id: u32) {
+        self.push_tag("<g", id, ">");
+    }
+
+    /// Appends `</gN>`.
+    pub fn close(&mut self, id: u32) {
+        self.push_tag("</g", id, ">");
+    }
+
+    /// Appends `<xN/>`.
+    pub fn placeholder(&mut self, id: u32) {
+        self.push_tag("<x", id, "/>");
+    }
+
+    /// Appends one parsed token.
+    pub fn token(&mut self, token: &TaggedToken) {
+        match token {
+            TaggedToken::Text(text) => self.text(text),
+            TaggedToken::Open(id) => self.open(*id),
+            TaggedToken::Close(id) => self.close(*id),
+            TaggedToken::Placeholder(id) => self.placeholder(*id),
+        }
+    }
+
+    /// Whether nothing has been written yet.
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    /// The tagged text written.
+    pub fn finish(self) -> String {
+        self.out
+    }
+
+    fn push_tag(&mut self, start: &str, id: u32, end: &str) {
+        self.out.push_str(start);
+        self.out.push_str(&id.to_string());
+        self.out.push_str(end);
+    }
+}
+
 /// Plain text (a chapter name, an HTML element's text) as tagged text:
 /// white space normalised, escaped, no tags.
 pub fn plain_to_tagged(text: &str) -> String {
-    let mut tagged = String::new();
-    push_escaped(&mut tagged, &text.split_whitespace().collect::<Vec<_>>().join(" "));
-    tagged
+    let mut writer = TaggedWriter::default();
+    writer.text(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+    writer.finish()
 }
 
 /// Parses tagged text into tokens. Entities other than the ones the format
