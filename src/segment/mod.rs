@@ -20,7 +20,8 @@ mod units;
 
 pub use blocks::alert_title;
 pub use render::{
-    HeadingIds, SpliceError, SpliceOptions, SplicedChapter, first_difference, splice_chapter, unit_markdown,
+    HeadingIds, RenderError, SpliceError, SpliceOptions, SplicedChapter, first_difference, splice_chapter,
+    unit_markdown,
 };
 
 use crate::language::LanguageTag;

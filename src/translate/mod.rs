@@ -13,7 +13,6 @@ pub use pseudo::pseudo_translate;
 use crate::config::BackendKind;
 use crate::language::LanguageTag;
 use crate::store::Origin;
-use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// One call to a backend: units from one language to another.
@@ -28,21 +27,14 @@ pub struct Request<'a> {
 }
 
 /// A backend call that failed as a whole.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct BackendError {
     /// What went wrong.
     pub message: String,
     /// Whether trying again later may succeed.
     pub retryable: bool,
 }
-
-impl fmt::Display for BackendError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for BackendError {}
 
 /// A source of translations.
 pub trait Translator {
