@@ -22,6 +22,7 @@ mod bootstrap;
 mod chrf;
 mod corpus;
 mod ngram;
+mod prose;
 mod report;
 mod tokenize;
 mod unicode_tables;
@@ -33,6 +34,7 @@ pub use bleu::{Bleu, BleuScore, BleuStats, MAX_NGRAM_ORDER};
 pub use bootstrap::{BootstrapConfig, Comparison, MetricComparison, paired_bootstrap};
 pub use chrf::{Chrf, ChrfConfig, ChrfStats, MAX_CHAR_ORDER, MAX_WORD_ORDER, NgramCounts, UnsupportedChrfConfig};
 pub use corpus::{ChapterIssue, ChapterReport, ChapterSegments, EvalConfig, EvalReport, evaluate};
+pub use prose::prose_paragraphs;
 pub use report::{render_table, report_json};
 pub use tokenize::{Tokenizer, UnknownTokenizer, is_zh_character};
 

@@ -10,14 +10,13 @@
 
 use crate::collect::{CollectedBook, name_to_tagged};
 use crate::config::Config;
-use crate::segment::tagged::{TaggedToken, parse_tagged, plain_text, push_escaped, validate_tags};
+use crate::segment::tagged::{TagError, TaggedToken, TaggedWriter, parse_tagged, plain_text, validate_tags};
 use crate::segment::{BlockKind, SegmentOptions, Slot, Unit, slot_shapes, unit_from_markdown, unit_markdown};
 use crate::store::{Languages, Origin, Record, Store, StoreError};
 use anyhow::Context;
 use mdbook_preprocessor::book::Book;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::fmt;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -35,7 +34,8 @@ pub struct PoEntry {
 }
 
 /// A PO file that cannot be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
 pub struct PoError {
     /// 1-based line number.
     pub line: usize,
@@ -43,13 +43,23 @@ pub struct PoError {
     pub message: String,
 }
 
-impl fmt::Display for PoError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
-    }
+/// Why a translator's msgstr is not imported as the translation of its msgid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TranslationError {
+    /// A chapter name or part title translated over several lines.
+    #[error("a name must be one line")]
+    NameOverSeveralLines,
+    /// The msgstr is not one paragraph with text in it.
+    #[error("the translation is not one paragraph of text")]
+    NotOneParagraph,
+    /// The msgstr has a placeholder or markup that its msgid does not.
+    #[error("`{0}` is not in the source")]
+    NotInSource(String),
+    /// The placeholders and markup do not match the msgid's.
+    #[error(transparent)]
+    Tags(#[from] TagError),
 }
-
-impl std::error::Error for PoError {}
 
 /// Parses a PO file; the header entry (empty `msgid`) is skipped.
 pub fn parse_po(text: &str) -> Result<Vec<PoEntry>, PoError> {
@@ -226,17 +236,20 @@ impl Message {
 /// message's slot ids: each placeholder of the translation is matched to
 /// the source placeholder with the same bytes, each piece of markup to the
 /// source markup of the same kind (the same link target where there is one).
-pub fn translation_to_tagged(message: &Message, msgstr: &str, options: &SegmentOptions) -> Result<String, String> {
+pub fn translation_to_tagged(
+    message: &Message,
+    msgstr: &str,
+    options: &SegmentOptions,
+) -> Result<String, TranslationError> {
     if message.plain {
         if msgstr.contains('\n') {
-            return Err("a name must be one line".to_string());
+            return Err(TranslationError::NameOverSeveralLines);
         }
-        let mut tagged = String::new();
-        push_escaped(&mut tagged, msgstr.trim());
-        return Ok(tagged);
+        let mut tagged = TaggedWriter::default();
+        tagged.text(msgstr.trim());
+        return Ok(tagged.finish());
     }
-    let translated = unit_from_markdown(msgstr, options)
-        .ok_or_else(|| "the translation is not one paragraph of text".to_string())?;
+    let translated = unit_from_markdown(msgstr, options).ok_or(TranslationError::NotOneParagraph)?;
     let mut used = vec![false; message.slots.len()];
     let mut id_map: HashMap<u32, u32> = HashMap::new();
     for (index, slot) in translated.slots.iter().enumerate() {
@@ -249,28 +262,23 @@ pub fn translation_to_tagged(message: &Message, msgstr: &str, options: &SegmentO
             .find(|&i| !used[i] && exact(&message.slots[i]))
             .or_else(|| (0..message.slots.len()).find(|&i| !used[i] && same_kind(&message.slots[i])))
             .ok_or_else(|| match slot {
-                Slot::Placeholder(bytes) => format!("`{bytes}` is not in the source"),
-                Slot::Pair { open, close, .. } => format!("`{open}…{close}` is not in the source"),
+                Slot::Placeholder(bytes) => TranslationError::NotInSource(bytes.clone()),
+                Slot::Pair { open, close, .. } => TranslationError::NotInSource(format!("{open}…{close}")),
             })?;
         used[found] = true;
         id_map.insert(index as u32 + 1, found as u32 + 1);
     }
-    let mut tagged = String::new();
-    for token in parse_tagged(&translated.tagged).map_err(|e| e.message)? {
-        match token {
-            TaggedToken::Text(text) => push_escaped(&mut tagged, &text),
-            TaggedToken::Open(id) => {
-                let _ = write!(tagged, "<g{}>", id_map[&id]);
-            }
-            TaggedToken::Close(id) => {
-                let _ = write!(tagged, "</g{}>", id_map[&id]);
-            }
-            TaggedToken::Placeholder(id) => {
-                let _ = write!(tagged, "<x{}/>", id_map[&id]);
-            }
-        }
+    let mut writer = TaggedWriter::default();
+    for token in parse_tagged(&translated.tagged)? {
+        writer.token(&match token {
+            TaggedToken::Open(id) => TaggedToken::Open(id_map[&id]),
+            TaggedToken::Close(id) => TaggedToken::Close(id_map[&id]),
+            TaggedToken::Placeholder(id) => TaggedToken::Placeholder(id_map[&id]),
+            text => text,
+        });
     }
-    validate_tags(&tagged, &slot_shapes(&message.slots)).map_err(|e| e.message)?;
+    let tagged = writer.finish();
+    validate_tags(&tagged, &slot_shapes(&message.slots))?;
     Ok(tagged)
 }
 
@@ -331,7 +339,7 @@ pub struct ImportReport {
     /// Entries whose msgid is no longer in the book.
     pub n_obsolete: usize,
     /// Entries refused, with the reason (msgid, reason).
-    pub rejected: Vec<(String, String)>,
+    pub rejected: Vec<(String, TranslationError)>,
 }
 
 /// Stores the translated entries of a PO file as human records for the

@@ -109,18 +109,18 @@ pub fn book_pages(book: &BookOutput, books: &[BookOutput]) -> io::Result<Vec<Pat
         .map(|other| other.html_dir.as_path())
         .collect();
     let mut pages = Vec::new();
-    let mut stack = vec![book.html_dir.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                if !nested.contains(&path.as_path()) {
-                    stack.push(path);
-                }
-            } else if path.extension().is_some_and(|e| e == "html") && path.file_name().is_some_and(|n| n != "toc.html")
-            {
-                pages.push(path.strip_prefix(&book.html_dir).unwrap_or(&path).to_path_buf());
-            }
+    let walk = walkdir::WalkDir::new(&book.html_dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|entry| !nested.contains(&entry.path()));
+    for entry in walk {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type().is_file()
+            && path.extension().is_some_and(|e| e == "html")
+            && path.file_name().is_some_and(|n| n != "toc.html")
+        {
+            pages.push(path.strip_prefix(&book.html_dir).unwrap_or(path).to_path_buf());
         }
     }
     pages.sort();

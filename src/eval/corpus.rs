@@ -1,10 +1,10 @@
 //! Books as corpora: chapters paired by path, segments paired by position,
 //! scored per chapter and for the whole book.
 
+use super::prose_paragraphs;
 use super::{
     BootstrapConfig, Comparison, MetricKind, Scorer, Scores, SegmentStats, Tokenizer, paired_bootstrap, parallel_map,
 };
-use crate::segment::prose_paragraphs;
 use std::fmt;
 
 /// One chapter as the reference and each system have it.

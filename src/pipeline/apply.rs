@@ -5,7 +5,7 @@
 use crate::collect::{CollectedBook, CollectedChapter, for_each_item_mut, name_to_tagged};
 use crate::config::Config;
 use crate::segment::tagged::plain_text;
-use crate::segment::{HeadingIds, SpliceOptions, Unit, splice_chapter};
+use crate::segment::{HeadingIds, RenderError, SpliceError, SpliceOptions, Unit, splice_chapter};
 use crate::store::{Languages, UnitKey};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ pub struct KeptChapter {
     /// The chapter's label (its source file).
     pub chapter: String,
     /// Why: the translated chapter would not keep the source's structure.
-    pub reason: String,
+    pub reason: SpliceError,
 }
 
 /// A unit left in the source language by the splice.
@@ -27,7 +27,7 @@ pub struct KeptUnit {
     /// The unit's tagged text.
     pub unit: String,
     /// Why its translation could not be written.
-    pub reason: String,
+    pub reason: RenderError,
 }
 
 /// What the splice left in the source language.
@@ -115,7 +115,7 @@ fn splice_into(
             tracing::warn!("{label}: kept in the source language: {error}");
             applied.kept_chapters.push(KeptChapter {
                 chapter: label.clone(),
-                reason: error.to_string(),
+                reason: error,
             });
         }
     }

@@ -21,7 +21,10 @@ fn check_import(markdown: &str, msgstr: &str, expected: Result<&str, &str>) {
     let actual = translation_to_tagged(&message(markdown), msgstr, &options());
     match (actual, expected) {
         (Ok(actual), Ok(expected)) => assert_eq!(actual, expected),
-        (Err(actual), Err(needle)) => assert!(actual.contains(needle), "{actual:?} should contain {needle:?}"),
+        (Err(actual), Err(needle)) => {
+            let actual = actual.to_string();
+            assert!(actual.contains(needle), "{actual:?} should contain {needle:?}");
+        }
         (actual, expected) => panic!("{actual:?} but expected {expected:?}"),
     }
 }
@@ -84,6 +87,23 @@ fn translations_map_onto_source_slots() {
     );
     check_import("Run `cargo build` now.", "Ejecuta ya.", Err("<x1/> is missing"));
     check_import("Run `cargo build` now.", "Uno.\n\nDos.", Err("not one paragraph"));
+    let source = message("Run `cargo build` now.");
+    for (msgstr, reason) in [
+        ("Uno.\n\nDos.", TranslationError::NotOneParagraph),
+        ("Ejecuta `x` ya.", TranslationError::NotInSource("`x`".to_string())),
+        ("Ejecuta ya.", TranslationError::Tags(TagError::MissingPlaceholder(1))),
+    ] {
+        assert_eq!(
+            translation_to_tagged(&source, msgstr, &options()),
+            Err(reason),
+            "{msgstr}"
+        );
+    }
+    let name = Message::of_name("Intro");
+    assert_eq!(
+        translation_to_tagged(&name, "In\ntro", &options()),
+        Err(TranslationError::NameOverSeveralLines)
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use super::tests_support::shout;
 use super::*;
 use proptest::prelude::*;
-use pulldown_cmark::{CodeBlockKind, CowStr, HeadingLevel};
+use pulldown_cmark::{CodeBlockKind, CowStr, HeadingLevel, LinkType, Tag, TagEnd};
 
 #[derive(Debug, Clone)]
 enum Inline {

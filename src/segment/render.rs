@@ -1,11 +1,10 @@
 //! Splice: translated tagged text → markdown, written back into the chapter.
 
-use super::tagged::{TaggedToken, push_escaped, validate_tags};
+use super::tagged::{TagError, TaggedToken, push_escaped, validate_tags};
 use super::{BlockKind, ChapterSegments, PairKind, Segment, Slot, Unit, parser_options};
 use crate::language::LanguageTag;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::collections::HashSet;
-use std::fmt;
 
 /// The ids mdBook's HTML renderer gives the headings and definition terms
 /// of a chapter, in document order (`None` where the source has an explicit
@@ -98,28 +97,36 @@ pub struct SplicedChapter {
     /// Units written from their translation.
     pub n_rendered: usize,
     /// Units kept in the source language because their translation would not
-    /// parse back to the same markup, with the reason.
-    pub kept_units: Vec<(String, String)>,
+    /// parse back to the same markup: the unit's tagged text and the reason.
+    pub kept_units: Vec<(String, RenderError)>,
 }
 
 /// The translated chapter would not have the source's block structure.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the translated chapter does not keep the source's structure: {detail}")]
 pub struct SpliceError {
     /// The first difference, for the warning.
     pub detail: String,
 }
 
-impl fmt::Display for SpliceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the translated chapter does not keep the source's structure: {}",
-            self.detail
-        )
-    }
+/// Why a unit's translation cannot be written into the chapter.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RenderError {
+    /// The translation's tags do not match the source's.
+    #[error(transparent)]
+    Tags(#[from] TagError),
+    /// The rendered translation would parse to other inline markup than the source.
+    #[error("inline markup would change: expected {expected:?}, got {actual:?} from `{rendered}`")]
+    MarkupChanged {
+        /// The markup of the source, in order.
+        expected: Vec<PairKind>,
+        /// The markup the rendered translation parses to.
+        actual: Vec<PairKind>,
+        /// The rendered translation.
+        rendered: String,
+    },
 }
-
-impl std::error::Error for SpliceError {}
 
 /// Writes translations into `source`, replacing only the bytes of units
 /// whose translation differs from the source (or every unit with
@@ -179,7 +186,7 @@ fn splice_segment(
     translation_of: &dyn Fn(&Unit) -> Option<String>,
     options: SpliceOptions<'_>,
     out: &mut String,
-    kept_units: &mut Vec<(String, String)>,
+    kept_units: &mut Vec<(String, RenderError)>,
 ) -> usize {
     let cjk_target = options.target_language.is_cjk();
     let mut cursor = segment.range.start;
@@ -236,8 +243,8 @@ fn render_checked(
     kind: BlockKind,
     line_start: bool,
     options: SpliceOptions<'_>,
-) -> Result<String, String> {
-    let tokens = validate_tags(translation, &unit.slot_shapes()).map_err(|e| e.message)?;
+) -> Result<String, RenderError> {
+    let tokens = validate_tags(translation, &unit.slot_shapes())?;
     if kind == BlockKind::HtmlText {
         let mut html = String::new();
         for token in &tokens {
@@ -247,9 +254,8 @@ fn render_checked(
         }
         return Ok(html.trim().to_string());
     }
-    let source_tokens = validate_tags(&unit.tagged, &unit.slot_shapes()).map_err(|e| e.message)?;
-    let mut last_reason = String::new();
-    for html_emphasis in [false, true] {
+    let source_tokens = validate_tags(&unit.tagged, &unit.slot_shapes())?;
+    let render = |html_emphasis: bool| {
         let context = RenderContext {
             in_table: kind == BlockKind::TableCell,
             in_heading: matches!(kind, BlockKind::Heading { .. }),
@@ -276,9 +282,13 @@ fn render_checked(
         if actual == expected {
             return Ok(rendered);
         }
-        last_reason = format!("inline markup would change: expected {expected:?}, got {actual:?} from `{rendered}`");
-    }
-    Err(last_reason)
+        Err(RenderError::MarkupChanged {
+            expected,
+            actual,
+            rendered,
+        })
+    };
+    render(false).or_else(|_| render(true))
 }
 
 /// A unit as markdown, the way translators read and write it: text escaped

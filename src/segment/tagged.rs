@@ -7,8 +7,6 @@
 //! 1 in order of appearance within the unit, so the same sentence gets the
 //! same tagged text wherever it appears.
 
-use std::fmt;
-
 /// One token of parsed tagged text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TaggedToken {
@@ -31,25 +29,55 @@ pub enum SlotShape {
     Placeholder,
 }
 
-/// A translation whose tags do not match its source.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TagError {
-    /// What is wrong, for the report.
-    pub message: String,
-}
-
-impl fmt::Display for TagError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for TagError {}
-
-fn tag_error(message: impl Into<String>) -> TagError {
-    TagError {
-        message: message.into(),
-    }
+/// What is wrong with tagged text, or with a translation's tags against
+/// its source's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TagError {
+    /// A `<` without its `>`.
+    #[error("unterminated tag in `{text}`")]
+    Unterminated {
+        /// The tagged text.
+        text: String,
+    },
+    /// A tag that is none of `<gN>`, `</gN>`, `<xN/>`.
+    #[error("unknown tag `<{tag}>`")]
+    UnknownTag {
+        /// What stands between `<` and `>`.
+        tag: String,
+    },
+    /// A tag whose id is not a number.
+    #[error("bad tag id `{id}` in `{text}`")]
+    BadId {
+        /// The id as written.
+        id: String,
+        /// The tagged text.
+        text: String,
+    },
+    /// A tag id the source does not have.
+    #[error("tag id {0} does not exist in the source")]
+    NotInSource(u32),
+    /// `<xN/>` where the source has a pair `N`.
+    #[error("<x{0}/> stands for a pair in the source")]
+    PlaceholderForPair(u32),
+    /// `<gN>` where the source has a placeholder `N`.
+    #[error("<g{0}> stands for a placeholder in the source")]
+    PairForPlaceholder(u32),
+    /// `<xN/>` twice.
+    #[error("<x{0}/> appears twice")]
+    RepeatedPlaceholder(u32),
+    /// `<gN>` twice.
+    #[error("<g{0}> appears twice")]
+    RepeatedPair(u32),
+    /// `</gN>` that does not close the innermost open pair.
+    #[error("</g{0}> is not properly nested")]
+    Misnested(u32),
+    /// A placeholder of the source that the translation lacks.
+    #[error("<x{0}/> is missing")]
+    MissingPlaceholder(u32),
+    /// A pair of the source that the translation lacks or leaves open.
+    #[error("<g{0}>…</g{0}> is missing")]
+    MissingPair(u32),
 }
 
 /// Appends `text` to `out` with `&`, `<` and `>` escaped.
@@ -64,12 +92,79 @@ pub fn push_escaped(out: &mut String, text: &str) {
     }
 }
 
+/// Writes tagged text: the one place that spells its escapes and tags.
+///
+/// ```
+/// use mdbook_translate::segment::tagged::TaggedWriter;
+///
+/// let mut writer = TaggedWriter::default();
+/// writer.text("Run ");
+/// writer.placeholder(1);
+/// writer.text(" & ");
+/// writer.open(2);
+/// writer.text("go");
+/// writer.close(2);
+/// assert_eq!(writer.finish(), "Run <x1/> &amp; <g2>go</g2>");
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct TaggedWriter {
+    out: String,
+}
+
+impl TaggedWriter {
+    /// Appends text, escaping `&`, `<` and `>`.
+    pub fn text(&mut self, text: &str) {
+        push_escaped(&mut self.out, text);
+    }
+
+    /// Appends `<gN>`.
+    pub fn open(&mut self, id: u32) {
+        self.push_tag("<g", id, ">");
+    }
+
+    /// Appends `</gN>`.
+    pub fn close(&mut self, id: u32) {
+        self.push_tag("</g", id, ">");
+    }
+
+    /// Appends `<xN/>`.
+    pub fn placeholder(&mut self, id: u32) {
+        self.push_tag("<x", id, "/>");
+    }
+
+    /// Appends one parsed token.
+    pub fn token(&mut self, token: &TaggedToken) {
+        match token {
+            TaggedToken::Text(text) => self.text(text),
+            TaggedToken::Open(id) => self.open(*id),
+            TaggedToken::Close(id) => self.close(*id),
+            TaggedToken::Placeholder(id) => self.placeholder(*id),
+        }
+    }
+
+    /// Whether nothing has been written yet.
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    /// The tagged text written.
+    pub fn finish(self) -> String {
+        self.out
+    }
+
+    fn push_tag(&mut self, start: &str, id: u32, end: &str) {
+        self.out.push_str(start);
+        self.out.push_str(&id.to_string());
+        self.out.push_str(end);
+    }
+}
+
 /// Plain text (a chapter name, an HTML element's text) as tagged text:
 /// white space normalised, escaped, no tags.
 pub fn plain_to_tagged(text: &str) -> String {
-    let mut tagged = String::new();
-    push_escaped(&mut tagged, &text.split_whitespace().collect::<Vec<_>>().join(" "));
-    tagged
+    let mut writer = TaggedWriter::default();
+    writer.text(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+    writer.finish()
 }
 
 /// Parses tagged text into tokens. Entities other than the ones the format
@@ -88,9 +183,9 @@ pub fn parse_tagged(input: &str) -> Result<Vec<TaggedToken>, TagError> {
             rest = &rest[length..];
             continue;
         }
-        let end = rest
-            .find('>')
-            .ok_or_else(|| tag_error(format!("unterminated tag in `{input}`")))?;
+        let end = rest.find('>').ok_or_else(|| TagError::Unterminated {
+            text: input.to_string(),
+        })?;
         let tag = &rest[1..end];
         let token = if let Some(id) = tag.strip_prefix("/g") {
             TaggedToken::Close(parse_id(id, input)?)
@@ -99,7 +194,7 @@ pub fn parse_tagged(input: &str) -> Result<Vec<TaggedToken>, TagError> {
         } else if let Some(id) = tag.strip_prefix('x').and_then(|t| t.strip_suffix('/')) {
             TaggedToken::Placeholder(parse_id(id.trim_end(), input)?)
         } else {
-            return Err(tag_error(format!("unknown tag `<{tag}>`")));
+            return Err(TagError::UnknownTag { tag: tag.to_string() });
         };
         if !text.is_empty() {
             tokens.push(TaggedToken::Text(std::mem::take(&mut text)));
@@ -115,9 +210,10 @@ pub fn parse_tagged(input: &str) -> Result<Vec<TaggedToken>, TagError> {
 }
 
 fn parse_id(digits: &str, input: &str) -> Result<u32, TagError> {
-    digits
-        .parse()
-        .map_err(|_| tag_error(format!("bad tag id `{digits}` in `{input}`")))
+    digits.parse().map_err(|_| TagError::BadId {
+        id: digits.to_string(),
+        text: input.to_string(),
+    })
 }
 
 /// Decodes the entity at the start of `s`; returns the text and the bytes used.
@@ -158,47 +254,42 @@ pub fn validate_tags(translation: &str, slots: &[SlotShape]) -> Result<Vec<Tagge
         (id as usize)
             .checked_sub(1)
             .and_then(|index| slots.get(index).copied())
-            .ok_or_else(|| tag_error(format!("tag id {id} does not exist in the source")))
+            .ok_or(TagError::NotInSource(id))
     };
     for token in &tokens {
         match *token {
             TaggedToken::Text(_) => {}
             TaggedToken::Placeholder(id) => {
                 if shape_of(id)? != SlotShape::Placeholder {
-                    return Err(tag_error(format!("<x{id}/> stands for a pair in the source")));
+                    return Err(TagError::PlaceholderForPair(id));
                 }
                 if std::mem::replace(&mut seen_open[id as usize - 1], true) {
-                    return Err(tag_error(format!("<x{id}/> appears twice")));
+                    return Err(TagError::RepeatedPlaceholder(id));
                 }
             }
             TaggedToken::Open(id) => {
                 if shape_of(id)? != SlotShape::Pair {
-                    return Err(tag_error(format!("<g{id}> stands for a placeholder in the source")));
+                    return Err(TagError::PairForPlaceholder(id));
                 }
                 if std::mem::replace(&mut seen_open[id as usize - 1], true) {
-                    return Err(tag_error(format!("<g{id}> appears twice")));
+                    return Err(TagError::RepeatedPair(id));
                 }
                 stack.push(id);
             }
             TaggedToken::Close(id) => {
                 if stack.pop() != Some(id) {
-                    return Err(tag_error(format!("</g{id}> is not properly nested")));
+                    return Err(TagError::Misnested(id));
                 }
                 seen_close[id as usize - 1] = true;
             }
         }
     }
-    for (index, shape) in slots.iter().enumerate() {
-        let complete = match shape {
-            SlotShape::Placeholder => seen_open[index],
-            SlotShape::Pair => seen_open[index] && seen_close[index],
-        };
-        if !complete {
-            let id = index + 1;
-            return Err(tag_error(match shape {
-                SlotShape::Placeholder => format!("<x{id}/> is missing"),
-                SlotShape::Pair => format!("<g{id}>…</g{id}> is missing"),
-            }));
+    for (id, shape) in (1..).zip(slots) {
+        let index = id as usize - 1;
+        match shape {
+            SlotShape::Placeholder if !seen_open[index] => return Err(TagError::MissingPlaceholder(id)),
+            SlotShape::Pair if !(seen_open[index] && seen_close[index]) => return Err(TagError::MissingPair(id)),
+            _ => {}
         }
     }
     Ok(tokens)

@@ -312,26 +312,61 @@ fn unchanged_units_keep_their_bytes() {
 #[test]
 fn tag_validation() {
     use tagged::SlotShape::{Pair, Placeholder};
-    assert!(validate_tags("a <g1>b</g1> <x2/>", &[Pair, Placeholder]).is_ok());
-    assert!(
-        validate_tags("a <g1>b <x2/>", &[Pair, Placeholder]).is_err(),
-        "unclosed pair"
-    );
-    assert!(
-        validate_tags("a <g1>b</g1>", &[Pair, Placeholder]).is_err(),
-        "missing placeholder"
-    );
-    assert!(
-        validate_tags("<x2/><x2/><g1></g1>", &[Pair, Placeholder]).is_err(),
-        "twice"
-    );
-    assert!(
-        validate_tags("<g1><x3/></g1>", &[Pair, Placeholder]).is_err(),
-        "unknown id"
-    );
-    assert!(
-        validate_tags("<g1>a <b>x</b></g1><x2/>", &[Pair, Placeholder]).is_err(),
-        "stray markup"
+    use tagged::TagError;
+    let shapes = [Pair, Placeholder];
+    assert!(validate_tags("a <g1>b</g1> <x2/>", &shapes).is_ok());
+    for (translation, error) in [
+        ("a <g1>b <x2/>", TagError::MissingPair(1)),
+        ("a <g1>b</g1>", TagError::MissingPlaceholder(2)),
+        ("<x2/><x2/><g1></g1>", TagError::RepeatedPlaceholder(2)),
+        ("<g1><g1></g1></g1><x2/>", TagError::RepeatedPair(1)),
+        ("<g1><x3/></g1>", TagError::NotInSource(3)),
+        ("<x1/><x2/>", TagError::PlaceholderForPair(1)),
+        ("<g1></g1><g2></g2>", TagError::PairForPlaceholder(2)),
+        ("<g1><x2/></g2>", TagError::Misnested(2)),
+        (
+            "<g1>a <b>x</b></g1><x2/>",
+            TagError::UnknownTag { tag: "b".to_string() },
+        ),
+        (
+            "<g1>a</g1><x2/",
+            TagError::Unterminated {
+                text: "<g1>a</g1><x2/".to_string(),
+            },
+        ),
+        (
+            "<gone>a</gone>",
+            TagError::BadId {
+                id: "one".to_string(),
+                text: "<gone>a</gone>".to_string(),
+            },
+        ),
+    ] {
+        assert_eq!(validate_tags(translation, &shapes), Err(error), "{translation}");
+    }
+    assert_eq!(TagError::MissingPair(1).to_string(), "<g1>…</g1> is missing");
+}
+
+#[test]
+fn a_unit_whose_translation_cannot_be_rendered_keeps_its_source_and_says_why() {
+    let markdown = "Run `cargo` now.\n";
+    let chapter = extract_segments(markdown, &options());
+    let ids = HeadingIds::default();
+    let splice_options = SpliceOptions {
+        target_language: &options().source_language,
+        heading_ids: &ids,
+        escape_dollar: false,
+        render_unchanged: false,
+    };
+    let translation_of = |_: &Unit| Some("Ejecuta ya.".to_string());
+    let spliced = splice_chapter(markdown, &chapter, &translation_of, splice_options).expect("structure kept");
+    assert_eq!(spliced.markdown, markdown);
+    assert_eq!(
+        spliced.kept_units,
+        [(
+            "Run <x1/> now.".to_string(),
+            RenderError::Tags(tagged::TagError::MissingPlaceholder(1))
+        )]
     );
 }
 

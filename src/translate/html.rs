@@ -12,7 +12,7 @@
 //! builder, which would move and add elements), so whatever the engine did
 //! to the tags shows up in the tagged text and is caught by validation.
 
-use crate::segment::tagged::{TaggedToken, parse_tagged, push_escaped};
+use crate::segment::tagged::{TaggedToken, TaggedWriter, parse_tagged, push_escaped};
 use html5ever::TokenizerResult;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
@@ -141,7 +141,7 @@ enum Open {
 #[derive(Debug, Default)]
 struct UnitState {
     /// The unit being read and its tagged text so far.
-    current: Option<(usize, String)>,
+    current: Option<(usize, TaggedWriter)>,
     /// Elements open inside it.
     open: Vec<Open>,
     /// Whether its markup is broken beyond what tagged text shows.
@@ -166,16 +166,16 @@ impl UnitState {
             let index = attribute("id").and_then(|id| id.strip_prefix('u').and_then(|n| n.parse().ok()));
             if let Some(index) = index {
                 self.finish();
-                self.current = Some((index, String::new()));
+                self.current = Some((index, TaggedWriter::default()));
                 return;
             }
         }
         let Some((_, tagged)) = &mut self.current else { return };
         let open = if let Some(id) = attribute("data-g").and_then(|v| v.parse().ok()) {
-            let _ = write!(tagged, "<g{id}>");
+            tagged.open(id);
             Open::Pair(id)
         } else if let Some(id) = attribute("data-x").and_then(|v| v.parse::<u32>().ok()) {
-            let _ = write!(tagged, "<x{id}/>");
+            tagged.placeholder(id);
             Open::Placeholder
         } else {
             Open::Other
@@ -192,9 +192,7 @@ impl UnitState {
         }
         let Some((_, tagged)) = &mut self.current else { return };
         match self.open.pop() {
-            Some(Open::Pair(id)) => {
-                let _ = write!(tagged, "</g{id}>");
-            }
+            Some(Open::Pair(id)) => tagged.close(id),
             Some(Open::Placeholder | Open::Other) => {}
             None => self.broken = Some(BrokenMarkup::StrayEndTag),
         }
@@ -205,7 +203,7 @@ impl UnitState {
         if let Some((_, tagged)) = &mut self.current
             && !inside_placeholder
         {
-            push_escaped(tagged, text);
+            tagged.text(text);
         }
     }
 
@@ -213,7 +211,7 @@ impl UnitState {
         if let Some((index, tagged)) = self.current.take() {
             let unit = match self.broken.take() {
                 Some(broken) => Err(broken),
-                None => Ok(tagged),
+                None => Ok(tagged.finish()),
             };
             self.units.push((index, unit));
         }

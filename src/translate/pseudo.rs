@@ -1,6 +1,6 @@
 //! Deterministic pseudo-localisation.
 
-use crate::segment::tagged::{TaggedToken, parse_tagged, push_escaped};
+use crate::segment::tagged::{TaggedToken, TaggedWriter, parse_tagged};
 
 const LOWER: [char; 26] = [
     'á', 'ƀ', 'ç', 'ð', 'é', 'ƒ', 'ĝ', 'ĥ', 'í', 'ĵ', 'ķ', 'ĺ', 'ɱ', 'ñ', 'ö', 'þ', 'ǫ', 'ŕ', 'š', 'ţ', 'ú', 'ṽ', 'ŵ',
@@ -22,7 +22,8 @@ const UPPER: [char; 26] = [
 /// ```
 pub fn pseudo_translate(tagged: &str) -> Option<String> {
     let tokens = parse_tagged(tagged).ok()?;
-    let mut out = String::from("⟦");
+    let mut out = TaggedWriter::default();
+    out.text("⟦");
     let mut n_letters = 0usize;
     for token in tokens {
         match token {
@@ -41,14 +42,12 @@ pub fn pseudo_translate(tagged: &str) -> Option<String> {
                         }
                     })
                     .collect();
-                push_escaped(&mut out, &mapped);
+                out.text(&mapped);
             }
-            TaggedToken::Open(id) => out.push_str(&format!("<g{id}>")),
-            TaggedToken::Close(id) => out.push_str(&format!("</g{id}>")),
-            TaggedToken::Placeholder(id) => out.push_str(&format!("<x{id}/>")),
+            tag => out.token(&tag),
         }
     }
-    out.extend(std::iter::repeat_n('·', n_letters / 3));
-    out.push('⟧');
-    Some(out)
+    out.text(&"·".repeat(n_letters / 3));
+    out.text("⟧");
+    Some(out.finish())
 }

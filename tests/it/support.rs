@@ -35,18 +35,21 @@ pub fn copy_book(source: &Path) -> tempfile::TempDir {
     dir
 }
 
+/// Copies the files under `from` to `to`, leaving out build output and stores.
 fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create dir");
-    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
-        let name = entry.file_name();
-        if name == "book" || name == ".translate-cache" {
-            continue;
-        }
-        let path = entry.path();
-        if path.is_dir() {
-            copy_tree(&path, &to.join(&name));
+    let walk = walkdir::WalkDir::new(from)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0 || (entry.file_name() != "book" && entry.file_name() != ".translate-cache")
+        });
+    for entry in walk {
+        let entry = entry.expect("read dir");
+        let target = to.join(entry.path().strip_prefix(from).expect("under the source"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("create dir");
         } else {
-            std::fs::copy(&path, to.join(&name)).expect("copy file");
+            std::fs::copy(entry.path(), &target).expect("copy file");
         }
     }
 }
@@ -98,18 +101,13 @@ pub fn build_book(book: &Path, language: Option<&str>, out: &Path) -> anyhow::Re
 
 /// Every file under `dir` with extension `ext`, as paths relative to `dir`, sorted.
 pub fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        for entry in std::fs::read_dir(&current).expect("read dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == ext) {
-                found.push(path.strip_prefix(dir).expect("under dir").to_path_buf());
-            }
-        }
-    }
+    let mut found: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .map(|entry| entry.expect("read dir"))
+        .filter(|entry| entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == ext))
+        .map(|entry| entry.path().strip_prefix(dir).expect("under dir").to_path_buf())
+        .collect();
     found.sort();
     found
 }
