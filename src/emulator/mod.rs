@@ -23,13 +23,10 @@
 mod engine;
 mod error;
 mod faults;
-#[allow(dead_code)] // batch jobs and parallel data come next
 mod jobs;
 mod markup;
-#[allow(dead_code)] // batch jobs and parallel data come next
 mod objects;
 mod operations;
-#[allow(dead_code)] // batch jobs and parallel data come next
 mod parallel_data;
 pub mod pseudo;
 mod realtime;
