@@ -852,3 +852,57 @@ async fn injected_job_failures_end_jobs_failed_or_with_errors() {
     }
     assert_eq!(endings.len(), 2, "both endings are drawn: {endings:?}");
 }
+
+#[test]
+fn the_emulator_command_prints_its_url_and_serves_until_killed() {
+    use std::io::BufRead;
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mdbook-translate"))
+        .args([
+            "emulator",
+            "--addr",
+            "127.0.0.1:0",
+            "--latency-ms",
+            "1",
+            "--throttle-rate",
+            "0",
+            "--data-dir",
+        ])
+        .arg(data.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the emulator command");
+    let mut first_line = String::new();
+    let stdout = child.stdout.take().expect("stdout");
+    std::io::BufReader::new(stdout)
+        .read_line(&mut first_line)
+        .expect("first line");
+    let url = first_line.trim();
+    let port: u16 = url
+        .strip_prefix("http://127.0.0.1:")
+        .and_then(|p| p.parse().ok())
+        .expect("a loopback URL");
+    let stats = http_get(port, "/_emulator/stats");
+    child.kill().expect("kill");
+    child.wait().expect("wait");
+    let (status, body) = stats.expect("stats answered");
+    assert_eq!(status, 200);
+    assert!(body.contains("\"requests_total\""), "{body}");
+    assert!(data.path().join("s3").is_dir());
+}
+
+#[test]
+fn the_emulator_command_refuses_other_addresses_without_allow_remote() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_mdbook-translate"))
+        .args(["emulator", "--addr", "0.0.0.0:0"])
+        .output()
+        .expect("run the emulator command");
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("loopback") && stderr.contains("--allow-remote"),
+        "{stderr}"
+    );
+}
