@@ -906,3 +906,126 @@ fn the_emulator_command_refuses_other_addresses_without_allow_remote() {
         "{stderr}"
     );
 }
+
+/// boto3 installed from PyPI into the build folder (`<target>/emulator-tools/boto3`),
+/// or `None` with a note when python3 or pip cannot provide it. `.ci/run` sets
+/// `MDBOOK_TRANSLATE_REQUIRE_PYTHON=1` so that CI never skips.
+fn boto3_folder() -> Option<std::path::PathBuf> {
+    let required = std::env::var_os("MDBOOK_TRANSLATE_REQUIRE_PYTHON").is_some();
+    let unavailable = |why: String| {
+        assert!(!required, "boto3 is required: {why}");
+        eprintln!("note: {why}; skipping the boto3 test");
+        None
+    };
+    let test_binary = std::env::current_exe().expect("the test binary's path");
+    let target_dir = test_binary
+        .ancestors()
+        .nth(3)
+        .expect("<target>/<profile>/deps/<binary>");
+    let folder = target_dir.join("emulator-tools").join("boto3");
+    if folder.join("boto3").join("__init__.py").exists() {
+        return Some(folder);
+    }
+    let staging = target_dir
+        .join("emulator-tools")
+        .join(format!("boto3-{}", std::process::id()));
+    let installed = std::process::Command::new("python3")
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-input",
+            "--target",
+        ])
+        .arg(&staging)
+        .arg("boto3")
+        .output();
+    match installed {
+        Ok(output) if output.status.success() => {
+            if std::fs::rename(&staging, &folder).is_err() {
+                let _ = std::fs::remove_dir_all(&staging); // another test process won the race
+            }
+            Some(folder)
+        }
+        Ok(output) => unavailable(format!(
+            "pip install boto3 failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )),
+        Err(error) => unavailable(format!("python3 cannot be run: {error}")),
+    }
+}
+
+/// What the boto3 snippet does: TranslateText, terminology, an error, S3.
+const BOTO3_SNIPPET: &str = r#"
+import json, boto3, botocore.config
+targets = []
+translate = boto3.client("translate", config=botocore.config.Config(retries={"max_attempts": 1}))
+def note_target(request, **_):
+    target = request.headers.get("X-Amz-Target")
+    targets.append(target.decode() if isinstance(target, bytes) else target)
+translate.meta.events.register("before-send.translate.*", note_target)
+s3 = boto3.client("s3", config=botocore.config.Config(s3={"addressing_style": "path"}))
+out = {}
+out["text"] = translate.translate_text(Text="<p>Hello <b>world</b></p>", SourceLanguageCode="en", TargetLanguageCode="zh")["TranslatedText"]
+translate.import_terminology(Name="terms", MergeStrategy="OVERWRITE", TerminologyData={"File": b"en,de\nbook,Buch\n", "Format": "CSV"})
+out["term_count"] = translate.list_terminologies()["TerminologyPropertiesList"][0]["TermCount"]
+out["created_year"] = translate.get_terminology(Name="terms")["TerminologyProperties"]["CreatedAt"].year
+try:
+    translate.translate_text(Text="x" * 10001, SourceLanguageCode="en", TargetLanguageCode="de")
+except translate.exceptions.TextSizeLimitExceededException as error:
+    out["error"] = [error.response["Error"]["Code"], error.response["ResponseMetadata"]["HTTPStatusCode"]]
+s3.create_bucket(Bucket="py-book")
+s3.put_object(Bucket="py-book", Key="in/a.txt", Body=b"Hi.")
+out["object"] = s3.get_object(Bucket="py-book", Key="in/a.txt")["Body"].read().decode()
+out["targets"] = targets
+print(json.dumps(out))
+"#;
+
+#[test]
+fn boto3_speaks_aws_json_1_1_to_the_emulator() {
+    let Some(boto3) = boto3_folder() else { return };
+    let emulator = start(EmulatorConfig::default());
+    let home = tempfile::tempdir().expect("temp dir");
+    let output = std::process::Command::new("python3")
+        .args(["-c", BOTO3_SNIPPET])
+        .env("PYTHONPATH", &boto3)
+        .env("AWS_ENDPOINT_URL", emulator.url())
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", home.path().join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.path().join("credentials"))
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("run python3");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "boto3 failed:\n{}\n{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let out: serde_json::Value = serde_json::from_str(stdout.trim()).expect("the snippet's JSON");
+    let expected_text = format!(
+        "<p>{} <b>{}</b></p>",
+        pseudo_translate("Hello", "zh"),
+        pseudo_translate("world", "zh")
+    );
+    assert_eq!(out["text"], expected_text);
+    assert_eq!(out["term_count"], 1);
+    assert!(out["created_year"].as_i64().is_some_and(|year| year >= 2024), "{out}");
+    assert_eq!(out["error"], serde_json::json!(["TextSizeLimitExceededException", 400]));
+    assert_eq!(out["object"], "Hi.");
+    let targets = out["targets"].as_array().expect("targets");
+    assert!(!targets.is_empty());
+    for target in targets {
+        assert!(
+            target
+                .as_str()
+                .is_some_and(|t| t.starts_with("AWSShineFrontendService_20170701.")),
+            "{out}"
+        );
+    }
+    assert_eq!(emulator.stats().requests["s3:PutObject"], 1);
+}
