@@ -1029,3 +1029,52 @@ fn boto3_speaks_aws_json_1_1_to_the_emulator() {
     }
     assert_eq!(emulator.stats().requests["s3:PutObject"], 1);
 }
+
+#[tokio::test]
+async fn translate_document_translates_html_and_plain_text_blobs() {
+    let emulator = start(EmulatorConfig::default());
+    let client = translate_client(&emulator).await;
+    let document = |content: &str, content_type: &str| {
+        aws_sdk_translate::types::Document::builder()
+            .content(aws_sdk_translate::primitives::Blob::new(content.as_bytes()))
+            .content_type(content_type)
+            .build()
+            .expect("document")
+    };
+    let html = r#"<html><body><h1 id="t">Title</h1><code translate="no">x = 1</code></body></html>"#;
+    let output = client
+        .translate_document()
+        .document(document(html, "text/html"))
+        .source_language_code("en")
+        .target_language_code("ja")
+        .send()
+        .await
+        .expect("TranslateDocument");
+    let translated = String::from_utf8(
+        output
+            .translated_document()
+            .expect("document")
+            .content()
+            .as_ref()
+            .to_vec(),
+    )
+    .expect("UTF-8");
+    let expected = format!(
+        r#"<html><body><h1 id="t">{}</h1><code translate="no">x = 1</code></body></html>"#,
+        pseudo_translate("Title", "ja")
+    );
+    assert_eq!(translated, expected);
+    let output = client
+        .translate_document()
+        .document(document("a < b", "text/plain"))
+        .source_language_code("en")
+        .target_language_code("de")
+        .send()
+        .await
+        .expect("TranslateDocument");
+    assert_eq!(
+        output.translated_document().expect("document").content().as_ref(),
+        "á < ƀ".as_bytes()
+    );
+    assert_eq!(emulator.stats().characters_billed["TranslateDocument"]["en-ja"], 10);
+}
