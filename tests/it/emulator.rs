@@ -589,6 +589,30 @@ async fn wait_for_job(translate: &aws_sdk_translate::Client, id: &str) -> Vec<Jo
     panic!("job {id} never ended: {seen:?}");
 }
 
+/// The job as DescribeTextTranslationJob and ListTextTranslationJobs show it: one document, translated.
+async fn assert_described_job(translate: &aws_sdk_translate::Client, id: &str) {
+    let described = translate
+        .describe_text_translation_job()
+        .job_id(id)
+        .send()
+        .await
+        .expect("Describe");
+    let job = described.text_translation_job_properties().expect("properties");
+    let counts = job.job_details().expect("details");
+    assert_eq!(
+        (counts.input_documents_count(), counts.translated_documents_count()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(job.parallel_data_names(), ["pairs"]);
+    assert!(job.submitted_time().is_some() && job.end_time().is_some());
+    let listed = translate
+        .list_text_translation_jobs()
+        .send()
+        .await
+        .expect("ListTextTranslationJobs");
+    assert_eq!(listed.text_translation_job_properties_list().len(), 1);
+}
+
 #[tokio::test]
 async fn a_batch_job_returns_parallel_data_translations_and_pseudo_translates_the_rest() {
     let emulator = start(EmulatorConfig::default());
@@ -649,26 +673,7 @@ async fn a_batch_job_returns_parallel_data_translations_and_pseudo_translates_th
     let details: serde_json::Value = serde_json::from_str(&details).expect("details JSON");
     assert_eq!(details["details"][0]["targetFile"], "zh.chapter.html");
 
-    let described = translate
-        .describe_text_translation_job()
-        .job_id(&id)
-        .send()
-        .await
-        .expect("Describe");
-    let job = described.text_translation_job_properties().expect("properties");
-    let counts = job.job_details().expect("details");
-    assert_eq!(
-        (counts.input_documents_count(), counts.translated_documents_count()),
-        (Some(1), Some(1))
-    );
-    assert_eq!(job.parallel_data_names(), ["pairs"]);
-    assert!(job.submitted_time().is_some() && job.end_time().is_some());
-    let listed = translate
-        .list_text_translation_jobs()
-        .send()
-        .await
-        .expect("ListTextTranslationJobs");
-    assert_eq!(listed.text_translation_job_properties_list().len(), 1);
+    assert_described_job(&translate, &id).await;
 
     let stats = emulator.stats();
     assert_eq!(stats.characters_billed["StartTextTranslationJob"]["en-zh"], 33);
@@ -739,6 +744,14 @@ async fn batch_jobs_are_refused_as_the_service_refuses_them() {
     }
 }
 
+/// `ParallelDataConfig` for the CSV `s3://book/pd/<key>`.
+fn csv_config(key: &str) -> ParallelDataConfig {
+    ParallelDataConfig::builder()
+        .s3_uri(format!("s3://book/pd/{key}"))
+        .format(ParallelDataFormat::Csv)
+        .build()
+}
+
 #[tokio::test]
 async fn parallel_data_updates_one_at_a_time_and_bad_files_fail() {
     let emulator = start(EmulatorConfig::default());
@@ -747,16 +760,10 @@ async fn parallel_data_updates_one_at_a_time_and_bad_files_fail() {
     s3.create_bucket().bucket("book").send().await.expect("CreateBucket");
     create_parallel_data(&translate, &s3, "book", "pairs", "en,de\nOne.,Eins.\n").await;
     put_object(&s3, "book", "pd/broken.csv", "only-one-column\n").await;
-    let config = |key: &str| {
-        ParallelDataConfig::builder()
-            .s3_uri(format!("s3://book/pd/{key}"))
-            .format(ParallelDataFormat::Csv)
-            .build()
-    };
     let updated = translate
         .update_parallel_data()
         .name("pairs")
-        .parallel_data_config(config("broken.csv"))
+        .parallel_data_config(csv_config("broken.csv"))
         .send()
         .await
         .expect("UpdateParallelData");
@@ -764,7 +771,7 @@ async fn parallel_data_updates_one_at_a_time_and_bad_files_fail() {
     let error = translate
         .update_parallel_data()
         .name("pairs")
-        .parallel_data_config(config("pairs.csv"))
+        .parallel_data_config(csv_config("pairs.csv"))
         .send()
         .await
         .expect_err("one update at a time");
@@ -792,7 +799,7 @@ async fn parallel_data_updates_one_at_a_time_and_bad_files_fail() {
     let created = translate
         .create_parallel_data()
         .name("broken")
-        .parallel_data_config(config("broken.csv"))
+        .parallel_data_config(csv_config("broken.csv"))
         .send()
         .await
         .expect("CreateParallelData");
@@ -804,7 +811,7 @@ async fn parallel_data_updates_one_at_a_time_and_bad_files_fail() {
     let error = translate
         .create_parallel_data()
         .name("pairs")
-        .parallel_data_config(config("new.csv"))
+        .parallel_data_config(csv_config("new.csv"))
         .send()
         .await
         .expect_err("exists");
