@@ -39,6 +39,8 @@ enum Command {
     Warm(cmd::warm::WarmArgs),
     /// Score machine output against a human reference (BLEU, chrF).
     Eval(cmd::eval::EvalArgs),
+    /// Serve a local emulator of Amazon Translate and S3 (for tests and offline demos).
+    Emulator(cmd::emulator::EmulatorArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Some(Command::Build(args)) => cmd::build::execute(args),
         Some(Command::Check(args)) => cmd::check::execute(args),
         Some(Command::Eval(args)) => cmd::eval::execute(args),
+        Some(Command::Emulator(args)) => cmd::emulator::execute(args),
         Some(Command::Po(args)) => cmd::po::execute(args),
         Some(Command::Warm(args)) => cmd::warm::execute(args),
     };

@@ -2,6 +2,7 @@
 
 pub(crate) mod build;
 pub(crate) mod check;
+pub(crate) mod emulator;
 pub(crate) mod eval;
 pub(crate) mod po;
 pub(crate) mod preprocess;

@@ -28,18 +28,12 @@ pub(crate) struct SentencePairs {
 }
 
 impl SentencePairs {
-    #[allow(dead_code)]
     pub(crate) fn insert(&mut self, source: &str, target: &str) {
         self.pairs.insert(collapse_white_space(source), target.to_string());
     }
 
     fn get(&self, source: &str) -> Option<&str> {
         self.pairs.get(&collapse_white_space(source)).map(String::as_str)
-    }
-
-    #[allow(dead_code)]
-    pub(crate) fn len(&self) -> usize {
-        self.pairs.len()
     }
 }
 

@@ -6,7 +6,6 @@ use std::fmt;
 /// Translate API except `Validation` and `Serialization`, which the service's
 /// front end sends for constraint violations and unreadable bodies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)]
 pub(crate) enum ErrorKind {
     ConcurrentModification,
     Conflict,

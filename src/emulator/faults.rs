@@ -89,7 +89,6 @@ impl Faults {
     }
 
     /// `n` random bytes as lower-case hex, for ids.
-    #[allow(dead_code)]
     pub(crate) fn hex_id(&mut self, n_bytes: usize) -> String {
         (0..n_bytes)
             .map(|_| format!("{:02x}", self.rng.random::<u8>()))

@@ -23,13 +23,10 @@
 mod engine;
 mod error;
 mod faults;
-#[allow(dead_code)] // batch jobs and parallel data come next
 mod jobs;
 mod markup;
-#[allow(dead_code)] // batch jobs and parallel data come next
 mod objects;
 mod operations;
-#[allow(dead_code)] // batch jobs and parallel data come next
 mod parallel_data;
 pub mod pseudo;
 mod realtime;
@@ -129,8 +126,8 @@ impl Emulator {
         Self::start_on_any_address(addr, config)
     }
 
-    /// [`Emulator::start`] without the loopback check.
-    #[doc(hidden)]
+    /// [`Emulator::start`] without the loopback check, for `emulator --allow-remote`.
+    /// The emulator checks no credentials: whoever reaches the address can use it.
     pub fn start_on_any_address(addr: SocketAddr, config: EmulatorConfig) -> anyhow::Result<Emulator> {
         let (data_dir, temp_dir) = match &config.data_dir {
             Some(dir) => (dir.clone(), None),

@@ -26,7 +26,6 @@ pub(crate) struct Shared {
 
 /// Translate's resources, by name (jobs by id).
 #[derive(Debug, Default)]
-#[allow(dead_code)]
 pub(crate) struct Resources {
     pub(crate) terminologies: BTreeMap<String, Terminology>,
     pub(crate) parallel_data: BTreeMap<String, ParallelData>,

@@ -266,3 +266,37 @@ fn requests_are_routed_by_shape_and_scope() {
     assert_eq!(route(&Request::get("/_emulator/stats").body(()).unwrap()), Route::Stats);
     assert_eq!(s3_operation(&Method::PUT, put.uri()), "PutObject");
 }
+
+#[test]
+fn a_request_larger_than_the_character_bucket_is_admitted_once_and_leaves_a_debt() {
+    let config = super::EmulatorConfig {
+        quota_cps: Some(100.0),
+        ..super::EmulatorConfig::default()
+    };
+    let mut faults = super::faults::Faults::new(&config);
+    assert_eq!(
+        faults.refuse_characters(300),
+        None,
+        "a full bucket admits a large request"
+    );
+    let refused = faults.refuse_characters(1).expect("the debt refuses the next one");
+    assert_eq!(refused.kind, ErrorKind::TooManyRequests);
+}
+
+#[test]
+fn the_same_seed_draws_the_same_faults() {
+    let config = super::EmulatorConfig {
+        throttle_rate: 0.5,
+        seed: 42,
+        ..super::EmulatorConfig::default()
+    };
+    let draw = || {
+        let mut faults = super::faults::Faults::new(&config);
+        (0..32)
+            .map(|_| faults.refuse_request(&config).is_some())
+            .collect::<Vec<_>>()
+    };
+    let first = draw();
+    assert_eq!(first, draw());
+    assert!(first.contains(&true) && first.contains(&false), "{first:?}");
+}

@@ -4,7 +4,10 @@
 use crate::support::http_get;
 use aws_sdk_translate::config::Credentials;
 use aws_sdk_translate::error::ProvideErrorMetadata;
-use aws_sdk_translate::types::{Formality, TerminologyData, TerminologyDataFormat, TranslationSettings};
+use aws_sdk_translate::types::{
+    Formality, InputDataConfig, JobStatus, OutputDataConfig, ParallelDataConfig, ParallelDataFormat,
+    ParallelDataStatus, TerminologyData, TerminologyDataFormat, TranslationSettings,
+};
 use mdbook_translate::emulator::pseudo::{pseudo_translate, reverse_pseudo_translation};
 use mdbook_translate::emulator::{Emulator, EmulatorConfig};
 use std::time::Duration;
@@ -35,8 +38,17 @@ async fn translate_client(emulator: &Emulator) -> aws_sdk_translate::Client {
     aws_sdk_translate::Client::new(&sdk_config(emulator, aws_config::retry::RetryConfig::disabled()).await)
 }
 
+async fn s3_client(emulator: &Emulator) -> aws_sdk_s3::Client {
+    let config = sdk_config(emulator, aws_config::retry::RetryConfig::disabled()).await;
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .build(),
+    )
+}
+
 /// TranslateText from English into `target`: the translated text.
-async fn translate(client: &aws_sdk_translate::Client, text: &str, target: &str) -> String {
+async fn translate_text(client: &aws_sdk_translate::Client, text: &str, target: &str) -> String {
     let output = client
         .translate_text()
         .text(text)
@@ -86,7 +98,7 @@ async fn html_markup_is_kept_and_translate_no_passes_through() {
     let emulator = start(EmulatorConfig::default());
     let client = translate_client(&emulator).await;
     let html = r#"<p id="u1">Run <b class="x">this</b> &amp; <span translate="no">cargo build</span> now.</p>"#;
-    let translated = translate(&client, html, "es").await;
+    let translated = translate_text(&client, html, "es").await;
     assert_eq!(
         translated,
         format!(
@@ -188,7 +200,7 @@ async fn translate_text_refuses_what_the_service_refuses() {
 
     // 10,000 bytes of three-byte characters is within the limit.
     let at_limit = "语".repeat(3_333);
-    assert_eq!(translate(&client, &at_limit, "fr").await, at_limit);
+    assert_eq!(translate_text(&client, &at_limit, "fr").await, at_limit);
 
     let error = client
         .translate_text()
@@ -273,8 +285,8 @@ async fn a_characters_per_second_quota_serves_a_large_request_eventually() {
         .await,
     );
     let large = "word ".repeat(60); // 300 characters, three seconds of quota
-    translate(&client, &large, "fr").await;
-    translate(&client, &large, "fr").await;
+    translate_text(&client, &large, "fr").await;
+    translate_text(&client, &large, "fr").await;
     let stats = emulator.stats();
     assert_eq!(stats.characters_billed["TranslateText"]["en-fr"], 600);
     assert!(stats.throttled_total >= 1, "{stats:?}");
@@ -312,7 +324,7 @@ async fn injected_errors_and_mangled_tags() {
     });
     let html = "<p>One <b>two</b> <i>three</i></p>";
     for _ in 0..4 {
-        let translated = translate(&client, html, "de").await;
+        let translated = translate_text(&client, html, "de").await;
         let tags = |s: &str| s.matches('<').count();
         let order = |s: &str| {
             s.match_indices('<')
@@ -336,7 +348,7 @@ async fn latency_is_added_and_concurrent_requests_are_counted() {
     let started = std::time::Instant::now();
     let requests = (0..4).map(|_| {
         let client = client.clone();
-        async move { translate(&client, "Hello", "fr").await }
+        async move { translate_text(&client, "Hello", "fr").await }
     });
     let answers = futures_join_all(requests).await;
     assert_eq!(answers.len(), 4);
@@ -380,7 +392,7 @@ async fn stats_are_served_as_json() {
         assert_eq!(stats[key], 0, "{key} in {body}");
     }
     let client = translate_client(&emulator).await;
-    translate(&client, "Hello", "ko").await;
+    translate_text(&client, "Hello", "ko").await;
     let (_, body) = http_get(port, "/_emulator/stats").expect("stats");
     let stats: serde_json::Value = serde_json::from_str(&body).expect("JSON");
     assert_eq!(stats["requests"]["TranslateText"], 1);
@@ -441,4 +453,635 @@ fn aws_json_1_1_requests_get_json_answers_and_typed_errors() {
     );
     assert_eq!(body["__type"], "ResourceNotFoundException");
     assert!(body["message"].as_str().is_some_and(|m| m.contains("absent")), "{body}");
+}
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/translate";
+
+async fn put_object(s3: &aws_sdk_s3::Client, bucket: &str, key: &str, body: &str) {
+    s3.put_object()
+        .bucket(bucket)
+        .key(key)
+        .body(aws_sdk_s3::primitives::ByteStream::from(body.as_bytes().to_vec()))
+        .send()
+        .await
+        .expect("PutObject");
+}
+
+async fn get_object(s3: &aws_sdk_s3::Client, bucket: &str, key: &str) -> String {
+    let object = s3.get_object().bucket(bucket).key(key).send().await.expect("GetObject");
+    let bytes = object.body.collect().await.expect("object body").into_bytes();
+    String::from_utf8(bytes.to_vec()).expect("UTF-8 object")
+}
+
+/// Creates parallel data from a CSV uploaded to `s3://bucket/pd/<name>.csv` and waits until it is ACTIVE.
+async fn create_parallel_data(
+    translate: &aws_sdk_translate::Client,
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    name: &str,
+    csv: &str,
+) {
+    put_object(s3, bucket, &format!("pd/{name}.csv"), csv).await;
+    let created = translate
+        .create_parallel_data()
+        .name(name)
+        .parallel_data_config(
+            ParallelDataConfig::builder()
+                .s3_uri(format!("s3://{bucket}/pd/{name}.csv"))
+                .format(ParallelDataFormat::Csv)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("CreateParallelData");
+    assert_eq!(created.status(), Some(&ParallelDataStatus::Creating));
+    assert_eq!(
+        wait_for_parallel_data(translate, name).await,
+        ParallelDataStatus::Active
+    );
+}
+
+async fn wait_for_parallel_data(translate: &aws_sdk_translate::Client, name: &str) -> ParallelDataStatus {
+    for _ in 0..100 {
+        let got = translate
+            .get_parallel_data()
+            .name(name)
+            .send()
+            .await
+            .expect("GetParallelData");
+        let status = got
+            .parallel_data_properties()
+            .and_then(|p| p.status())
+            .cloned()
+            .expect("status");
+        if !matches!(status, ParallelDataStatus::Creating | ParallelDataStatus::Updating) {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("parallel data {name} never left CREATING/UPDATING");
+}
+
+/// Starts a job over `s3://book/in/` into `s3://book/out/`.
+async fn start_job(
+    translate: &aws_sdk_translate::Client,
+    targets: &[&str],
+    parallel_data: Option<&str>,
+) -> Result<
+    String,
+    aws_sdk_translate::error::SdkError<
+        aws_sdk_translate::operation::start_text_translation_job::StartTextTranslationJobError,
+    >,
+> {
+    let mut request = translate
+        .start_text_translation_job()
+        .job_name("chapter")
+        .input_data_config(
+            InputDataConfig::builder()
+                .s3_uri("s3://book/in/")
+                .content_type("text/html")
+                .build()
+                .expect("input"),
+        )
+        .output_data_config(
+            OutputDataConfig::builder()
+                .s3_uri("s3://book/out/")
+                .build()
+                .expect("output"),
+        )
+        .data_access_role_arn(ROLE)
+        .source_language_code("en");
+    for target in targets {
+        request = request.target_language_codes(*target);
+    }
+    if let Some(name) = parallel_data {
+        request = request.parallel_data_names(name);
+    }
+    Ok(request.send().await?.job_id().expect("job id").to_string())
+}
+
+/// Polls a job until it ends; every status seen, in order, without repeats.
+async fn wait_for_job(translate: &aws_sdk_translate::Client, id: &str) -> Vec<JobStatus> {
+    let mut seen: Vec<JobStatus> = Vec::new();
+    for _ in 0..200 {
+        let described = translate
+            .describe_text_translation_job()
+            .job_id(id)
+            .send()
+            .await
+            .expect("Describe");
+        let status = described
+            .text_translation_job_properties()
+            .and_then(|p| p.job_status())
+            .cloned()
+            .expect("status");
+        if seen.last() != Some(&status) {
+            seen.push(status.clone());
+        }
+        if !matches!(
+            status,
+            JobStatus::Submitted | JobStatus::InProgress | JobStatus::StopRequested
+        ) {
+            return seen;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("job {id} never ended: {seen:?}");
+}
+
+/// The job as DescribeTextTranslationJob and ListTextTranslationJobs show it: one document, translated.
+async fn assert_described_job(translate: &aws_sdk_translate::Client, id: &str) {
+    let described = translate
+        .describe_text_translation_job()
+        .job_id(id)
+        .send()
+        .await
+        .expect("Describe");
+    let job = described.text_translation_job_properties().expect("properties");
+    let counts = job.job_details().expect("details");
+    assert_eq!(
+        (counts.input_documents_count(), counts.translated_documents_count()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(job.parallel_data_names(), ["pairs"]);
+    assert!(job.submitted_time().is_some() && job.end_time().is_some());
+    let listed = translate
+        .list_text_translation_jobs()
+        .send()
+        .await
+        .expect("ListTextTranslationJobs");
+    assert_eq!(listed.text_translation_job_properties_list().len(), 1);
+}
+
+#[tokio::test]
+async fn a_batch_job_returns_parallel_data_translations_and_pseudo_translates_the_rest() {
+    let emulator = start(EmulatorConfig::default());
+    let translate = translate_client(&emulator).await;
+    let s3 = s3_client(&emulator).await;
+    s3.create_bucket().bucket("book").send().await.expect("CreateBucket");
+    create_parallel_data(
+        &translate,
+        &s3,
+        "book",
+        "pairs",
+        "en,zh\nThe cat sat on the mat.,猫坐在垫子上。\n",
+    )
+    .await;
+    let got = translate
+        .get_parallel_data()
+        .name("pairs")
+        .send()
+        .await
+        .expect("GetParallelData");
+    let properties = got.parallel_data_properties().expect("properties");
+    assert_eq!(properties.imported_record_count(), Some(1));
+    assert_eq!(properties.source_language_code(), Some("en"));
+    assert_eq!(properties.target_language_codes(), ["zh"]);
+    assert!(got.data_location().is_some());
+
+    // Real-time translation never uses parallel data.
+    assert_eq!(
+        translate_text(&translate, "The cat sat on the mat.", "zh").await,
+        pseudo_translate("The cat sat on the mat.", "zh")
+    );
+
+    let html = r#"<p id="u1">The cat sat on the mat.</p><p id="u2">A dog ran.</p>"#;
+    put_object(&s3, "book", "in/chapter.html", html).await;
+    let id = start_job(&translate, &["zh"], Some("pairs"))
+        .await
+        .expect("StartTextTranslationJob");
+    let statuses = wait_for_job(&translate, &id).await;
+    assert_eq!(statuses.last(), Some(&JobStatus::Completed), "{statuses:?}");
+    assert!(
+        statuses.contains(&JobStatus::InProgress) || statuses.contains(&JobStatus::Submitted),
+        "{statuses:?}"
+    );
+
+    let folder = format!("out/123456789012-TranslateText-{id}");
+    let translated = get_object(&s3, "book", &format!("{folder}/zh.chapter.html")).await;
+    let expected = format!(
+        r#"<p id="u1">猫坐在垫子上。</p><p id="u2">{}</p>"#,
+        pseudo_translate("A dog ran.", "zh")
+    );
+    assert_eq!(translated, expected);
+    let details = get_object(
+        &s3,
+        "book",
+        &format!("{folder}/details/zh.auxiliary-translation-details.json"),
+    )
+    .await;
+    let details: serde_json::Value = serde_json::from_str(&details).expect("details JSON");
+    assert_eq!(details["details"][0]["targetFile"], "zh.chapter.html");
+
+    assert_described_job(&translate, &id).await;
+
+    let stats = emulator.stats();
+    assert_eq!(stats.characters_billed["StartTextTranslationJob"]["en-zh"], 33);
+    assert_eq!(stats.requests["s3:PutObject"], 2);
+}
+
+#[tokio::test]
+async fn batch_jobs_are_refused_as_the_service_refuses_them() {
+    let emulator = start(EmulatorConfig::default());
+    let translate = translate_client(&emulator).await;
+    let s3 = s3_client(&emulator).await;
+    s3.create_bucket().bucket("book").send().await.expect("CreateBucket");
+    create_parallel_data(&translate, &s3, "book", "zh-only", "en,zh\nHello.,你好。\n").await;
+    put_object(&s3, "book", "in/a.html", "<p>Hello.</p>").await;
+
+    let error = start_job(&translate, &["zh", "ja"], Some("zh-only"))
+        .await
+        .expect_err("ja is not covered");
+    assert!(error.into_service_error().is_invalid_request_exception());
+    let error = start_job(&translate, &["zh"], Some("absent"))
+        .await
+        .expect_err("no such parallel data");
+    assert!(error.into_service_error().is_resource_not_found_exception());
+    let error = translate
+        .start_text_translation_job()
+        .input_data_config(
+            InputDataConfig::builder()
+                .s3_uri("s3://book")
+                .content_type("text/html")
+                .build()
+                .expect("input"),
+        )
+        .output_data_config(
+            OutputDataConfig::builder()
+                .s3_uri("s3://book/out/")
+                .build()
+                .expect("output"),
+        )
+        .data_access_role_arn(ROLE)
+        .source_language_code("en")
+        .target_language_codes("de")
+        .send()
+        .await
+        .expect_err("the bucket root");
+    assert!(error.into_service_error().is_invalid_request_exception());
+
+    let mut ids = Vec::new();
+    for _ in 0..10 {
+        ids.push(start_job(&translate, &["de"], None).await.expect("one of ten jobs"));
+    }
+    let error = start_job(&translate, &["de"], None)
+        .await
+        .expect_err("the eleventh job");
+    assert_eq!(error.code(), Some("LimitExceededException"));
+    let stopped = translate
+        .stop_text_translation_job()
+        .job_id(&ids[0])
+        .send()
+        .await
+        .expect("Stop");
+    assert_eq!(stopped.job_status(), Some(&JobStatus::StopRequested));
+    assert_eq!(
+        wait_for_job(&translate, &ids[0]).await.last(),
+        Some(&JobStatus::Stopped)
+    );
+    for id in &ids[1..] {
+        assert_eq!(wait_for_job(&translate, id).await.last(), Some(&JobStatus::Completed));
+    }
+}
+
+/// `ParallelDataConfig` for the CSV `s3://book/pd/<key>`.
+fn csv_config(key: &str) -> ParallelDataConfig {
+    ParallelDataConfig::builder()
+        .s3_uri(format!("s3://book/pd/{key}"))
+        .format(ParallelDataFormat::Csv)
+        .build()
+}
+
+#[tokio::test]
+async fn parallel_data_updates_one_at_a_time_and_bad_files_fail() {
+    let emulator = start(EmulatorConfig::default());
+    let translate = translate_client(&emulator).await;
+    let s3 = s3_client(&emulator).await;
+    s3.create_bucket().bucket("book").send().await.expect("CreateBucket");
+    create_parallel_data(&translate, &s3, "book", "pairs", "en,de\nOne.,Eins.\n").await;
+    put_object(&s3, "book", "pd/broken.csv", "only-one-column\n").await;
+    let updated = translate
+        .update_parallel_data()
+        .name("pairs")
+        .parallel_data_config(csv_config("broken.csv"))
+        .send()
+        .await
+        .expect("UpdateParallelData");
+    assert_eq!(updated.status(), Some(&ParallelDataStatus::Updating));
+    let error = translate
+        .update_parallel_data()
+        .name("pairs")
+        .parallel_data_config(csv_config("pairs.csv"))
+        .send()
+        .await
+        .expect_err("one update at a time");
+    assert_eq!(error.raw_response().map(|r| r.status().as_u16()), Some(409));
+    assert!(error.into_service_error().is_concurrent_modification_exception());
+    // The failed update leaves the old data active.
+    assert_eq!(
+        wait_for_parallel_data(&translate, "pairs").await,
+        ParallelDataStatus::Active
+    );
+    let got = translate
+        .get_parallel_data()
+        .name("pairs")
+        .send()
+        .await
+        .expect("GetParallelData");
+    let properties = got.parallel_data_properties().expect("properties");
+    assert_eq!(
+        properties.latest_update_attempt_status(),
+        Some(&ParallelDataStatus::Failed)
+    );
+    assert_eq!(properties.imported_record_count(), Some(1));
+
+    put_object(&s3, "book", "pd/new.csv", "en,fr\nOne.,Un.\n").await;
+    let created = translate
+        .create_parallel_data()
+        .name("broken")
+        .parallel_data_config(csv_config("broken.csv"))
+        .send()
+        .await
+        .expect("CreateParallelData");
+    assert_eq!(created.status(), Some(&ParallelDataStatus::Creating));
+    assert_eq!(
+        wait_for_parallel_data(&translate, "broken").await,
+        ParallelDataStatus::Failed
+    );
+    let error = translate
+        .create_parallel_data()
+        .name("pairs")
+        .parallel_data_config(csv_config("new.csv"))
+        .send()
+        .await
+        .expect_err("exists");
+    assert!(error.into_service_error().is_conflict_exception());
+    let listed = translate.list_parallel_data().send().await.expect("ListParallelData");
+    assert_eq!(listed.parallel_data_properties_list().len(), 2);
+    translate
+        .delete_parallel_data()
+        .name("broken")
+        .send()
+        .await
+        .expect("DeleteParallelData");
+    let error = translate
+        .get_parallel_data()
+        .name("broken")
+        .send()
+        .await
+        .expect_err("deleted");
+    assert!(error.into_service_error().is_resource_not_found_exception());
+}
+
+#[tokio::test]
+async fn injected_job_failures_end_jobs_failed_or_with_errors() {
+    let emulator = start(EmulatorConfig {
+        job_failure_rate: 1.0,
+        seed: 7,
+        ..EmulatorConfig::default()
+    });
+    let translate = translate_client(&emulator).await;
+    let s3 = s3_client(&emulator).await;
+    s3.create_bucket().bucket("book").send().await.expect("CreateBucket");
+    put_object(&s3, "book", "in/a.html", "<p>One.</p>").await;
+    put_object(&s3, "book", "in/b.html", "<p>Two.</p>").await;
+    let mut endings = std::collections::BTreeSet::new();
+    for _ in 0..6 {
+        let id = start_job(&translate, &["de"], None)
+            .await
+            .expect("StartTextTranslationJob");
+        let last = wait_for_job(&translate, &id).await.last().cloned().expect("a status");
+        assert!(
+            matches!(last, JobStatus::Failed | JobStatus::CompletedWithError),
+            "{last:?}"
+        );
+        endings.insert(last.as_str().to_string());
+    }
+    assert_eq!(endings.len(), 2, "both endings are drawn: {endings:?}");
+}
+
+#[test]
+fn the_emulator_command_prints_its_url_and_serves_until_killed() {
+    use std::io::BufRead;
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mdbook-translate"))
+        .args([
+            "emulator",
+            "--addr",
+            "127.0.0.1:0",
+            "--latency-ms",
+            "1",
+            "--throttle-rate",
+            "0",
+            "--data-dir",
+        ])
+        .arg(data.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start the emulator command");
+    let mut first_line = String::new();
+    let stdout = child.stdout.take().expect("stdout");
+    std::io::BufReader::new(stdout)
+        .read_line(&mut first_line)
+        .expect("first line");
+    let url = first_line.trim();
+    let port: u16 = url
+        .strip_prefix("http://127.0.0.1:")
+        .and_then(|p| p.parse().ok())
+        .expect("a loopback URL");
+    let stats = http_get(port, "/_emulator/stats");
+    child.kill().expect("kill");
+    child.wait().expect("wait");
+    let (status, body) = stats.expect("stats answered");
+    assert_eq!(status, 200);
+    assert!(body.contains("\"requests_total\""), "{body}");
+    assert!(data.path().join("s3").is_dir());
+}
+
+#[test]
+fn the_emulator_command_refuses_other_addresses_without_allow_remote() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_mdbook-translate"))
+        .args(["emulator", "--addr", "0.0.0.0:0"])
+        .output()
+        .expect("run the emulator command");
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("loopback") && stderr.contains("--allow-remote"),
+        "{stderr}"
+    );
+}
+
+/// boto3 installed from PyPI into the build folder (`<target>/emulator-tools/boto3`),
+/// or `None` with a note when python3 or pip cannot provide it. `.ci/run` sets
+/// `MDBOOK_TRANSLATE_REQUIRE_PYTHON=1` so that CI never skips.
+fn boto3_folder() -> Option<std::path::PathBuf> {
+    let required = std::env::var_os("MDBOOK_TRANSLATE_REQUIRE_PYTHON").is_some();
+    let unavailable = |why: String| {
+        assert!(!required, "boto3 is required: {why}");
+        eprintln!("note: {why}; skipping the boto3 test");
+        None
+    };
+    let test_binary = std::env::current_exe().expect("the test binary's path");
+    let target_dir = test_binary
+        .ancestors()
+        .nth(3)
+        .expect("<target>/<profile>/deps/<binary>");
+    let folder = target_dir.join("emulator-tools").join("boto3");
+    if folder.join("boto3").join("__init__.py").exists() {
+        return Some(folder);
+    }
+    let staging = target_dir
+        .join("emulator-tools")
+        .join(format!("boto3-{}", std::process::id()));
+    let installed = std::process::Command::new("python3")
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-input",
+            "--target",
+        ])
+        .arg(&staging)
+        .arg("boto3")
+        .output();
+    match installed {
+        Ok(output) if output.status.success() => {
+            if std::fs::rename(&staging, &folder).is_err() {
+                let _ = std::fs::remove_dir_all(&staging); // another test process won the race
+            }
+            Some(folder)
+        }
+        Ok(output) => unavailable(format!(
+            "pip install boto3 failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )),
+        Err(error) => unavailable(format!("python3 cannot be run: {error}")),
+    }
+}
+
+/// What the boto3 snippet does: TranslateText, terminology, an error, S3.
+const BOTO3_SNIPPET: &str = r#"
+import json, boto3, botocore.config
+targets = []
+translate = boto3.client("translate", config=botocore.config.Config(retries={"max_attempts": 1}))
+def note_target(request, **_):
+    target = request.headers.get("X-Amz-Target")
+    targets.append(target.decode() if isinstance(target, bytes) else target)
+translate.meta.events.register("before-send.translate.*", note_target)
+s3 = boto3.client("s3", config=botocore.config.Config(s3={"addressing_style": "path"}))
+out = {}
+out["text"] = translate.translate_text(Text="<p>Hello <b>world</b></p>", SourceLanguageCode="en", TargetLanguageCode="zh")["TranslatedText"]
+translate.import_terminology(Name="terms", MergeStrategy="OVERWRITE", TerminologyData={"File": b"en,de\nbook,Buch\n", "Format": "CSV"})
+out["term_count"] = translate.list_terminologies()["TerminologyPropertiesList"][0]["TermCount"]
+out["created_year"] = translate.get_terminology(Name="terms")["TerminologyProperties"]["CreatedAt"].year
+try:
+    translate.translate_text(Text="x" * 10001, SourceLanguageCode="en", TargetLanguageCode="de")
+except translate.exceptions.TextSizeLimitExceededException as error:
+    out["error"] = [error.response["Error"]["Code"], error.response["ResponseMetadata"]["HTTPStatusCode"]]
+s3.create_bucket(Bucket="py-book")
+s3.put_object(Bucket="py-book", Key="in/a.txt", Body=b"Hi.")
+out["object"] = s3.get_object(Bucket="py-book", Key="in/a.txt")["Body"].read().decode()
+out["targets"] = targets
+print(json.dumps(out))
+"#;
+
+#[test]
+fn boto3_speaks_aws_json_1_1_to_the_emulator() {
+    let Some(boto3) = boto3_folder() else { return };
+    let emulator = start(EmulatorConfig::default());
+    let home = tempfile::tempdir().expect("temp dir");
+    let output = std::process::Command::new("python3")
+        .args(["-c", BOTO3_SNIPPET])
+        .env("PYTHONPATH", &boto3)
+        .env("AWS_ENDPOINT_URL", emulator.url())
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", home.path().join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.path().join("credentials"))
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("run python3");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "boto3 failed:\n{}\n{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let out: serde_json::Value = serde_json::from_str(stdout.trim()).expect("the snippet's JSON");
+    let expected_text = format!(
+        "<p>{} <b>{}</b></p>",
+        pseudo_translate("Hello", "zh"),
+        pseudo_translate("world", "zh")
+    );
+    assert_eq!(out["text"], expected_text);
+    assert_eq!(out["term_count"], 1);
+    assert!(out["created_year"].as_i64().is_some_and(|year| year >= 2024), "{out}");
+    assert_eq!(out["error"], serde_json::json!(["TextSizeLimitExceededException", 400]));
+    assert_eq!(out["object"], "Hi.");
+    let targets = out["targets"].as_array().expect("targets");
+    assert!(!targets.is_empty());
+    for target in targets {
+        assert!(
+            target
+                .as_str()
+                .is_some_and(|t| t.starts_with("AWSShineFrontendService_20170701.")),
+            "{out}"
+        );
+    }
+    assert_eq!(emulator.stats().requests["s3:PutObject"], 1);
+}
+
+#[tokio::test]
+async fn translate_document_translates_html_and_plain_text_blobs() {
+    let emulator = start(EmulatorConfig::default());
+    let client = translate_client(&emulator).await;
+    let document = |content: &str, content_type: &str| {
+        aws_sdk_translate::types::Document::builder()
+            .content(aws_sdk_translate::primitives::Blob::new(content.as_bytes()))
+            .content_type(content_type)
+            .build()
+            .expect("document")
+    };
+    let html = r#"<html><body><h1 id="t">Title</h1><code translate="no">x = 1</code></body></html>"#;
+    let output = client
+        .translate_document()
+        .document(document(html, "text/html"))
+        .source_language_code("en")
+        .target_language_code("ja")
+        .send()
+        .await
+        .expect("TranslateDocument");
+    let translated = String::from_utf8(
+        output
+            .translated_document()
+            .expect("document")
+            .content()
+            .as_ref()
+            .to_vec(),
+    )
+    .expect("UTF-8");
+    let expected = format!(
+        r#"<html><body><h1 id="t">{}</h1><code translate="no">x = 1</code></body></html>"#,
+        pseudo_translate("Title", "ja")
+    );
+    assert_eq!(translated, expected);
+    let output = client
+        .translate_document()
+        .document(document("a < b", "text/plain"))
+        .source_language_code("en")
+        .target_language_code("de")
+        .send()
+        .await
+        .expect("TranslateDocument");
+    assert_eq!(
+        output.translated_document().expect("document").content().as_ref(),
+        "á < ƀ".as_bytes()
+    );
+    assert_eq!(emulator.stats().characters_billed["TranslateDocument"]["en-ja"], 10);
 }
