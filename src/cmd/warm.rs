@@ -121,6 +121,8 @@ fn dry_run(
             source: &expanded.config.source_language,
             target,
         };
+        // Human translations in the PO files are not sent.
+        import_translations_if_changed(&expanded.book, collected, languages, &expanded.config, store)?;
         let wanted = WantedUnits::of_book(collected, languages);
         // What a real-time build would serve from the store.
         let profiles = ["human", "imported", "act", "realtime"];

@@ -434,3 +434,53 @@ fn a_warm_killed_mid_way_keeps_every_answer_and_the_rerun_sends_only_the_rest() 
     );
     assert_eq!(book.remaining(), (0, 0));
 }
+
+/// The commands of the README's "Try the AWS path offline" block.
+fn readme_aws_block() -> String {
+    let readme = std::fs::read_to_string(crate::support::project_dir().join("README.md")).expect("README");
+    let start = readme.find("## Try the AWS path offline").expect("the section");
+    let block = &readme[start..];
+    let body = &block[block.find("```sh\n").expect("a sh block") + "```sh\n".len()..];
+    body[..body.find("```").expect("the block's end")].to_string()
+}
+
+#[test]
+fn the_readme_block_that_tries_the_aws_path_offline_works() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let book = dir.path().join("book-example");
+    let copy = crate::support::copy_book(&crate::support::project_dir().join("book-example"));
+    std::fs::rename(copy.path(), &book).expect("move the copy");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let script = readme_aws_block()
+        .replace("cargo run --", env!("CARGO_BIN_EXE_mdbook-translate"))
+        .replace("4566", &port.to_string());
+    assert!(script.contains("emulator") && script.contains("build book-example"), "{script}");
+    let mut command = Command::new("bash");
+    for (name, _) in std::env::vars() {
+        if name.starts_with("AWS_") || name.starts_with("MDBOOK_") {
+            command.env_remove(name);
+        }
+    }
+    let output = command
+        .args(["-e", "-c", &script])
+        .current_dir(dir.path())
+        .env("HOME", dir.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("bash");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    let fr_line = stdout.lines().find(|l| l.starts_with("fr ")).expect("a dry-run line for fr");
+    assert!(!fr_line.contains(" 0 "), "French has units to send: {fr_line}");
+    assert!(stderr.contains("fr: ") && stderr.contains("translated (aws), 0 missing"), "{stderr}");
+    let fr = std::fs::read_to_string(book.join("book/html/fr/index.html")).expect("the French book");
+    let en = std::fs::read_to_string(book.join("book/html/index.html")).expect("the English book");
+    assert!(fr.contains("lang=\"fr\"") && fr != en);
+    assert!(fr.chars().any(|c| "áéíóúàèìòùâêîôûç".contains(c)), "pseudo-translated French");
+    let zh = std::fs::read_to_string(book.join("book/html/zh/index.html")).expect("the Chinese book");
+    assert!(zh.contains("引言"), "Chinese still comes from its human translation");
+}
