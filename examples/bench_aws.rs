@@ -52,7 +52,11 @@ fn binary() -> PathBuf {
         .and_then(Path::parent)
         .expect("target/<profile>")
         .join("mdbook-translate");
-    assert!(binary.exists(), "{} is missing: run `cargo build --release` first", binary.display());
+    assert!(
+        binary.exists(),
+        "{} is missing: run `cargo build --release` first",
+        binary.display()
+    );
     binary
 }
 
@@ -104,7 +108,9 @@ fn main() {
     let sending = warm_time.saturating_sub(load_time).as_secs_f64();
     let translated = stats.requests.get("TranslateText").copied().unwrap_or(0);
     let minimum = (stats.characters_billed_total as f64 / 10_000.0).ceil();
-    println!("units: {n_units}; quota {quota_cps} characters/s; latency {latency_ms} ms; max-concurrency {max_concurrency}");
+    println!(
+        "units: {n_units}; quota {quota_cps} characters/s; latency {latency_ms} ms; max-concurrency {max_concurrency}"
+    );
     println!("characters billed: {}", stats.characters_billed_total);
     println!(
         "time: warm {:.2} s, of which loading the book {:.2} s; sending {sending:.2} s",
@@ -125,5 +131,8 @@ fn main() {
         translated - stats.throttled_total - stats.errors_injected_total,
         (translated - stats.throttled_total - stats.errors_injected_total) as f64 / minimum
     );
-    print!("left untranslated (dry run after): {}", String::from_utf8_lossy(&left.stdout));
+    print!(
+        "left untranslated (dry run after): {}",
+        String::from_utf8_lossy(&left.stdout)
+    );
 }

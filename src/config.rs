@@ -130,6 +130,12 @@ pub struct Config {
     pub max_concurrency: usize,
     /// How long one request to Amazon Translate may take.
     pub timeout: Duration,
+    /// Parallel data resources given to batch jobs, by name.
+    pub parallel_data: Vec<String>,
+    /// Where batch jobs read and write: `batch-s3 = "s3://bucket/prefix"`.
+    pub batch_s3: Option<S3Location>,
+    /// The IAM role Amazon Translate assumes to read and write `batch-s3`.
+    pub data_access_role_arn: Option<String>,
     /// The variable that set `[book] language`, if one did.
     book_language_variable: Option<String>,
 }
@@ -254,6 +260,10 @@ struct Keys {
     profanity: Option<Profanity>,
     max_concurrency: Option<WholeNumber>,
     timeout: Option<Seconds>,
+    #[serde(default)]
+    parallel_data: List<String>,
+    batch_s3: Option<String>,
+    data_access_role_arn: Option<String>,
     // The keys mdBook itself reads from every `[preprocessor.*]` table.
     #[serde(rename = "command")]
     _command: Option<IgnoredAny>,
@@ -481,8 +491,54 @@ impl Config {
             profanity: keys.profanity,
             max_concurrency: aws.max_concurrency,
             timeout: aws.timeout,
+            parallel_data: keys.parallel_data.0,
+            batch_s3: aws.batch_s3,
+            data_access_role_arn: keys.data_access_role_arn,
             book_language_variable: environment.variable_for("book.language").map(str::to_string),
         })
+    }
+}
+
+/// A folder in S3: a bucket and a key prefix (never the bucket's root).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct S3Location {
+    /// The bucket.
+    pub bucket: String,
+    /// The key prefix, without a trailing `/`.
+    pub prefix: String,
+}
+
+impl S3Location {
+    /// Parses `s3://bucket/prefix`.
+    pub fn parse(uri: &str) -> Result<S3Location, String> {
+        let rest = uri
+            .strip_prefix("s3://")
+            .ok_or_else(|| format!("`{uri}` is not an S3 URI; write s3://<bucket>/<folder>"))?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        let prefix = prefix.trim_matches('/');
+        let bucket_ok = (3..=63).contains(&bucket.len())
+            && bucket
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+        if !bucket_ok {
+            return Err(format!(
+                "`{bucket}` is not an S3 bucket name (3 to 63 lower-case letters, digits, `-`, `.`)"
+            ));
+        }
+        if prefix.is_empty() {
+            return Err(format!(
+                "`{uri}` is a bucket's root; batch jobs need a folder: write s3://{bucket}/<folder>"
+            ));
+        }
+        Ok(S3Location {
+            bucket: bucket.to_string(),
+            prefix: prefix.to_string(),
+        })
+    }
+
+    /// `s3://bucket/prefix/<path>/`.
+    pub fn uri(&self, path: &str) -> String {
+        format!("s3://{}/{}/{}/", self.bucket, self.prefix, path.trim_matches('/'))
     }
 }
 
@@ -573,28 +629,47 @@ fn compile_patterns(patterns: &[String], environment: &Environment) -> Result<Ve
 struct AwsSettings {
     max_concurrency: usize,
     timeout: Duration,
+    batch_s3: Option<S3Location>,
+}
+
+/// Checks that every name in `names` is a resource name as Amazon
+/// Translate accepts them, and listed once.
+fn check_resource_names(names: &[String], key: &str, what: &str, environment: &Environment) -> Result<(), ConfigError> {
+    for (index, name) in names.iter().enumerate() {
+        let valid =
+            (1..=256).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            return Err(environment.error(
+                key,
+                format!("`{name}` is not a {what} name; use 1 to 256 letters, digits, `-` and `_`"),
+            ));
+        }
+        if names[..index].contains(name) {
+            return Err(environment.error(key, format!("`{name}` is listed twice; list each {what} once")));
+        }
+    }
+    Ok(())
 }
 
 impl AwsSettings {
     /// Terminology names as Amazon Translate accepts them, each once; a
     /// concurrency and a timeout of at least 1.
     fn check(keys: &Keys, environment: &Environment) -> Result<AwsSettings, ConfigError> {
-        for (index, name) in keys.terminology.0.iter().enumerate() {
-            let valid = (1..=256).contains(&name.len())
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-            if !valid {
-                return Err(environment.error(
-                    "terminology",
-                    format!("`{name}` is not a terminology name; use 1 to 256 letters, digits, `-` and `_`"),
-                ));
-            }
-            if keys.terminology.0[..index].contains(name) {
-                return Err(environment.error(
-                    "terminology",
-                    format!("`{name}` is listed twice; list each terminology once"),
-                ));
-            }
+        check_resource_names(&keys.terminology.0, "terminology", "terminology", environment)?;
+        check_resource_names(&keys.parallel_data.0, "parallel-data", "parallel data", environment)?;
+        if let Some(arn) = &keys.data_access_role_arn
+            && !(arn.starts_with("arn:") && arn.contains(":role/"))
+        {
+            return Err(environment.error(
+                "data-access-role-arn",
+                format!("`{arn}` is not an IAM role ARN; use arn:aws:iam::<account>:role/<name>"),
+            ));
         }
+        let batch_s3 = keys
+            .batch_s3
+            .as_deref()
+            .map(|uri| S3Location::parse(uri).map_err(|message| environment.error("batch-s3", message)))
+            .transpose()?;
         let at_least_one = |key: &str, value: Option<u64>, default: u64| match value {
             Some(0) => Err(environment.error(key, "expected a whole number of at least 1, found 0")),
             value => Ok(value.unwrap_or(default)),
@@ -604,6 +679,7 @@ impl AwsSettings {
         Ok(AwsSettings {
             max_concurrency: usize::try_from(max_concurrency).unwrap_or(usize::MAX),
             timeout: Duration::from_secs(timeout),
+            batch_s3,
         })
     }
 }

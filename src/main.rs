@@ -37,6 +37,10 @@ enum Command {
     Po(cmd::po::PoArgs),
     /// Fill the store ahead of a build: translate what it lacks (`--realtime`), or price it (`--dry-run`).
     Warm(cmd::warm::WarmArgs),
+    /// Parallel data: `parallel-data push` makes a file an Amazon Translate resource for batch jobs.
+    ParallelData(cmd::push::ParallelDataArgs),
+    /// Custom terminology: `terminology push` imports the book's glossary into Amazon Translate.
+    Terminology(cmd::push::TerminologyArgs),
     /// Score machine output against a human reference (BLEU, chrF).
     Eval(cmd::eval::EvalArgs),
     /// Serve a local emulator of Amazon Translate and S3 (for tests and offline demos).
@@ -64,6 +68,8 @@ fn main() -> ExitCode {
         Some(Command::Emulator(args)) => cmd::emulator::execute(args),
         Some(Command::Po(args)) => cmd::po::execute(args),
         Some(Command::Warm(args)) => cmd::warm::execute(args),
+        Some(Command::Terminology(args)) => cmd::push::terminology(args),
+        Some(Command::ParallelData(args)) => cmd::push::parallel_data(args),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

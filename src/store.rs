@@ -333,6 +333,11 @@ impl Store {
             .map_err(|e| classify(&self.path, e))
     }
 
+    /// Removes a value of the `meta` tree.
+    pub fn remove_meta(&self, key: &str) -> Result<(), StoreError> {
+        self.meta.remove(key).map(|_| ()).map_err(|e| classify(&self.path, e))
+    }
+
     /// Makes every write so far durable.
     pub fn flush(&self) -> Result<(), StoreError> {
         self.db.flush().map(|_| ()).map_err(|e| classify(&self.path, e))

@@ -6,6 +6,7 @@ pub(crate) mod emulator;
 pub(crate) mod eval;
 pub(crate) mod po;
 pub(crate) mod preprocess;
+pub(crate) mod push;
 pub(crate) mod warm;
 
 use anyhow::Context;

@@ -10,10 +10,13 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mdbook_translate::collect::collect_book;
 use mdbook_translate::language::LanguageTag;
+use mdbook_translate::pipeline::batch::{BatchSettings, warm_with_batch_job};
 use mdbook_translate::pipeline::lookup::{WantedUnits, lookup_units};
 use mdbook_translate::pipeline::{fill_store, open_store};
 use mdbook_translate::po::import_translations_if_changed;
 use mdbook_translate::store::{Languages, Store};
+use mdbook_translate::translate::aws::AwsSettings;
+use mdbook_translate::translate::batch::{BatchClient, JobState};
 use mdbook_translate::translate::html::unit_html;
 use mdbook_translate::translate::{BackendError, Profile, Request, Response, Translator, make_aws_translator};
 use std::io::IsTerminal;
@@ -41,7 +44,8 @@ pub(crate) struct WarmArgs {
     /// Warm only these languages (default: every configured language).
     #[arg(long = "lang", short = 'l')]
     languages: Vec<LanguageTag>,
-    /// Translate through real-time TranslateText requests.
+    /// Translate through real-time TranslateText requests (default: one
+    /// batch job with the book's parallel data, Active Custom Translation).
     #[arg(long)]
     realtime: bool,
     /// Send nothing; print what would be sent and its cost.
@@ -68,10 +72,7 @@ pub(crate) fn execute(args: WarmArgs) -> anyhow::Result<i32> {
         return dry_run(&expanded, &collected, &languages, &store);
     }
     if !args.realtime {
-        anyhow::bail!(
-            "say how to translate: `--realtime` sends TranslateText requests (batch jobs with parallel data are \
-             not available yet); add `--dry-run` to see the cost first"
-        );
+        return warm_with_batch(&expanded, &collected, &languages, &store);
     }
     let backend = make_aws_translator(&expanded.config).context("connecting to Amazon Translate")?;
     let mut n_untranslated = 0;
@@ -107,6 +108,85 @@ pub(crate) fn execute(args: WarmArgs) -> anyhow::Result<i32> {
     Ok(if n_untranslated == 0 { 0 } else { 1 })
 }
 
+/// `warm` through one batch job with the book's parallel data and
+/// terminology, resumable; a progress bar follows the job's documents.
+fn warm_with_batch(
+    expanded: &ExpandedBook,
+    collected: &mdbook_translate::collect::CollectedBook,
+    languages: &[LanguageTag],
+    store: &Store,
+) -> anyhow::Result<i32> {
+    let config = &expanded.config;
+    let (Some(location), Some(role)) = (&config.batch_s3, &config.data_access_role_arn) else {
+        anyhow::bail!(
+            "batch jobs need `batch-s3 = \"s3://<bucket>/<folder>\"` and `data-access-role-arn` under \
+             [preprocessor.translate] in book.toml; or translate in real time with `warm --realtime`"
+        );
+    };
+    for target in languages {
+        let languages = Languages {
+            source: &config.source_language,
+            target,
+        };
+        import_translations_if_changed(&expanded.book, collected, languages, config, store)?;
+    }
+    let client = BatchClient::connect(&AwsSettings::of_config(config)).context("connecting to Amazon Translate")?;
+    let settings = BatchSettings {
+        location,
+        data_access_role_arn: role,
+        parallel_data: &config.parallel_data,
+        terminology: &config.terminology,
+        poll_interval: Duration::from_secs(1),
+    };
+    let progress = Progress::start("batch job");
+    let mut on_state = |state: &JobState| {
+        progress.bar.set_length(state.n_documents);
+        progress.bar.set_position(state.n_translated + state.n_failed);
+        progress.bar.set_message(state.status.clone());
+        if !progress.terminal {
+            eprintln!(
+                "mdbook-translate: batch job {}: {}/{} documents",
+                state.status,
+                state.n_translated + state.n_failed,
+                state.n_documents
+            );
+        }
+    };
+    let summary = warm_with_batch_job(
+        collected,
+        &config.source_language,
+        languages,
+        store,
+        &client,
+        &settings,
+        &mut on_state,
+    )?;
+    progress.finish();
+    if summary.resumed {
+        eprintln!("mdbook-translate: finished the batch job an earlier `warm` had started");
+    }
+    eprintln!(
+        "mdbook-translate: batch: {} units sent{}, {} translations stored, {} refused, {} documents failed",
+        summary.n_sent,
+        summary
+            .job_id
+            .as_deref()
+            .map(|id| format!(" (job {id})"))
+            .unwrap_or_default(),
+        summary.n_stored,
+        summary.refused.len(),
+        summary.n_failed_documents
+    );
+    for (language, unit, reason) in summary.refused.iter().take(5) {
+        eprintln!("mdbook-translate: {language}: not stored: `{unit}`: {reason}");
+    }
+    Ok(if summary.refused.is_empty() && summary.n_failed_documents == 0 {
+        0
+    } else {
+        1
+    })
+}
+
 /// Prints the units and characters each language would send, and the cost.
 fn dry_run(
     expanded: &ExpandedBook,
@@ -130,7 +210,7 @@ fn dry_run(
         let n_chars: usize = lookup
             .misses
             .iter()
-            .map(|&index| unit_html(index, &wanted.units[index].tagged).1)
+            .map(|&index| unit_html("", &wanted.units[index].tagged).1)
             .sum();
         print_cost_line(target.as_str(), lookup.misses.len(), n_chars);
         total_units += lookup.misses.len();
@@ -256,7 +336,7 @@ impl Translator for WithProgress<'_> {
                 .answers
                 .iter()
                 .filter_map(|(index, _)| request.units.get(*index))
-                .map(|tagged| unit_html(0, tagged).1)
+                .map(|tagged| unit_html("", tagged).1)
                 .sum();
             self.progress.advance(response.answers.len() as u64, n_chars as u64);
             on_response(response)

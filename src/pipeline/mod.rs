@@ -9,6 +9,7 @@
 //! [`translate_book`] runs stages 2–4 over a book collected in stage 1.
 
 pub mod apply;
+pub mod batch;
 pub mod lookup;
 pub mod misses;
 

@@ -9,7 +9,7 @@
 //! the standard AWS chain (`AWS_ENDPOINT_URL` included); the backend never
 //! logs or stores them.
 
-use super::html::{BrokenMarkup, MAX_REQUEST_BYTES, Packed, pack_units, read_units};
+use super::html::{BrokenMarkup, MAX_REQUEST_BYTES, Packed, pack_units, read_units, request_unit_id};
 use super::{BackendError, BackendErrorKind, Profile, Request, Response, Translator};
 use crate::config::{Config, Formality as ConfigFormality, Profanity as ConfigProfanity};
 use crate::store::{Languages, Origin};
@@ -267,7 +267,7 @@ fn answers_of(document: &Packed, translated_html: &str) -> Response {
             .units
             .iter()
             .map(|&unit| {
-                let answer = match read.remove(&unit) {
+                let answer = match read.remove(&request_unit_id(unit)) {
                     Some(Ok(tagged)) => Ok(tagged),
                     Some(Err(BrokenMarkup::StrayEndTag)) => Err(BackendError::new(
                         BackendErrorKind::Service,
@@ -323,7 +323,7 @@ where
 /// A retry classifier that forbids retrying a refused connection: nothing
 /// listens there, so waiting and trying again only delays the error.
 #[derive(Debug, Clone, Copy)]
-struct RefusedConnectionIsFinal;
+pub(crate) struct RefusedConnectionIsFinal;
 
 impl ClassifyRetry for RefusedConnectionIsFinal {
     fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {

@@ -1,6 +1,7 @@
 //! Units as the HTML that Amazon Translate reads, and back.
 //!
-//! Each unit becomes a `<p id="uN">` element (N: its index in the request).
+//! Each unit becomes a `<p>` element with an id: `uN` for the N-th unit of
+//! a real-time request, the unit's own id in a batch document.
 //! Inside it, a `<gK>…</gK>` pair becomes `<span data-g="K">…</span>`, an
 //! element the engine may move with the words it wraps, and a `<xK/>`
 //! placeholder an empty `<span data-x="K" translate="no"></span>`: the
@@ -43,10 +44,10 @@ pub struct TooLong {
     pub n_bytes: usize,
 }
 
-/// The HTML element of unit `index` with tagged text `tagged`, and the
-/// characters of its text.
-pub fn unit_html(index: usize, tagged: &str) -> (String, usize) {
-    let mut html = format!("<p id=\"u{index}\">");
+/// The HTML element with id `id` of a unit with tagged text `tagged`, and
+/// the characters of its text.
+pub fn unit_html(id: &str, tagged: &str) -> (String, usize) {
+    let mut html = format!("<p id=\"{id}\">");
     let mut n_chars = 0;
     // Tagged text that does not parse is sent as text: its answer then
     // fails validation and the unit is reported.
@@ -78,7 +79,7 @@ pub fn pack_units(units: &[&str], max_bytes: usize, one_per_document: bool) -> (
     let mut too_long = Vec::new();
     let mut current: Option<Packed> = None;
     for (index, tagged) in units.iter().enumerate() {
-        let (html, n_chars) = unit_html(index, tagged);
+        let (html, n_chars) = unit_html(&request_unit_id(index), tagged);
         if html.len() > max_bytes {
             too_long.push(TooLong {
                 unit: index,
@@ -111,12 +112,17 @@ pub enum BrokenMarkup {
     StrayEndTag,
 }
 
+/// The element id of the `index`-th unit of a request.
+pub fn request_unit_id(index: usize) -> String {
+    format!("u{index}")
+}
+
 /// Reads a translated document: the tagged text of each unit element found,
-/// by unit index. Text outside unit elements is ignored; an element the
+/// by element id. Text outside unit elements is ignored; an element the
 /// engine added is dropped but its text kept; white space is collapsed as
 /// in tagged text. The end of a unit's element ends the unit: an element
 /// left open shows as an unclosed pair, which validation refuses.
-pub fn read_units(html: &str) -> HashMap<usize, Result<String, BrokenMarkup>> {
+pub fn read_units(html: &str) -> HashMap<String, Result<String, BrokenMarkup>> {
     let tokenizer = Tokenizer::new(UnitSink::default(), TokenizerOpts::default());
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(html));
@@ -141,12 +147,12 @@ enum Open {
 #[derive(Debug, Default)]
 struct UnitState {
     /// The unit being read and its tagged text so far.
-    current: Option<(usize, TaggedWriter)>,
+    current: Option<(String, TaggedWriter)>,
     /// Elements open inside it.
     open: Vec<Open>,
     /// Whether its markup is broken beyond what tagged text shows.
     broken: Option<BrokenMarkup>,
-    units: Vec<(usize, Result<String, BrokenMarkup>)>,
+    units: Vec<(String, Result<String, BrokenMarkup>)>,
 }
 
 #[derive(Debug, Default)]
@@ -162,13 +168,12 @@ impl UnitState {
                 .find(|a| a.name.local.as_ref() == name)
                 .map(|a| a.value.to_string())
         };
-        if &*tag.name == "p" {
-            let index = attribute("id").and_then(|id| id.strip_prefix('u').and_then(|n| n.parse().ok()));
-            if let Some(index) = index {
-                self.finish();
-                self.current = Some((index, TaggedWriter::default()));
-                return;
-            }
+        if &*tag.name == "p"
+            && let Some(id) = attribute("id")
+        {
+            self.finish();
+            self.current = Some((id, TaggedWriter::default()));
+            return;
         }
         let Some((_, tagged)) = &mut self.current else { return };
         let open = if let Some(id) = attribute("data-g").and_then(|v| v.parse().ok()) {

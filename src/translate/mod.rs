@@ -13,6 +13,7 @@
 //! is killed keeps everything answered before.
 
 pub mod aws;
+pub mod batch;
 pub mod html;
 mod pseudo;
 

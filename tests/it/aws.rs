@@ -457,7 +457,10 @@ fn the_readme_block_that_tries_the_aws_path_offline_works() {
     let script = readme_aws_block()
         .replace("cargo run --", env!("CARGO_BIN_EXE_mdbook-translate"))
         .replace("4566", &port.to_string());
-    assert!(script.contains("emulator") && script.contains("build book-example"), "{script}");
+    assert!(
+        script.contains("emulator") && script.contains("build book-example"),
+        "{script}"
+    );
     let mut command = Command::new("bash");
     for (name, _) in std::env::vars() {
         if name.starts_with("AWS_") || name.starts_with("MDBOOK_") {
@@ -474,13 +477,22 @@ fn the_readme_block_that_tries_the_aws_path_offline_works() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = stderr_of(&output);
     assert!(output.status.success(), "{stdout}\n{stderr}");
-    let fr_line = stdout.lines().find(|l| l.starts_with("fr ")).expect("a dry-run line for fr");
+    let fr_line = stdout
+        .lines()
+        .find(|l| l.starts_with("fr "))
+        .expect("a dry-run line for fr");
     assert!(!fr_line.contains(" 0 "), "French has units to send: {fr_line}");
-    assert!(stderr.contains("fr: ") && stderr.contains("translated (aws), 0 missing"), "{stderr}");
+    assert!(
+        stderr.contains("fr: ") && stderr.contains("translated (aws), 0 missing"),
+        "{stderr}"
+    );
     let fr = std::fs::read_to_string(book.join("book/html/fr/index.html")).expect("the French book");
     let en = std::fs::read_to_string(book.join("book/html/index.html")).expect("the English book");
     assert!(fr.contains("lang=\"fr\"") && fr != en);
-    assert!(fr.chars().any(|c| "áéíóúàèìòùâêîôûç".contains(c)), "pseudo-translated French");
+    assert!(
+        fr.chars().any(|c| "áéíóúàèìòùâêîôûç".contains(c)),
+        "pseudo-translated French"
+    );
     let zh = std::fs::read_to_string(book.join("book/html/zh/index.html")).expect("the Chinese book");
     assert!(zh.contains("引言"), "Chinese still comes from its human translation");
 }

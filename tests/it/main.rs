@@ -1,6 +1,7 @@
 //! The one integration-test crate.
 
 mod aws;
+mod batch;
 mod books;
 mod browser;
 mod cli;

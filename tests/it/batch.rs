@@ -1,0 +1,196 @@
+//! `warm` through batch jobs (Active Custom Translation) against the
+//! emulator: parallel data and a glossary pushed by the commands, one job
+//! for the book, outputs read back from S3, resumable after a kill.
+
+use mdbook_translate::emulator::{Emulator, EmulatorConfig};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+/// The sentence the parallel data pairs, and its human translation.
+const PAIRED: (&str, &str) = ("The checksum is stored next to the block.", "校验和存放在数据块旁边。");
+
+fn binary(endpoint: &str, home: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mdbook-translate"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("AWS_") || name.starts_with("MDBOOK_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .env("HOME", home)
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null());
+    command
+}
+
+/// An emulator with a bucket `books`, and a book that uses it.
+struct Setup {
+    _data: tempfile::TempDir,
+    book: tempfile::TempDir,
+    emulator: Emulator,
+}
+
+impl Setup {
+    fn new(n_paragraphs: usize) -> Setup {
+        let data = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(data.path().join("s3/books")).expect("the bucket");
+        let emulator = Emulator::start(
+            "127.0.0.1:0".parse().expect("an address"),
+            EmulatorConfig {
+                data_dir: Some(data.path().to_path_buf()),
+                ..EmulatorConfig::default()
+            },
+        )
+        .expect("emulator");
+        let book = tempfile::tempdir().expect("temp dir");
+        let src = book.path().join("src");
+        std::fs::create_dir_all(&src).expect("src");
+        std::fs::write(
+            src.join("SUMMARY.md"),
+            "# Summary\n\n- [Sums](sums.md)\n- [More](more.md)\n",
+        )
+        .expect("summary");
+        std::fs::write(
+            src.join("sums.md"),
+            format!("# Sums\n\n{} Compute the checksum first, with *care*.\n", PAIRED.0),
+        )
+        .expect("chapter");
+        let more: String = (0..n_paragraphs)
+            .map(|n| format!("Paragraph {n} has `code` and a [link](https://example.com/{n}).\n\n"))
+            .collect();
+        std::fs::write(src.join("more.md"), format!("# More\n\n{more}")).expect("chapter");
+        std::fs::write(
+            book.path().join("book.toml"),
+            "[book]\ntitle = \"Sums\"\nlanguage = \"en\"\n\n[preprocessor.translate]\nlanguages = [\"zh\"]\n\
+             backend = \"aws\"\nbatch-s3 = \"s3://books/sums\"\n\
+             data-access-role-arn = \"arn:aws:iam::123456789012:role/TranslateBatch\"\n\
+             parallel-data = [\"sums-en-zh\"]\nterminology = [\"sums-glossary\"]\n\n[output.html]\n\n[output.translate]\n",
+        )
+        .expect("book.toml");
+        std::fs::write(
+            book.path().join("pairs.csv"),
+            format!("en,zh\n\"{}\",{}\n", PAIRED.0, PAIRED.1),
+        )
+        .expect("pairs");
+        std::fs::write(book.path().join("glossary.csv"), "en,zh\nchecksum,校验和\n").expect("glossary");
+        Setup {
+            _data: data,
+            book,
+            emulator,
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.book.path()
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        binary(&self.emulator.url(), self.path())
+            .args(args)
+            .output()
+            .expect("run mdbook-translate")
+    }
+
+    fn push_resources(&self) {
+        let book = self.path().to_string_lossy().to_string();
+        for args in [
+            vec!["parallel-data", "push", "pairs.csv", "--book", &book],
+            vec!["terminology", "push", "glossary.csv", "--book", &book],
+        ] {
+            let output = binary(&self.emulator.url(), self.path())
+                .current_dir(self.path())
+                .args(&args)
+                .output()
+                .expect("push");
+            assert!(output.status.success(), "{args:?}: {}", stderr_of(&output));
+        }
+    }
+
+    fn requests(&self, operation: &str) -> u64 {
+        self.emulator.stats().requests.get(operation).copied().unwrap_or(0)
+    }
+}
+
+fn stderr_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn warm_sends_one_batch_job_with_parallel_data_and_a_cache_build_needs_no_network() {
+    let setup = Setup::new(5);
+    setup.push_resources();
+    let book = setup.path().to_string_lossy().to_string();
+    let output = setup.run(&["warm", &book]);
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(setup.requests("StartTextTranslationJob"), 1, "{stderr}");
+    assert_eq!(setup.requests("TranslateText"), 0, "batch only");
+
+    // A build from the store alone, pointed nowhere, with every unit required.
+    let requests_before = setup.emulator.stats().requests_total;
+    let output = binary("http://127.0.0.1:9", setup.path())
+        .env("MDBOOK_TRANSLATE_BACKEND", "cache")
+        .env("MDBOOK_PREPROCESSOR__TRANSLATE__FAIL_ON_MISSING", "true")
+        .args(["build", &book])
+        .output()
+        .expect("build");
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    let page = std::fs::read_to_string(setup.path().join("book/html/zh/sums.html")).expect("zh page");
+    assert!(
+        page.contains(PAIRED.1),
+        "the parallel data's translation, so ACT was used: {page}"
+    );
+    assert!(page.contains("校验和"), "the glossary's term");
+    assert!(!page.contains("Compute the checksum"), "the rest is translated too");
+    assert_eq!(
+        setup.emulator.stats().requests_total,
+        requests_before,
+        "the build sent nothing"
+    );
+}
+
+#[test]
+fn a_warm_killed_after_the_job_started_finishes_that_job_on_the_next_run() {
+    let setup = Setup::new(40);
+    setup.push_resources();
+    let book = setup.path().to_string_lossy().to_string();
+    let mut child = binary(&setup.emulator.url(), setup.path())
+        .args(["warm", &book])
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("warm");
+    while setup.requests("StartTextTranslationJob") == 0 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Let the job id reach the store, then kill without warning.
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().expect("kill");
+    child.wait().expect("killed");
+
+    let output = setup.run(&["warm", &book]);
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("finished the batch job an earlier `warm` had started"),
+        "{stderr}"
+    );
+    assert_eq!(setup.requests("StartTextTranslationJob"), 1, "no second job: {stderr}");
+    // Everything is stored: a third warm sends nothing.
+    let output = setup.run(&["warm", &book]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(setup.requests("StartTextTranslationJob"), 1);
+    let output = setup.run(&["warm", "--dry-run", &book]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("zh ") && l.split_whitespace().nth(1) == Some("0")),
+        "{stdout}"
+    );
+}
