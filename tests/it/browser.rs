@@ -1,8 +1,8 @@
 //! The language switcher in a real browser: headless Chromium driven over
-//! WebDriver (chromedriver), on the built example, from `file://` and from an
+//! WebDriver (chromedriver), on a built test book, from `file://` and from an
 //! HTTP server under a sub-path.
 
-use crate::support::{copy_book, http_agent, project_dir};
+use crate::support::{TestBook, http_agent};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
@@ -197,18 +197,13 @@ fn the_switcher_leads_to_the_same_chapter_in_another_language() {
     if !browser_available() {
         return;
     }
-    let book = copy_book(&project_dir().join("book-example"));
-    let output = Command::new(env!("CARGO_BIN_EXE_mdbook-translate"))
-        .arg("build")
-        .arg(book.path())
-        .output()
-        .expect("build");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let book = TestBook::new("site");
+    book.run(&["build"]).assert_success();
     let site = book.path().join("book/html");
     let driver = Driver::start(&book.path().join("chromium-profile"));
 
     // From file://, English → Chinese.
-    let page = site.join("crc/table.html");
+    let page = site.join("sums/parity.html");
     driver.open(&format!("file://{}", page.display()));
     assert_eq!(driver.script("return document.documentElement.lang"), json!("en"));
     driver.click("#mdbook-translate-language-toggle");
@@ -216,25 +211,19 @@ fn the_switcher_leads_to_the_same_chapter_in_another_language() {
     driver.click("#mdbook-translate-language-list a[lang='zh']");
     assert_eq!(
         driver.url(),
-        format!("file://{}", site.join("zh/crc/table.html").display())
+        format!("file://{}", site.join("zh/sums/parity.html").display())
     );
     assert_eq!(driver.script("return document.documentElement.lang"), json!("zh"));
     driver.screenshot(&book.path().join("zh-table.png"));
 
     // Over HTTP under a sub-path, Chinese → Spanish and back to English.
     let port = serve(site.clone(), "/docs/book/");
-    driver.open(&format!("http://127.0.0.1:{port}/docs/book/zh/additive/adler32.html"));
+    driver.open(&format!("http://127.0.0.1:{port}/docs/book/zh/sums.html"));
     driver.click("#mdbook-translate-language-toggle");
     driver.click("#mdbook-translate-language-list a[lang='es']");
-    assert_eq!(
-        driver.url(),
-        format!("http://127.0.0.1:{port}/docs/book/es/additive/adler32.html")
-    );
+    assert_eq!(driver.url(), format!("http://127.0.0.1:{port}/docs/book/es/sums.html"));
     driver.click("#mdbook-translate-language-toggle");
     driver.click("#mdbook-translate-language-list a[lang='en']");
-    assert_eq!(
-        driver.url(),
-        format!("http://127.0.0.1:{port}/docs/book/additive/adler32.html")
-    );
+    assert_eq!(driver.url(), format!("http://127.0.0.1:{port}/docs/book/sums.html"));
     assert!(book.path().join("zh-table.png").metadata().expect("screenshot").len() > 1000);
 }
