@@ -307,3 +307,45 @@ fn mdbooks_are_read_from_their_source_folder() {
     assert_eq!(paths, ["intro.md"]);
     assert!((number(&json, "bleu") - 100.0).abs() < 1e-9, "{json}");
 }
+
+#[test]
+fn a_file_and_a_folder_are_refused_in_either_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = write(dir.path(), "one.md", PROSE);
+    let folder = dir.path().join("book");
+    write(&folder, "intro.md", PROSE);
+    let folder = folder.display().to_string();
+    for (hyp, hyp_kind, reference, reference_kind) in [
+        (&file, "a file", &folder, "a folder"),
+        (&folder, "a folder", &file, "a file"),
+    ] {
+        let output = run_eval(&["--hyp", hyp, "--ref", reference]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "{hyp} is {hyp_kind} but the reference {reference} is {reference_kind}: give two files or two folders"
+            )),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn folders_without_a_common_chapter_are_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let reference = dir.path().join("ref");
+    let hyp = dir.path().join("hyp");
+    write(&reference, "intro.md", PROSE);
+    write(&hyp, "other.md", PROSE);
+    let (hyp, reference) = (hyp.display().to_string(), reference.display().to_string());
+    let output = run_eval(&["--hyp", &hyp, "--ref", &reference]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "no chapter of {hyp} has a counterpart in the reference {reference}"
+        )),
+        "{stderr}"
+    );
+}
