@@ -241,86 +241,112 @@ enum Source {
     Folder(BTreeMap<String, PathBuf>),
 }
 
+/// Reads the reference and the systems' texts, which must all be files or
+/// all folders, as chapters paired by path.
 fn read_books(reference: &Path, systems: &[PathBuf]) -> anyhow::Result<Vec<ChapterSegments>> {
     let reference_source = open_source(reference)?;
     let system_sources = systems
         .iter()
         .map(|path| open_source(path))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let read = |path: &Path| fs::read_to_string(path).with_context(|| format!("reading chapter {}", path.display()));
-
-    match &reference_source {
-        Source::File(reference_file) => {
-            let mut hypotheses = Vec::new();
-            for (source, path) in system_sources.iter().zip(systems) {
-                let Source::File(file) = source else {
-                    bail!(
-                        "{} is a folder but the reference {} is a file: give two files or two folders",
-                        path.display(),
-                        reference.display()
-                    );
-                };
-                hypotheses.push(read(file)?);
-            }
-            let reference_text = read(reference_file)?;
-            let hypotheses: Vec<Option<&str>> = hypotheses.iter().map(|text| Some(text.as_str())).collect();
-            let name = reference_file.file_name().map_or_else(
-                || reference_file.display().to_string(),
-                |name| name.to_string_lossy().into_owned(),
-            );
-            Ok(vec![ChapterSegments::from_markdown(
-                name,
-                Some(&reference_text),
-                &hypotheses,
-            )])
-        }
-        Source::Folder(reference_chapters) => {
-            let mut system_chapters = Vec::new();
-            for (source, path) in system_sources.iter().zip(systems) {
-                let Source::Folder(chapters) = source else {
-                    bail!(
-                        "{} is a file but the reference {} is a folder: give two files or two folders",
-                        path.display(),
-                        reference.display()
-                    );
-                };
-                system_chapters.push(chapters);
-            }
-            let all_paths: BTreeSet<&String> = reference_chapters
-                .keys()
-                .chain(system_chapters.iter().flat_map(|chapters| chapters.keys()))
-                .collect();
-            let mut chapters = Vec::with_capacity(all_paths.len());
-            for path in all_paths {
-                let reference_text = reference_chapters.get(path).map(|file| read(file)).transpose()?;
-                let system_texts = system_chapters
-                    .iter()
-                    .map(|chapters| chapters.get(path).map(|file| read(file)).transpose())
-                    .collect::<anyhow::Result<Vec<_>>>()?;
-                let system_texts: Vec<Option<&str>> = system_texts.iter().map(Option::as_deref).collect();
-                chapters.push(ChapterSegments::from_markdown(
-                    path.clone(),
-                    reference_text.as_deref(),
-                    &system_texts,
-                ));
-            }
-            if !chapters
-                .iter()
-                .any(|chapter| chapter.reference.is_some() && chapter.systems.iter().any(Option::is_some))
-            {
-                bail!(
-                    "no chapter of {} has a counterpart in the reference {}: chapters are paired by their path under the source folder",
-                    systems
-                        .iter()
-                        .map(|path| path.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    reference.display()
-                );
-            }
-            Ok(chapters)
-        }
+    match reference_source {
+        Source::File(reference_file) => read_files(reference, &reference_file, systems, &system_sources),
+        Source::Folder(reference_chapters) => read_folders(reference, &reference_chapters, systems, &system_sources),
     }
+}
+
+/// Refuses a system whose source is not of the reference's kind (a file or a folder).
+fn mixed_sources(system: &Path, system_kind: &str, reference: &Path, reference_kind: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{} is {system_kind} but the reference {} is {reference_kind}: give two files or two folders",
+        system.display(),
+        reference.display()
+    )
+}
+
+fn read_chapter(path: &Path) -> anyhow::Result<String> {
+    fs::read_to_string(path).with_context(|| format!("reading chapter {}", path.display()))
+}
+
+/// One chapter: the reference file against each system's file.
+fn read_files(
+    reference: &Path,
+    reference_file: &Path,
+    systems: &[PathBuf],
+    system_sources: &[Source],
+) -> anyhow::Result<Vec<ChapterSegments>> {
+    let mut hypotheses = Vec::new();
+    for (source, path) in system_sources.iter().zip(systems) {
+        let Source::File(file) = source else {
+            return Err(mixed_sources(path, "a folder", reference, "a file"));
+        };
+        hypotheses.push(read_chapter(file)?);
+    }
+    let reference_text = read_chapter(reference_file)?;
+    let hypotheses: Vec<Option<&str>> = hypotheses.iter().map(|text| Some(text.as_str())).collect();
+    let name = reference_file.file_name().map_or_else(
+        || reference_file.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    Ok(vec![ChapterSegments::from_markdown(
+        name,
+        Some(&reference_text),
+        &hypotheses,
+    )])
+}
+
+/// Every chapter path found in the reference folder or a system's folder,
+/// with the texts of the sides that have it; an error when no chapter has
+/// both a reference and a system text.
+fn read_folders(
+    reference: &Path,
+    reference_chapters: &BTreeMap<String, PathBuf>,
+    systems: &[PathBuf],
+    system_sources: &[Source],
+) -> anyhow::Result<Vec<ChapterSegments>> {
+    let mut system_chapters = Vec::new();
+    for (source, path) in system_sources.iter().zip(systems) {
+        let Source::Folder(chapters) = source else {
+            return Err(mixed_sources(path, "a file", reference, "a folder"));
+        };
+        system_chapters.push(chapters);
+    }
+    let all_paths: BTreeSet<&String> = reference_chapters
+        .keys()
+        .chain(system_chapters.iter().flat_map(|chapters| chapters.keys()))
+        .collect();
+    let mut chapters = Vec::with_capacity(all_paths.len());
+    for path in all_paths {
+        let reference_text = reference_chapters
+            .get(path)
+            .map(|file| read_chapter(file))
+            .transpose()?;
+        let system_texts = system_chapters
+            .iter()
+            .map(|chapters| chapters.get(path).map(|file| read_chapter(file)).transpose())
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let system_texts: Vec<Option<&str>> = system_texts.iter().map(Option::as_deref).collect();
+        chapters.push(ChapterSegments::from_markdown(
+            path.clone(),
+            reference_text.as_deref(),
+            &system_texts,
+        ));
+    }
+    if !chapters
+        .iter()
+        .any(|chapter| chapter.reference.is_some() && chapter.systems.iter().any(Option::is_some))
+    {
+        bail!(
+            "no chapter of {} has a counterpart in the reference {}: chapters are paired by their path under the source folder",
+            systems
+                .iter()
+                .map(|path| path.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            reference.display()
+        );
+    }
+    Ok(chapters)
 }
 
 /// Recognises an mdBook by its `book.toml` (chapters under `[book] src`,

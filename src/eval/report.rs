@@ -1,6 +1,6 @@
 //! Presenting an [`EvalReport`]: a plain-text table and a JSON object.
 
-use super::{EvalReport, MetricKind, Scores};
+use super::{ChapterReport, Comparison, EvalReport, MetricKind, Scores};
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
@@ -21,6 +21,18 @@ fn system_name(system: usize, n_systems: usize) -> String {
 /// corpus, then sacreBLEU's signatures, the comparison of systems and the
 /// chapters that did not line up. `labels` names the systems (paths, say).
 pub fn render_table(report: &EvalReport, labels: &[String]) -> String {
+    let mut out = String::new();
+    write_score_rows(&mut out, &score_rows(report));
+    out.push('\n');
+    write_signatures(&mut out, report, labels);
+    write_comparisons(&mut out, report);
+    write_misaligned_chapters(&mut out, report);
+    out
+}
+
+/// The table's column names: each metric per system, then the differences
+/// from the baseline when there are several systems.
+fn table_header(report: &EvalReport) -> Vec<String> {
     let n_systems = report.n_systems;
     let mut header = vec!["chapter".to_owned(), "segments".to_owned()];
     for &metric in &report.metrics {
@@ -42,8 +54,12 @@ pub fn render_table(report: &EvalReport, labels: &[String]) -> String {
             }
         }
     }
+    header
+}
 
-    let mut rows = vec![header];
+/// The header, a row per chapter and the corpus row, as cells.
+fn score_rows(report: &EvalReport) -> Vec<Vec<String>> {
+    let mut rows = vec![table_header(report)];
     for chapter in &report.chapters {
         let mut row = vec![chapter.path.clone()];
         if chapter.is_scored() {
@@ -57,19 +73,25 @@ pub fn render_table(report: &EvalReport, labels: &[String]) -> String {
     let mut corpus_row = vec!["corpus".to_owned(), report.n_segments.to_string()];
     corpus_row.extend(score_cells(report, &report.corpus));
     rows.push(corpus_row);
+    rows
+}
 
-    let mut out = String::new();
-    let widths = column_widths(&rows);
-    let n_rows = rows.len();
+/// Writes `rows` in aligned columns, with a rule above the last (corpus) row.
+fn write_score_rows(out: &mut String, rows: &[Vec<String>]) {
+    let widths = column_widths(rows);
     for (r, row) in rows.iter().enumerate() {
-        if r + 1 == n_rows {
+        if r + 1 == rows.len() {
             let total: usize = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
             let _ = writeln!(out, "{}", "─".repeat(total));
         }
         let _ = writeln!(out, "{}", format_row(row, &widths));
     }
+}
 
-    out.push('\n');
+/// Writes each system's corpus scores with sacreBLEU's signatures, naming
+/// the systems when there are several.
+fn write_signatures(out: &mut String, report: &EvalReport, labels: &[String]) {
+    let n_systems = report.n_systems;
     for (system, scores) in report.corpus.iter().enumerate() {
         if n_systems > 1 {
             let label = labels.get(system).map_or("", String::as_str);
@@ -87,7 +109,10 @@ pub fn render_table(report: &EvalReport, labels: &[String]) -> String {
             out.push('\n');
         }
     }
+}
 
+/// Writes the paired bootstrap test of each system against the baseline.
+fn write_comparisons(out: &mut String, report: &EvalReport) {
     for comparison in &report.comparisons {
         let _ = writeln!(
             out,
@@ -110,7 +135,12 @@ pub fn render_table(report: &EvalReport, labels: &[String]) -> String {
             );
         }
     }
+}
 
+/// Writes the chapters whose sides did not line up, naming the system
+/// when there are several.
+fn write_misaligned_chapters(out: &mut String, report: &EvalReport) {
+    let n_systems = report.n_systems;
     let issues: Vec<String> = report
         .chapters
         .iter()
@@ -133,7 +163,6 @@ pub fn render_table(report: &EvalReport, labels: &[String]) -> String {
             out.push('\n');
         }
     }
-    out
 }
 
 fn score_cells(report: &EvalReport, scores: &[Scores]) -> Vec<String> {
@@ -236,24 +265,7 @@ pub fn report_json(report: &EvalReport, labels: &[String]) -> Value {
         report
             .chapters
             .iter()
-            .map(|chapter| {
-                json!({
-                    "path": chapter.path,
-                    "reference_segments": chapter.n_reference_segments,
-                    "system_segments": chapter.n_system_segments,
-                    "scored_segments": chapter.n_scored,
-                    "scores": chapter
-                        .scores
-                        .iter()
-                        .map(|scores| Value::Object(scores_json(report, scores)))
-                        .collect::<Vec<_>>(),
-                    "issues": chapter
-                        .issues()
-                        .iter()
-                        .map(|issue| json!({ "system": issue.system(), "message": issue.to_string() }))
-                        .collect::<Vec<_>>(),
-                })
-            })
+            .map(|chapter| chapter_json(report, chapter))
             .collect(),
     );
     if !report.comparisons.is_empty() {
@@ -263,21 +275,44 @@ pub fn report_json(report: &EvalReport, labels: &[String]) -> Value {
                 .comparisons
                 .iter()
                 .enumerate()
-                .map(|(i, comparison)| {
-                    let mut entry = Map::new();
-                    entry.insert("baseline".to_owned(), json!(labels.first()));
-                    entry.insert("system".to_owned(), json!(labels.get(i + 1)));
-                    entry.insert("samples".to_owned(), json!(comparison.n_samples));
-                    entry.insert("seed".to_owned(), json!(comparison.seed));
-                    for result in &comparison.metrics {
-                        entry.insert(result.metric.key().to_owned(), json!(result));
-                    }
-                    Value::Object(entry)
-                })
+                .map(|(i, comparison)| comparison_json(comparison, labels.first(), labels.get(i + 1)))
                 .collect(),
         );
     }
     Value::Object(top)
+}
+
+/// One chapter: its segment counts, each system's scores and its issues.
+fn chapter_json(report: &EvalReport, chapter: &ChapterReport) -> Value {
+    json!({
+        "path": chapter.path,
+        "reference_segments": chapter.n_reference_segments,
+        "system_segments": chapter.n_system_segments,
+        "scored_segments": chapter.n_scored,
+        "scores": chapter
+            .scores
+            .iter()
+            .map(|scores| Value::Object(scores_json(report, scores)))
+            .collect::<Vec<_>>(),
+        "issues": chapter
+            .issues()
+            .iter()
+            .map(|issue| json!({ "system": issue.system(), "message": issue.to_string() }))
+            .collect::<Vec<_>>(),
+    })
+}
+
+/// One system's paired bootstrap test against the baseline.
+fn comparison_json(comparison: &Comparison, baseline: Option<&String>, system: Option<&String>) -> Value {
+    let mut entry = Map::new();
+    entry.insert("baseline".to_owned(), json!(baseline));
+    entry.insert("system".to_owned(), json!(system));
+    entry.insert("samples".to_owned(), json!(comparison.n_samples));
+    entry.insert("seed".to_owned(), json!(comparison.seed));
+    for result in &comparison.metrics {
+        entry.insert(result.metric.key().to_owned(), json!(result));
+    }
+    Value::Object(entry)
 }
 
 fn scores_json(report: &EvalReport, scores: &Scores) -> Map<String, Value> {

@@ -1,6 +1,6 @@
 //! The binary: the preprocessor protocol and errors users see.
 
-use crate::support::{copy_book, copy_book_without_translations, project_dir};
+use crate::support::{Run, TestBook, copy_book_without_translations, po_entry_count, project_dir, visible_texts};
 use mdbook_driver::MDBook;
 use mdbook_preprocessor::PreprocessorContext;
 use mdbook_preprocessor::book::Book;
@@ -73,7 +73,7 @@ fn the_preprocessor_protocol_translates_chapters_and_names() {
 
 #[test]
 fn the_source_language_passes_through_untouched() {
-    let book = copy_book(&project_dir().join("book-example"));
+    let book = TestBook::example();
     let mdbook = MDBook::load(book.path()).expect("load");
     let output = run_preprocessor(&mdbook);
     let book: Book = serde_json::from_slice(&output.stdout).expect("book JSON");
@@ -87,9 +87,8 @@ fn the_source_language_passes_through_untouched() {
 
 #[test]
 fn a_build_without_the_translate_output_says_how_to_get_the_languages() {
-    let book = copy_book(&project_dir().join("book-example"));
-    let toml = std::fs::read_to_string(book.path().join("book.toml")).expect("book.toml");
-    std::fs::write(book.path().join("book.toml"), toml.replace("[output.translate]\n", "")).expect("write");
+    let book = TestBook::new("minimal");
+    book.replace("book.toml", "[output.translate]\n", "");
     let output = run_preprocessor(&MDBook::load(book.path()).expect("load"));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
@@ -99,172 +98,114 @@ fn a_build_without_the_translate_output_says_how_to_get_the_languages() {
     );
 }
 
-/// Runs `build` on the example with `extra` appended to its translate table.
-fn build_with(extra: &str) -> (bool, String) {
-    let book = copy_book(&project_dir().join("book-example"));
-    let toml = std::fs::read_to_string(book.path().join("book.toml")).expect("book.toml");
-    let toml = toml.replace(
+/// Runs `build` on the minimal book with `extra` appended to its translate table.
+fn build_with(extra: &str) -> Run {
+    let book = TestBook::new("minimal");
+    book.replace(
+        "book.toml",
         "[preprocessor.translate]\n",
         &format!("[preprocessor.translate]\n{extra}\n"),
     );
-    std::fs::write(book.path().join("book.toml"), toml).expect("write");
-    let output = binary().arg("build").arg(book.path()).output().expect("run");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stderr).to_string(),
-    )
+    book.run(&["build"])
 }
 
 #[test]
 fn bad_configuration_names_the_key() {
-    let (ok, stderr) = build_with("colour = \"blue\"");
-    assert!(
-        !ok && stderr.contains("`[preprocessor.translate] colour`") && stderr.contains("expected one of `languages`"),
-        "{stderr}"
-    );
-    let (ok, stderr) = build_with("cache-dir = \"book.toml\"");
-    assert!(
-        !ok && stderr.contains("cache-dir") && stderr.contains("not a folder"),
-        "{stderr}"
-    );
+    build_with("colour = \"blue\"")
+        .assert_failure_saying("`[preprocessor.translate] colour`")
+        .assert_failure_saying("expected one of `languages`");
+    build_with("cache-dir = \"book.toml\"")
+        .assert_failure_saying("cache-dir")
+        .assert_failure_saying("not a folder");
 }
 
 #[test]
 fn the_build_command_writes_every_language() {
-    let book = copy_book(&project_dir().join("book-example"));
+    let book = TestBook::new("human-translations");
     // A relative book path, as in the README.
     let parent = book.path().parent().expect("temp dirs have a parent");
     let relative = book.path().file_name().expect("a name");
-    let output = binary()
-        .current_dir(parent)
-        .arg("build")
-        .arg(relative)
-        .output()
-        .expect("run");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("zh: open ") && stderr.contains("es: open "), "{stderr}");
-    for page in [
-        "book/html/index.html",
-        "book/html/zh/index.html",
-        "book/html/es/index.html",
-    ] {
-        assert!(book.path().join(page).exists(), "{page} missing; {stderr}");
-    }
-    // The example ships human translations: every unit comes from them.
+    let mut build = binary();
+    build.current_dir(parent).arg("build").arg(relative);
+    let run = Run::of(&mut build).assert_success();
     for language in ["zh", "es"] {
-        assert!(
-            stderr.contains(&format!("{language}: 268 human translations imported"))
-                && stderr.contains(&format!(
-                    "{language}: 281 units (268 distinct): 268 from the store, 0 translated (cache), 0 missing"
-                )),
-            "{stderr}"
-        );
+        assert!(run.stderr.contains(&format!("{language}: open ")), "{}", run.stderr);
+        // The book ships human translations of every unit; each is imported and used.
+        let po = book.read(&format!("po/{language}.po"));
+        let import = run.import(language).expect("imported");
+        assert_eq!((import.n_imported, import.n_refused), (po_entry_count(&po), 0));
+        run.summary(language).assert_all_from_store();
     }
-    let zh = std::fs::read_to_string(book.path().join("book/html/zh/index.html")).expect("zh index");
-    assert!(
-        zh.contains("引言"),
-        "the zh book carries the human translation of `Introduction`"
-    );
-    // What mdBook writes from book.toml and around the chapters is translated too.
-    let page = |path: &str| std::fs::read_to_string(book.path().join("book/html").join(path)).expect(path);
-    for (path, english, translated) in [
-        (
-            "zh/index.html",
-            "<title>引言 - Small Sums",
-            "<title>引言 - 小小的和：Rust 校验和入门</title>",
-        ),
-        ("es/errors.html", "</svg>Note</p>", "</svg>Nota</p>"),
-        ("zh/additive/adler32.html", "</svg>Warning</p>", "</svg>警告</p>"),
-        (
-            "es/additive.html",
-            "<summary>Why",
-            "<summary>¿Por qué módulo 255 y no 256?</summary>",
-        ),
-        ("zh/crc.html", "<figcaption>Fig. 2: A shift", "<figcaption>图 2："),
-    ] {
-        let html = page(path);
-        assert!(
-            html.contains(translated) && !html.contains(english),
-            "{path}: {translated}"
-        );
+    // The chapters and what mdBook writes from book.toml and around them
+    // (title, description, alert titles) are translated; the source is left as it is.
+    let mut pages = String::new();
+    for dir in ["", "zh/", "es/"] {
+        for page in ["introduction.html", "notes.html"] {
+            let html = book.read(&format!("book/html/{dir}{page}"));
+            pages.push_str(&format!("== {dir}{page}\n{}\n", visible_texts(&html)));
+        }
     }
+    insta::assert_snapshot!(pages);
+    let run = Run::of(&mut build).assert_success();
     assert!(
-        page("errors.html").contains("</svg>Note</p>")
-            && page("index.html").contains("<title>Introduction - Small Sums"),
-        "the source book is left as it is"
-    );
-    let output = binary()
-        .current_dir(parent)
-        .arg("build")
-        .arg(relative)
-        .output()
-        .expect("run again");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && !stderr.contains("imported"),
-        "nothing to import again: {stderr}"
+        !run.stderr.contains("imported"),
+        "nothing to import again: {}",
+        run.stderr
     );
 }
 
 #[test]
 fn a_language_folder_that_clashes_with_the_source_is_refused() {
-    let book = copy_book(&project_dir().join("book-example"));
-    std::fs::create_dir_all(book.path().join("src/zh")).expect("mkdir");
-    std::fs::write(book.path().join("src/zh/notes.txt"), "static file").expect("write");
-    let output = binary().arg("build").arg(book.path()).output().expect("run");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!output.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("the zh book would be written to") && stderr.contains("src/zh"),
-        "{stderr}"
-    );
+    let book = TestBook::new("minimal");
+    book.write("src/zh/notes.txt", "static file");
+    book.run(&["build"])
+        .assert_failure_saying("the zh book would be written to")
+        .assert_failure_saying("src/zh");
 }
 
 #[test]
 fn languages_listed_twice_or_equal_to_the_source_are_refused() {
-    let (ok, stderr) = build_with_languages("[\"zh\", \"zh\"]");
-    assert!(!ok && stderr.contains("`zh` is listed twice"), "{stderr}");
-    let (ok, stderr) = build_with_languages("[\"en\", \"zh\"]");
-    assert!(!ok && stderr.contains("`en` is the source language"), "{stderr}");
+    build_with_languages("[\"zh\", \"zh\"]").assert_failure_saying("`zh` is listed twice");
+    build_with_languages("[\"zh\", \"ZH\"]").assert_failure_saying("`zh` and `ZH` are the same language, listed twice");
+    build_with_languages("[\"en\", \"zh\"]").assert_failure_saying("`en` is the source language");
 }
 
-fn build_with_languages(languages: &str) -> (bool, String) {
-    let book = copy_book(&project_dir().join("book-example"));
-    let toml = std::fs::read_to_string(book.path().join("book.toml")).expect("book.toml");
-    let toml = toml.replace("languages = [\"zh\", \"es\"]", &format!("languages = {languages}"));
-    std::fs::write(book.path().join("book.toml"), toml).expect("write");
-    let output = binary().arg("build").arg(book.path()).output().expect("run");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stderr).to_string(),
-    )
+fn build_with_languages(languages: &str) -> Run {
+    let book = TestBook::new("minimal");
+    book.replace(
+        "book.toml",
+        "languages = [\"zh\", \"es\"]",
+        &format!("languages = {languages}"),
+    );
+    book.run(&["build"])
 }
 
 #[test]
 fn a_translation_that_drops_a_placeholder_is_refused_and_reported() {
-    let book = copy_book(&project_dir().join("book-example"));
-    let po = book.path().join("po/zh.po");
-    let text = std::fs::read_to_string(&po).expect("zh.po");
-    let broken = text.replacen("读到了 `O`", "读到了 O", 1);
-    assert!(broken != text, "the fixture sentence is in zh.po");
-    std::fs::write(&po, broken).expect("write");
-    let output = binary().arg("build").arg(book.path()).output().expect("run");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("zh: 267 human translations imported") && stderr.contains("1 refused"),
-        "{stderr}"
+    let book = TestBook::new("human-translations");
+    book.replace("po/zh.po", "读到了 `O`", "读到了 O");
+    let run = book.run(&["build"]).assert_success();
+    let po = book.read("po/zh.po");
+    let import = run.import("zh").expect("imported");
+    assert_eq!((import.n_imported, import.n_refused), (po_entry_count(&po) - 1, 1));
+    let summary = run.summary("zh");
+    assert_eq!(
+        (summary.n_from_store, summary.n_missing),
+        (summary.n_distinct - 1, 1),
+        "{summary:?}"
     );
+    // FIXME: the listed text leaves out the code spans (`O`, `K`) it is reported for.
     assert!(
-        stderr.contains("zh: untranslated in introduction.md:"),
-        "the missing unit is listed: {stderr}"
+        run.stderr
+            .contains("zh: untranslated in introduction.md: A program reads an  where the sender wrote a .\n"),
+        "the missing unit is listed: {}",
+        run.stderr
     );
     std::fs::remove_file(book.path().join("po/es.po")).expect("remove es.po");
-    let output = binary().arg("build").arg(book.path()).output().expect("run");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let run = book.run(&["build"]);
     assert!(
-        stderr.contains("es.po does not exist"),
-        "a missing translation file is reported by path: {stderr}"
+        run.stderr.contains("es.po does not exist"),
+        "a missing translation file is reported by path: {}",
+        run.stderr
     );
 }

@@ -1,7 +1,7 @@
 //! The emulator driven by the real AWS SDK clients over HTTP (RPC v2 CBOR for
 //! Translate, REST-XML for S3), and by boto3 for awsJson1_1.
 
-use crate::support::http_get;
+use crate::support::{http_agent, http_get};
 use aws_sdk_translate::config::Credentials;
 use aws_sdk_translate::error::ProvideErrorMetadata;
 use aws_sdk_translate::types::{
@@ -407,32 +407,24 @@ fn only_loopback_addresses_are_served() {
     assert!(error.to_string().contains("loopback"), "{error}");
 }
 
-/// POSTs an awsJson1_1 request by hand: the status, the error-type header and the body.
+/// POSTs an awsJson1_1 request as boto3 would: the status, the error-type header and the body.
 fn post_json(port: u16, operation: &str, body: &str) -> (u16, Option<String>, serde_json::Value) {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(
-        stream,
-        "POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\
-         Content-Type: application/x-amz-json-1.1\r\n\
-         X-Amz-Target: AWSShineFrontendService_20170701.{operation}\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
+    let mut response = http_agent(Duration::from_secs(30))
+        .post(&format!("http://127.0.0.1:{port}/"))
+        .header("Content-Type", "application/x-amz-json-1.1")
+        .header("X-Amz-Target", format!("AWSShineFrontendService_20170701.{operation}"))
+        .send(body)
+        .expect("an answer");
+    let error_type = response
+        .headers()
+        .get("x-amzn-errortype")
+        .map(|value| value.to_str().expect("an ASCII header").to_string());
+    let body = response.body_mut().read_to_string().expect("a body");
+    (
+        response.status().as_u16(),
+        error_type,
+        serde_json::from_str(&body).expect("JSON body"),
     )
-    .expect("write");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    let (head, body) = response.split_once("\r\n\r\n").expect("head and body");
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status");
-    let error_type = head.lines().find_map(|line| {
-        line.to_ascii_lowercase()
-            .strip_prefix("x-amzn-errortype: ")
-            .map(str::to_string)
-    });
-    (status, error_type, serde_json::from_str(body).expect("JSON body"))
 }
 
 #[test]
@@ -449,7 +441,7 @@ fn aws_json_1_1_requests_get_json_answers_and_typed_errors() {
     let (status, error_type, body) = post_json(port, "GetTerminology", r#"{"Name":"absent"}"#);
     assert_eq!(
         (status, error_type.as_deref()),
-        (404, Some("resourcenotfoundexception"))
+        (404, Some("ResourceNotFoundException"))
     );
     assert_eq!(body["__type"], "ResourceNotFoundException");
     assert!(body["message"].as_str().is_some_and(|m| m.contains("absent")), "{body}");

@@ -4,7 +4,7 @@
 //! `MDBOOK_TRANSLATE_REQUIRE_MDBOOK=1` so that CI never skips these tests.
 
 use crate::site::assert_complete_site;
-use crate::support::{copy_book, http_get, project_dir};
+use crate::support::{Run, TestBook, http_get};
 use std::ffi::OsString;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -69,17 +69,24 @@ fn mdbook_build_writes_every_language() {
     let Some(binary) = mdbook_binary() else {
         return;
     };
-    let book = copy_book(&project_dir().join("book-example"));
-    let output = mdbook(&binary, book.path(), &["build"], &[])
-        .output()
-        .expect("run mdbook");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let book = TestBook::new("site");
+    let mdbook_build = || Run::of(&mut mdbook(&binary, book.path(), &["build"], &[])).assert_success();
+    let run = mdbook_build();
     assert_complete_site(&book.path().join("book/html"));
-    assert!(
-        stderr.contains("units (268 distinct): 268 from the store, 0 translated (cache), 0 missing"),
-        "{stderr}"
-    );
+    for language in ["zh", "es"] {
+        let summary = run.summary(language);
+        assert_eq!(summary.backend, "pseudo");
+        assert_eq!(
+            (summary.n_translated, summary.n_missing),
+            (summary.n_distinct, 0),
+            "{summary:?}"
+        );
+    }
+    // The second build finds every translation in the store.
+    let run = mdbook_build();
+    for language in ["zh", "es"] {
+        run.summary(language).assert_all_from_store();
+    }
 }
 
 /// `mdbook serve`, stopped when dropped.
@@ -141,14 +148,9 @@ fn mdbook_serve_serves_every_language_and_rebuilds_them_on_change() {
     let Some(binary) = mdbook_binary() else {
         return;
     };
-    let book = copy_book(&project_dir().join("book-example"));
-    let toml = std::fs::read_to_string(book.path().join("book.toml")).expect("book.toml");
+    let book = TestBook::new("human-translations");
     // New text gets a pseudo translation, so that it shows in every language.
-    std::fs::write(
-        book.path().join("book.toml"),
-        toml.replace("backend = \"cache\"", "backend = \"pseudo\""),
-    )
-    .expect("write");
+    book.replace("book.toml", "backend = \"cache\"", "backend = \"pseudo\"");
     let server = Server::start(&binary, book.path(), &[]);
     let en = server.wait_for("/introduction.html", "the source book", |b| {
         b.contains("<html lang=\"en\"")
@@ -171,10 +173,11 @@ fn mdbook_serve_serves_every_language_and_rebuilds_them_on_change() {
     );
 
     // An edit is rebuilt into every language.
-    let chapter = book.path().join("src/introduction.md");
-    let mut text = std::fs::read_to_string(&chapter).expect("chapter");
-    text.push_str("\nA sentence added while serving, with `served_marker_42` in it.\n");
-    std::fs::write(&chapter, text).expect("edit");
+    let text = book.read("src/introduction.md");
+    book.write(
+        "src/introduction.md",
+        &format!("{text}\nA sentence added while serving, with `served_marker_42` in it.\n"),
+    );
     for language in ["zh", "es"] {
         let page = server.wait_for(&format!("/{language}/introduction.html"), "the rebuild", |b| {
             b.contains("served_marker_42")
@@ -191,7 +194,7 @@ fn mdbook_serve_previews_one_language() {
     let Some(binary) = mdbook_binary() else {
         return;
     };
-    let book = copy_book(&project_dir().join("book-example"));
+    let book = TestBook::new("human-translations");
     let server = Server::start(&binary, book.path(), &[("MDBOOK_BOOK__LANGUAGE", "zh")]);
     let page = server.wait_for("/introduction.html", "the zh book", |b| b.contains("<html lang=\"zh\""));
     assert!(page.contains("引言"), "translated");
@@ -200,9 +203,7 @@ fn mdbook_serve_previews_one_language() {
         "one language only"
     );
     // A new translation in the PO file is rebuilt into the preview
-    // (the example watches po/ through `extra-watch-dirs`).
-    let po = book.path().join("po/zh.po");
-    let text = std::fs::read_to_string(&po).expect("zh.po");
-    std::fs::write(&po, text.replacen("msgstr \"引言\"", "msgstr \"引言（预览）\"", 1)).expect("edit");
+    // (the book watches po/ through `extra-watch-dirs`).
+    book.replace("po/zh.po", "msgstr \"引言\"", "msgstr \"引言（预览）\"");
     server.wait_for("/introduction.html", "the rebuild", |b| b.contains("引言（预览）"));
 }

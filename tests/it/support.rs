@@ -112,21 +112,230 @@ pub fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
     found
 }
 
-/// `GET path` from 127.0.0.1:port over HTTP/1.1: the status and the body,
-/// or `None` when nothing answers.
+/// An HTTP client for loopback servers: statuses are answers, not errors.
+pub fn http_agent(timeout: std::time::Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(timeout))
+        .build()
+        .into()
+}
+
+/// `GET path` from 127.0.0.1:port: the status and the body, or `None` when
+/// nothing answers.
 pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).ok()?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )
-    .ok()?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).ok()?;
-    let response = String::from_utf8_lossy(&response);
-    let (head, body) = response.split_once("\r\n\r\n")?;
-    let status = head.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, body.to_string()))
+    let mut response = http_agent(std::time::Duration::from_secs(30))
+        .get(&format!("http://127.0.0.1:{port}{path}"))
+        .call()
+        .ok()?;
+    let body = response.body_mut().read_to_string().ok()?;
+    Some((response.status().as_u16(), body))
+}
+
+/// A test book copied into a temp dir, as mdBook's test suite does: one of
+/// the small books under `tests/books/<case>/`, each the smallest book that
+/// shows its case, or the example.
+pub struct TestBook {
+    dir: tempfile::TempDir,
+}
+
+impl TestBook {
+    /// A copy of `tests/books/<case>/`.
+    pub fn new(case: &str) -> TestBook {
+        let source = project_dir().join("tests/books").join(case);
+        assert!(
+            source.join("book.toml").is_file(),
+            "{}: no such test book",
+            source.display()
+        );
+        TestBook {
+            dir: copy_book(&source),
+        }
+    }
+
+    /// A copy of the example book, for tests that want a real book.
+    pub fn example() -> TestBook {
+        TestBook {
+            dir: copy_book(&project_dir().join("book-example")),
+        }
+    }
+
+    /// The book's root folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The text of `file`, relative to the book's root.
+    pub fn read(&self, file: &str) -> String {
+        let path = self.path().join(file);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// Writes `file`, relative to the book's root, creating its folder.
+    pub fn write(&self, file: &str, text: &str) -> &TestBook {
+        let path = self.path().join(file);
+        std::fs::create_dir_all(path.parent().expect("a file in a folder")).expect("create the folder");
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        self
+    }
+
+    /// Replaces the first `from` in `file` with `to`; panics when `from` is
+    /// not there, so that an edit of the book can never turn a test into one
+    /// that tests nothing.
+    pub fn replace(&self, file: &str, from: &str, to: &str) -> &TestBook {
+        let text = self.read(file);
+        assert!(text.contains(from), "{file} has no `{from}`");
+        self.write(file, &text.replacen(from, to, 1))
+    }
+
+    /// This crate's binary with `args`, then the book's path.
+    pub fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mdbook-translate"));
+        command.args(args).arg(self.path());
+        command
+    }
+
+    /// Runs [`TestBook::command`].
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::of(&mut self.command(args))
+    }
+}
+
+/// How a run of the binary ended and what it said on stderr.
+#[derive(Debug)]
+pub struct Run {
+    /// Whether it exited with status 0.
+    pub success: bool,
+    /// What it wrote to stderr.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Runs `command` to its end.
+    pub fn of(command: &mut std::process::Command) -> Run {
+        let output = command.output().expect("run the binary");
+        Run {
+            success: output.status.success(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    /// Panics with stderr unless the run succeeded.
+    #[track_caller]
+    pub fn assert_success(self) -> Run {
+        assert!(self.success, "the run failed:\n{}", self.stderr);
+        self
+    }
+
+    /// Panics unless the run failed and stderr says `message`.
+    #[track_caller]
+    pub fn assert_failure_saying(self, message: &str) -> Run {
+        assert!(!self.success, "the run succeeded:\n{}", self.stderr);
+        assert!(self.stderr.contains(message), "no `{message}` in:\n{}", self.stderr);
+        self
+    }
+
+    /// The one-line summary of the run for `language`, parsed.
+    #[track_caller]
+    pub fn summary(&self, language: &str) -> Summary {
+        parse_summary(&self.stderr, language)
+    }
+
+    /// The report of the import of `language`'s PO file, parsed, if the run imported one.
+    #[track_caller]
+    pub fn import(&self, language: &str) -> Option<Import> {
+        let pattern = regex::Regex::new(&format!(
+            r"(?m)^mdbook-translate: {}: (\d+) human translations imported from .* \((\d+) untranslated, (\d+) fuzzy, (\d+) no longer in the book, (\d+) refused\)$",
+            regex::escape(language)
+        ))
+        .expect("a valid pattern");
+        let found = pattern.captures(&self.stderr)?;
+        let number = |i: usize| found[i].parse().expect("a number");
+        Some(Import {
+            n_imported: number(1),
+            n_untranslated: number(2),
+            n_fuzzy: number(3),
+            n_obsolete: number(4),
+            n_refused: number(5),
+        })
+    }
+}
+
+/// The one-line summary for `language` (the `Display` of `RunSummary`) in
+/// `stderr`, parsed; panics unless there is exactly one.
+#[track_caller]
+pub fn parse_summary(stderr: &str, language: &str) -> Summary {
+    let pattern = regex::Regex::new(&format!(
+        r"(?m)^mdbook-translate: {}: (\d+) units \((\d+) distinct\): (\d+) from the store, (\d+) translated \(([^)]*)\), (\d+) missing(?:, (\d+) failed validation)?",
+        regex::escape(language)
+    ))
+    .expect("a valid pattern");
+    let found: Vec<_> = pattern.captures_iter(stderr).collect();
+    assert_eq!(found.len(), 1, "one summary for {language} in:\n{stderr}");
+    let number = |i: usize| found[0].get(i).map_or(0, |m| m.as_str().parse().expect("a number"));
+    Summary {
+        n_units: number(1),
+        n_distinct: number(2),
+        n_from_store: number(3),
+        n_translated: number(4),
+        backend: found[0][5].to_string(),
+        n_missing: number(6),
+        n_failed: number(7),
+    }
+}
+
+/// A run's one-line summary for one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub n_units: usize,
+    pub n_distinct: usize,
+    pub n_from_store: usize,
+    pub n_translated: usize,
+    pub backend: String,
+    pub n_missing: usize,
+    pub n_failed: usize,
+}
+
+impl Summary {
+    /// Panics unless every distinct unit came from the store.
+    #[track_caller]
+    pub fn assert_all_from_store(&self) {
+        assert!(self.n_distinct > 0, "{self:?}");
+        assert_eq!(
+            (self.n_from_store, self.n_translated, self.n_missing),
+            (self.n_distinct, 0, 0),
+            "{self:?}"
+        );
+    }
+}
+
+/// A run's report of one PO import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    pub n_imported: usize,
+    pub n_untranslated: usize,
+    pub n_fuzzy: usize,
+    pub n_obsolete: usize,
+    pub n_refused: usize,
+}
+
+/// The number of entries of a PO file, without its header.
+pub fn po_entry_count(po: &str) -> usize {
+    po.lines().filter(|line| line.starts_with("msgid ")).count() - 1
+}
+
+/// What a reader sees of an HTML page, one line each: its title, its
+/// description and its `<main>`, icons left out; for snapshots.
+pub fn visible_texts(html: &str) -> String {
+    let head = regex::Regex::new(r#"<title>.*</title>|<meta name="description" [^>]*>"#).expect("valid");
+    let main = regex::Regex::new(r"(?s)<main>(.*)</main>").expect("valid");
+    let icon = regex::Regex::new(r"(?s)<svg.*?</svg>").expect("valid");
+    let main = main.captures(html).expect("a <main>");
+    let main = icon.replace_all(&main[1], "");
+    let lines: Vec<&str> = head
+        .find_iter(html)
+        .map(|m| m.as_str())
+        .chain(main.lines().map(str::trim).filter(|line| !line.is_empty()))
+        .collect();
+    lines.join("\n")
 }
