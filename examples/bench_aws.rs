@@ -77,6 +77,31 @@ fn run(book: &Path, endpoint: &str, args: &[&str]) -> (Output, Duration) {
     (output, started.elapsed())
 }
 
+/// The bytes of HTML the book's distinct units make, as the backend packs them.
+fn html_bytes_of_book(root: &Path) -> usize {
+    use mdbook_translate::collect::{BookTexts, collect_book};
+    use mdbook_translate::pipeline::lookup::WantedUnits;
+    use mdbook_translate::store::Languages;
+    use mdbook_translate::translate::html::{MAX_REQUEST_BYTES, pack_units};
+    let mdbook = mdbook_driver::MDBook::load(root).expect("load the book");
+    let config = mdbook_translate::config::Config::from_book(root, &mdbook.config).expect("config");
+    let collected = collect_book(
+        &mdbook.book,
+        &BookTexts::of_book_toml(&mdbook.config),
+        &config.segment_options(),
+    );
+    let wanted = WantedUnits::of_book(
+        &collected,
+        Languages {
+            source: &config.source_language,
+            target: &config.languages[0],
+        },
+    );
+    let units: Vec<&str> = wanted.units.iter().map(|u| u.tagged.as_str()).collect();
+    let (documents, _) = pack_units(&units, MAX_REQUEST_BYTES, false);
+    documents.iter().map(|d| d.html.len()).sum()
+}
+
 fn arg<T: std::str::FromStr>(n: usize, default: T) -> T {
     std::env::args()
         .nth(n)
@@ -117,9 +142,11 @@ fn main() {
         warm_time.as_secs_f64(),
         load_time.as_secs_f64()
     );
+    // The emulator's bucket holds one second of quota and starts full, so
+    // in t seconds it serves at most quota × (t + 1) characters.
     println!(
-        "quota used: {:.3} (characters billed / (quota × sending time))",
-        stats.characters_billed_total as f64 / (quota_cps * sending)
+        "quota used: {:.3} (characters billed / (quota × (sending time + the 1 s burst)))",
+        stats.characters_billed_total as f64 / (quota_cps * (sending + 1.0))
     );
     println!("peak requests in flight: {}", stats.peak_in_flight);
     println!(
@@ -130,6 +157,14 @@ fn main() {
         "requests answered against the minimum (characters / 10,000): {} / {minimum} = {:.2}",
         translated - stats.throttled_total - stats.errors_injected_total,
         (translated - stats.throttled_total - stats.errors_injected_total) as f64 / minimum
+    );
+    let html_bytes = html_bytes_of_book(dir.path());
+    println!(
+        "HTML sent: {html_bytes} bytes for {} characters of text ({:.2}×); packing: {} requests against {} for that HTML",
+        stats.characters_billed_total,
+        html_bytes as f64 / stats.characters_billed_total as f64,
+        translated - stats.throttled_total - stats.errors_injected_total,
+        html_bytes.div_ceil(10_000)
     );
     print!(
         "left untranslated (dry run after): {}",

@@ -40,10 +40,13 @@ pub fn translate_misses(
         outcome.untranslated = misses.iter().map(|&i| (i, UntranslatedReason::NotInStore)).collect();
         return Ok(outcome);
     };
-    let mut pending = misses.to_vec();
-    for attempt in [Attempt::First, Attempt::Last] {
+    // First every miss, packed; then, once, the units whose answer was
+    // unusable (each alone) and those whose request failed in a way that
+    // may pass (packed again).
+    let mut rounds = vec![(misses.to_vec(), Attempt::First, false)];
+    while let Some((pending, attempt, alone)) = rounds.pop() {
         if pending.is_empty() {
-            break;
+            continue;
         }
         let mut round = Round {
             wanted,
@@ -54,14 +57,15 @@ pub fn translate_misses(
             store,
             translations: &mut *translations,
             outcome: &mut outcome,
-            retry: Vec::new(),
+            retry_alone: Vec::new(),
+            retry_packed: Vec::new(),
             store_error: None,
         };
         let texts: Vec<&str> = pending.iter().map(|&i| wanted.units[i].tagged.as_str()).collect();
         let request = Request {
             languages,
             units: &texts,
-            one_unit_per_request: attempt == Attempt::Last,
+            one_unit_per_request: alone,
         };
         let result = backend.translate(&request, &mut |response| round.take(response));
         if let Some(error) = round.store_error {
@@ -79,7 +83,9 @@ pub fn translate_misses(
                     .push((pending[offset], UntranslatedReason::NoAnswer));
             }
         }
-        pending = round.retry;
+        let (retry_alone, retry_packed) = (round.retry_alone, round.retry_packed);
+        rounds.push((retry_alone, Attempt::Last, true));
+        rounds.push((retry_packed, Attempt::Last, false));
     }
     Ok(outcome)
 }
@@ -100,8 +106,10 @@ struct Round<'a> {
     store: &'a Store,
     translations: &'a mut HashMap<UnitKey, String>,
     outcome: &'a mut MissesOutcome,
-    /// Units to send again on their own.
-    retry: Vec<usize>,
+    /// Units whose answer was unusable: sent again, each alone.
+    retry_alone: Vec<usize>,
+    /// Units whose request failed in a way that may pass: sent again, packed.
+    retry_packed: Vec<usize>,
     store_error: Option<StoreError>,
 }
 
@@ -138,7 +146,7 @@ impl Round<'_> {
         let reason = match answer {
             // An empty answer for a unit with text is a lost answer, not a translation.
             Ok(text) if text.trim().is_empty() && !unit.tagged.trim().is_empty() => {
-                UntranslatedReason::Backend(BackendError::new(BackendErrorKind::Service, "the answer is empty"))
+                UntranslatedReason::Backend(BackendError::new(BackendErrorKind::BadAnswer, "the answer is empty"))
             }
             Ok(text) => match validate_tags(&text, &unit.shapes) {
                 Ok(_) => {
@@ -171,8 +179,11 @@ impl Round<'_> {
                 unit.tagged
             );
             self.outcome.untranslated.push((index, reason));
+        } else if matches!(&reason, UntranslatedReason::Backend(error) if error.kind != BackendErrorKind::BadAnswer) {
+            // The request failed, not the answer: the unit goes back in a packed request.
+            self.retry_packed.push(index);
         } else {
-            self.retry.push(index);
+            self.retry_alone.push(index);
         }
         Ok(())
     }

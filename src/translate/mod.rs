@@ -15,6 +15,7 @@
 pub mod aws;
 pub mod batch;
 pub mod html;
+pub mod pacer;
 mod pseudo;
 
 pub use pseudo::pseudo_translate;
@@ -52,6 +53,9 @@ pub enum BackendErrorKind {
     Service,
     /// The request was invalid for the service (too long, bad language).
     Invalid,
+    /// The answer for this unit is unusable: lost, empty or with broken
+    /// markup. Asked again, the unit is sent alone.
+    BadAnswer,
 }
 
 /// A backend failure, for one unit or for the whole call.
@@ -78,7 +82,10 @@ impl BackendError {
     pub fn is_retryable(&self) -> bool {
         matches!(
             self.kind,
-            BackendErrorKind::Throttled | BackendErrorKind::Timeout | BackendErrorKind::Service
+            BackendErrorKind::Throttled
+                | BackendErrorKind::Timeout
+                | BackendErrorKind::Service
+                | BackendErrorKind::BadAnswer
         )
     }
 }
