@@ -37,6 +37,8 @@ enum Command {
     Po(cmd::po::PoArgs),
     /// Fill the store ahead of a build: translate what it lacks (`--realtime`), or price it (`--dry-run`).
     Warm(cmd::warm::WarmArgs),
+    /// Parallel data for Active Custom Translation: align the book with a human translation.
+    ParallelData(cmd::parallel_data::ParallelDataArgs),
     /// Score machine output against a human reference (BLEU, chrF).
     Eval(cmd::eval::EvalArgs),
     /// Serve a local emulator of Amazon Translate and S3 (for tests and offline demos).
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         Some(Command::Eval(args)) => cmd::eval::execute(args),
         Some(Command::Emulator(args)) => cmd::emulator::execute(args),
         Some(Command::Po(args)) => cmd::po::execute(args),
+        Some(Command::ParallelData(args)) => cmd::parallel_data::execute(args),
         Some(Command::Warm(args)) => cmd::warm::execute(args),
     };
     match result {
