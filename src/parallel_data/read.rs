@@ -146,12 +146,49 @@ pub(crate) fn sentence_from_tagged(tagged: &str, slots: &[Slot]) -> Option<Sente
             TaggedToken::Open(_) | TaggedToken::Close(_) => {}
         }
     }
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = collapse_white_space(&text);
     (!text.is_empty()).then_some(Sentence {
         text,
         placeholders,
         n_chars,
     })
+}
+
+/// Runs of white space made one space, and none left between two
+/// characters of scripts written without spaces (Chinese, Japanese) or
+/// next to their full-width punctuation, where a line break in the
+/// markdown is not a space.
+fn collapse_white_space(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = String::with_capacity(text.len());
+    for (index, word) in words.iter().enumerate() {
+        let (before, after) = (words[index.saturating_sub(1)].chars().last(), word.chars().next());
+        let unspaced = |c: Option<char>| c.is_some_and(is_written_without_spaces);
+        let wide_punctuation = |c: Option<char>| c.is_some_and(is_wide_punctuation);
+        let joined = (unspaced(before) && unspaced(after)) || wide_punctuation(before) || wide_punctuation(after);
+        if index > 0 && !joined {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Han, kana, and CJK and full-width punctuation.
+fn is_written_without_spaces(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{30FF}'   // CJK punctuation, Hiragana, Katakana
+        | '\u{3400}'..='\u{4DBF}' // CJK Unified Ideographs Extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK Unified Ideographs
+        | '\u{F900}'..='\u{FAFF}' // CJK Compatibility Ideographs
+        | '\u{FF01}'..='\u{FF60}' // Full-width forms
+        | '\u{20000}'..='\u{3FFFF}'
+    )
+}
+
+/// CJK and full-width punctuation (`，`, `。`, `：`, `（`).
+fn is_wide_punctuation(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF60}')
 }
 
 /// What a placeholder becomes in plain text.

@@ -7,5 +7,6 @@ mod cli;
 mod emulator;
 mod eval;
 mod mdbook;
+mod parallel_data;
 mod site;
 mod support;

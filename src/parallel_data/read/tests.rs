@@ -81,3 +81,23 @@ fn only_d2lbook_chapters_are_normalised() {
     assert!(!is_d2lbook("# T\n\nA [**bold**] note.\n"));
     check("A [**bold**] note.\n", "prose: A [bold] note.");
 }
+
+#[test]
+fn line_breaks_between_chinese_characters_are_not_spaces() {
+    let options = SegmentOptions {
+        dollar_math: true,
+        source_language: "zh".parse().expect("a language tag"),
+        ..SegmentOptions::default()
+    };
+    let blocks = read_blocks(
+        "原因如下：\n首先，我们需要\n存储 `counts` 和 $x$；\nsoft break 保留。\n",
+        &options,
+    );
+    let Some(Block::Prose(prose)) = blocks.first() else {
+        panic!("a prose block: {blocks:?}");
+    };
+    assert_eq!(
+        prose.sentences[0].text,
+        "原因如下：首先，我们需要存储 counts 和 $x$；soft break 保留。"
+    );
+}
