@@ -8,6 +8,7 @@ pub mod config;
 pub mod emulator;
 pub mod eval;
 pub mod language;
+pub mod parallel_data;
 pub mod pipeline;
 pub mod po;
 pub mod preprocessor;

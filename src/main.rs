@@ -37,8 +37,8 @@ enum Command {
     Po(cmd::po::PoArgs),
     /// Fill the store ahead of a build: translate what it lacks (`--realtime`), or price it (`--dry-run`).
     Warm(cmd::warm::WarmArgs),
-    /// Parallel data: `parallel-data push` makes a file an Amazon Translate resource for batch jobs.
-    ParallelData(cmd::push::ParallelDataArgs),
+    /// Parallel data for Active Custom Translation: align the book with a human translation (`build`), make it a resource (`push`).
+    ParallelData(cmd::parallel_data::ParallelDataArgs),
     /// Custom terminology: `terminology push` imports the book's glossary into Amazon Translate.
     Terminology(cmd::push::TerminologyArgs),
     /// Score machine output against a human reference (BLEU, chrF).
@@ -67,9 +67,9 @@ fn main() -> ExitCode {
         Some(Command::Eval(args)) => cmd::eval::execute(args),
         Some(Command::Emulator(args)) => cmd::emulator::execute(args),
         Some(Command::Po(args)) => cmd::po::execute(args),
+        Some(Command::ParallelData(args)) => cmd::parallel_data::execute(args),
         Some(Command::Warm(args)) => cmd::warm::execute(args),
         Some(Command::Terminology(args)) => cmd::push::terminology(args),
-        Some(Command::ParallelData(args)) => cmd::push::parallel_data(args),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

@@ -343,6 +343,20 @@ impl Store {
         self.db.flush().map(|_| ()).map_err(|e| classify(&self.path, e))
     }
 
+    /// Every human record with its key, in key order. The records of
+    /// every language pair are there: compare the key with
+    /// [`Languages::key`] of the record's source to keep one pair's.
+    pub fn human_records(&self) -> impl Iterator<Item = Result<(UnitKey, Record), StoreError>> + '_ {
+        self.human.iter().map(|entry| {
+            let (key_bytes, bytes) = entry.map_err(|e| classify(&self.path, e))?;
+            let key = UnitKey(key_bytes.as_ref().try_into().map_err(|_| StoreError::Corrupted {
+                path: self.path.clone(),
+                detail: format!("a human record has a key of {} bytes", key_bytes.len()),
+            })?);
+            self.decode(&key, &bytes).map(|record| (key, record))
+        })
+    }
+
     /// Number of machine and human records.
     pub fn n_records(&self) -> (usize, usize) {
         (self.units.len(), self.human.len())

@@ -364,30 +364,10 @@ fn open_source(path: &Path) -> anyhow::Result<Source> {
     } else {
         path.to_owned()
     };
-    let mut chapters = collect_markdown(&root)?;
+    let mut chapters = super::collect_markdown(&root)?;
     chapters.remove("SUMMARY.md");
     if chapters.is_empty() {
         bail!("{} holds no markdown (*.md) files", root.display());
     }
     Ok(Source::Folder(chapters))
-}
-
-/// The markdown files under `folder`, by their path relative to it (with
-/// `/` between folders); hidden files and folders are left out.
-fn collect_markdown(folder: &Path) -> anyhow::Result<BTreeMap<String, PathBuf>> {
-    let mut chapters = BTreeMap::new();
-    let walk = walkdir::WalkDir::new(folder)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.'));
-    for entry in walk {
-        let entry = entry.with_context(|| format!("listing {}", folder.display()))?;
-        let path = entry.path();
-        if entry.file_type().is_file() && path.extension().is_some_and(|extension| extension == "md") {
-            let relative = path.strip_prefix(folder).unwrap_or(path);
-            let parts: Vec<_> = relative.iter().map(|part| part.to_string_lossy()).collect();
-            chapters.insert(parts.join("/"), path.to_path_buf());
-        }
-    }
-    Ok(chapters)
 }

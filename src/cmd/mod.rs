@@ -4,6 +4,7 @@ pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod emulator;
 pub(crate) mod eval;
+pub(crate) mod parallel_data;
 pub(crate) mod po;
 pub(crate) mod preprocess;
 pub(crate) mod push;
@@ -16,7 +17,8 @@ use mdbook_preprocessor::book::Book;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use mdbook_translate::collect::BookTexts;
 use mdbook_translate::config::Config;
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// A book as the preprocessor sees it: loaded, configured, with
 /// `{{#include}}` and the other links expanded.
@@ -39,4 +41,24 @@ pub(crate) fn load_expanded_book(root: &Path) -> anyhow::Result<ExpandedBook> {
         .context("expanding {{#include}} and other links")?;
     let texts = BookTexts::of_book_toml(&mdbook.config);
     Ok(ExpandedBook { config, book, texts })
+}
+
+/// The markdown files under `folder`, by their path relative to it (with
+/// `/` between folders); hidden files and folders are left out.
+pub(crate) fn collect_markdown(folder: &Path) -> anyhow::Result<BTreeMap<String, PathBuf>> {
+    let mut chapters = BTreeMap::new();
+    let walk = walkdir::WalkDir::new(folder)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk {
+        let entry = entry.with_context(|| format!("listing {}", folder.display()))?;
+        let path = entry.path();
+        if entry.file_type().is_file() && path.extension().is_some_and(|extension| extension == "md") {
+            let relative = path.strip_prefix(folder).unwrap_or(path);
+            let parts: Vec<_> = relative.iter().map(|part| part.to_string_lossy()).collect();
+            chapters.insert(parts.join("/"), path.to_path_buf());
+        }
+    }
+    Ok(chapters)
 }

@@ -22,25 +22,6 @@ pub(crate) struct ParallelDataPushArgs {
     book: PathBuf,
 }
 
-/// Arguments of `mdbook-translate parallel-data`.
-#[derive(Debug, Args)]
-pub(crate) struct ParallelDataArgs {
-    #[command(subcommand)]
-    action: ParallelDataAction,
-}
-
-#[derive(Debug, Subcommand)]
-enum ParallelDataAction {
-    /// Upload a parallel data file and create or update the resource; wait until it is ACTIVE.
-    Push(ParallelDataPushArgs),
-}
-
-/// Runs `parallel-data`.
-pub(crate) fn parallel_data(args: ParallelDataArgs) -> anyhow::Result<i32> {
-    let ParallelDataAction::Push(args) = args.action;
-    push_parallel_data(args)
-}
-
 /// Arguments of `mdbook-translate terminology`.
 #[derive(Debug, Args)]
 pub(crate) struct TerminologyArgs {

@@ -178,3 +178,23 @@ fn a_profile_serves_its_refinements_only() {
         None
     );
 }
+
+#[test]
+fn human_records_lists_the_human_tree_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
+    let zh = key("en", "zh", "Source.");
+    let es = key("en", "es", "Source.");
+    store.put(&zh, &record("人", Origin::Human, "human")).expect("put");
+    store.put(&es, &record("humano", Origin::Human, "human")).expect("put");
+    store.put(&zh, &record("机器", Origin::Pseudo, "pseudo")).expect("put");
+    let mut found: Vec<(UnitKey, String)> = store
+        .human_records()
+        .map(|entry| entry.map(|(key, record)| (key, record.text)))
+        .collect::<Result<_, _>>()
+        .expect("readable");
+    found.sort();
+    let mut expected = vec![(zh, "人".to_string()), (es, "humano".to_string())];
+    expected.sort();
+    assert_eq!(found, expected);
+}

@@ -8,5 +8,6 @@ mod cli;
 mod emulator;
 mod eval;
 mod mdbook;
+mod parallel_data;
 mod site;
 mod support;
