@@ -7,5 +7,6 @@ mod cli;
 mod emulator;
 mod eval;
 mod mdbook;
+mod po;
 mod site;
 mod support;
