@@ -235,14 +235,103 @@ fn check_duplicates(file: &POFile) -> Result<(), PoError> {
     Ok(())
 }
 
-/// The text of a PO file to write: every entry as rspolib writes it, with
-/// a final line break.
+/// The text of a PO file to write: the header and metadata as rspolib
+/// writes them, then the live entries and the obsolete ones.
+///
+/// Entries are written here rather than by rspolib, whose writer trims the
+/// end of every msgstr (a msgid ending in `\n` then fails `msgfmt -c`) and
+/// wraps at 78 columns through escape sequences. Strings are split after
+/// each `\n`, as gettext's tools write them, and never elsewhere.
 pub fn po_file_text(file: &POFile) -> String {
-    let mut text = file.to_string();
+    let mut header = file.clone();
+    header.entries.clear();
+    let mut text = header.to_string();
+    let (live, obsolete): (Vec<&PoEntry>, Vec<&PoEntry>) = file.entries.iter().partition(|entry| !entry.obsolete);
+    for entry in live.into_iter().chain(obsolete) {
+        text.push('\n');
+        write_entry(entry, &mut text);
+    }
     if !text.ends_with('\n') {
         text.push('\n');
     }
     text
+}
+
+fn write_entry(entry: &PoEntry, out: &mut String) {
+    let comments = [(&entry.tcomment, "#"), (&entry.comment, "#.")];
+    for (comment, prefix) in comments {
+        for line in comment.iter().flat_map(|c| c.lines()) {
+            let separator = if line.is_empty() { "" } else { " " };
+            out.push_str(&format!("{prefix}{separator}{line}\n"));
+        }
+    }
+    if !entry.obsolete && !entry.occurrences.is_empty() {
+        let references: Vec<String> = entry
+            .occurrences
+            .iter()
+            .map(|(file, line)| {
+                if line.is_empty() {
+                    file.clone()
+                } else {
+                    format!("{file}:{line}")
+                }
+            })
+            .collect();
+        out.push_str(&format!("#: {}\n", references.join(" ")));
+    }
+    if !entry.flags.is_empty() {
+        out.push_str(&format!("#, {}\n", entry.flags.join(", ")));
+    }
+    let prefix = if entry.obsolete { "#~ " } else { "" };
+    let previous = if entry.obsolete { "#~| " } else { "#| " };
+    let fields = [
+        (previous, "msgctxt", &entry.previous_msgctxt),
+        (previous, "msgid", &entry.previous_msgid),
+        (prefix, "msgctxt", &entry.msgctxt),
+    ];
+    for (prefix, keyword, value) in fields {
+        if let Some(value) = value {
+            write_string(prefix, keyword, value, out);
+        }
+    }
+    write_string(prefix, "msgid", &entry.msgid, out);
+    if let Some(plural) = &entry.msgid_plural {
+        write_string(prefix, "msgid_plural", plural, out);
+        for (index, form) in entry.msgstr_plural.iter().enumerate() {
+            write_string(prefix, &format!("msgstr[{index}]"), form, out);
+        }
+    } else {
+        write_string(prefix, "msgstr", entry.msgstr.as_deref().unwrap_or_default(), out);
+    }
+}
+
+/// `keyword "value"`, or `keyword ""` and one line per `\n`-ended piece.
+fn write_string(prefix: &str, keyword: &str, value: &str, out: &mut String) {
+    let pieces: Vec<&str> = value.split_inclusive('\n').collect();
+    if pieces.len() <= 1 {
+        out.push_str(&format!("{prefix}{keyword} \"{}\"\n", escape(value)));
+        return;
+    }
+    out.push_str(&format!("{prefix}{keyword} \"\"\n"));
+    for piece in pieces {
+        out.push_str(&format!("{prefix}\"{}\"\n", escape(piece)));
+    }
+}
+
+/// A string as a PO file writes it between quotes.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A new, empty PO file for `language` with the header gettext's tools expect.

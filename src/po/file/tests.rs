@@ -126,3 +126,24 @@ fn a_new_file_passes_msgfmt_checks_of_its_header() {
     }
     assert!(parse_po(&text).expect("parses").entries.is_empty());
 }
+
+#[test]
+fn long_strings_with_escapes_are_written_whole() {
+    // Regression: wrapped at 78 columns, rspolib cut `\\` in two.
+    let msgid = "you need to add _two extra_ backslashes (e.g., `\\begin{cases} \\frac 1 2 \\\\\\\\ \\frac 3 4\n> \\end{cases}`) \"quoted\" text.";
+    let mut file = new_po_file("es");
+    let mut entry = PoEntry::new(0);
+    entry.msgid = msgid.to_string();
+    entry.msgstr = Some(msgid.to_uppercase());
+    file.entries.push(entry);
+    let reread = parse_po(&po_file_text(&file)).expect("parses");
+    assert_eq!(reread.entries[0].msgid, msgid);
+    // Regression: rspolib's writer trimmed the end of every msgstr.
+    let text = format!("{HEADER}msgid \"# bash\\n\"\nmsgstr \"# bàsh\\n\"\n");
+    let file = parse_po(&text).expect("parses");
+    assert!(
+        po_file_text(&file).ends_with("msgid \"# bash\\n\"\nmsgstr \"# bàsh\\n\"\n"),
+        "{}",
+        po_file_text(&file)
+    );
+}
