@@ -380,6 +380,13 @@ impl Store {
     }
 }
 
+/// The `meta` key that says whether the human tree holds block-level
+/// records for `target` (whole paragraphs from mdbook-i18n-helpers' PO
+/// files), which the pipeline then looks up for segments of several units.
+pub fn block_records_meta_key(target: &LanguageTag) -> String {
+    format!("block-records:{}", target.canonical())
+}
+
 fn machine_key(key: &UnitKey, profile: &str) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(32 + profile.len());
     bytes.extend_from_slice(&key.0);

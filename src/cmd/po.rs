@@ -6,7 +6,8 @@ use clap::{Args, Subcommand};
 use mdbook_translate::collect::collect_book;
 use mdbook_translate::language::LanguageTag;
 use mdbook_translate::pipeline::open_store;
-use mdbook_translate::po::file::po_file_text;
+use mdbook_translate::po::blocks::BookBlocks;
+use mdbook_translate::po::file::{PoEntry, po_file_text};
 use mdbook_translate::po::import::po_file_path;
 use mdbook_translate::po::merge::{MergeOptions, merge_book};
 use mdbook_translate::po::{book_messages, import_translation_file, read_po_file};
@@ -95,7 +96,11 @@ fn export(args: ExportArgs) -> anyhow::Result<i32> {
         keep_obsolete: !args.no_obsolete,
         escape_dollar: config.math.dollar,
     };
-    let (file, report) = merge_book(existing, args.file.language.as_str(), &messages, &machine_of, options);
+    let blocks = BookBlocks::of_book(&collected);
+    let segment_options = config.segment_options();
+    let in_use = |entry: &PoEntry| blocks.units_of(&entry.msgid, &segment_options).is_some();
+    let language = args.file.language.as_str();
+    let (file, report) = merge_book(existing, language, &messages, &machine_of, &in_use, options);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     }

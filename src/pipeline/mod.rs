@@ -9,6 +9,7 @@
 //! [`translate_book`] runs stages 2–4 over a book collected in stage 1.
 
 pub mod apply;
+pub mod blocks;
 pub mod lookup;
 pub mod misses;
 
@@ -228,7 +229,9 @@ pub fn fill_store(
     backend: &dyn Translator,
 ) -> Result<Filled, PipelineError> {
     let wanted = WantedUnits::of_book(collected, languages);
-    let lookup = lookup_units(store, &wanted, &backend.lookup_profiles())?;
+    let profiles = backend.lookup_profiles();
+    let mut lookup = lookup_units(store, &wanted, &profiles)?;
+    blocks::lookup_block_translations(collected, languages, store, &profiles, &wanted, &mut lookup)?;
     let n_from_store = lookup.translations.len();
     let mut translations = lookup.translations;
     let outcome = translate_misses(backend, &wanted, &lookup.misses, languages, store, &mut translations)?;

@@ -8,6 +8,7 @@
 //! loses its human record. The whole file is read and checked before the
 //! store is touched, so a file that cannot be read changes nothing.
 
+use super::blocks::{BlockTranslation, BookBlocks, map_block};
 use super::file::{PoEntry, read_po_file};
 use super::translation::{TranslationError, translation_to_tagged};
 use super::{Message, book_messages};
@@ -15,7 +16,7 @@ use crate::collect::CollectedBook;
 use crate::config::Config;
 use crate::language::LanguageTag;
 use crate::segment::SegmentOptions;
-use crate::store::{Languages, Origin, Record, Store, StoreError, UnitKey};
+use crate::store::{Languages, Origin, Record, Store, StoreError, UnitKey, block_records_meta_key};
 use mdbook_preprocessor::book::Book;
 use rspolib::POFile;
 use sha2::{Digest, Sha256};
@@ -48,6 +49,10 @@ pub struct ImportReport {
     pub n_obsolete: usize,
     /// Human records removed because the file no longer holds them.
     pub n_withdrawn: usize,
+    /// Block messages (mdbook-i18n-helpers) stored sentence by sentence.
+    pub n_blocks_by_sentence: usize,
+    /// Block messages stored whole, as the translation of their segment.
+    pub n_blocks_whole: usize,
     /// Entries refused, with the reason.
     pub refused: Vec<RefusedEntry>,
 }
@@ -59,6 +64,8 @@ pub struct ImportPlan {
     pub records: Vec<(UnitKey, Record)>,
     /// Units whose human record goes.
     pub withdrawn: Vec<UnitKey>,
+    /// The `meta` key saying whether block records exist, and its value.
+    pub block_flag: (String, bool),
     /// The counts so far.
     pub report: ImportReport,
 }
@@ -123,6 +130,7 @@ fn entry_use(entry: &PoEntry) -> EntryUse<'_> {
 pub fn plan_import(
     file: &POFile,
     messages: &[(Message, Vec<String>)],
+    blocks: &BookBlocks,
     languages: Languages<'_>,
     options: &SegmentOptions,
 ) -> ImportPlan {
@@ -175,9 +183,75 @@ pub fn plan_import(
             }
         }
     }
-    plan.report.n_obsolete = by_msgid.len();
+    let leftovers = file.entries.iter().filter(|entry| {
+        by_msgid
+            .get(entry.msgid.as_str())
+            .is_some_and(|e| std::ptr::eq(*e, *entry))
+    });
+    let mut planner = BlockPlanner {
+        plan: &mut plan,
+        human: &mut human,
+        blocks,
+        languages,
+        options,
+    };
+    leftovers.for_each(|entry| planner.plan_entry(entry));
+    unused.extend(blocks.tagged_texts().map(|tagged| languages.key(tagged)));
     plan.withdrawn = unused.into_iter().filter(|key| !human.contains(key)).collect();
+    plan.block_flag = (block_records_meta_key(languages.target), plan.report.n_blocks_whole > 0);
     plan
+}
+
+/// Plans the entries whose msgid is not a unit of the book: block
+/// messages of mdbook-i18n-helpers, or entries that left the book.
+struct BlockPlanner<'a, 'b> {
+    plan: &'a mut ImportPlan,
+    human: &'a mut HashSet<UnitKey>,
+    blocks: &'a BookBlocks,
+    languages: Languages<'b>,
+    options: &'a SegmentOptions,
+}
+
+impl BlockPlanner<'_, '_> {
+    fn plan_entry(&mut self, entry: &PoEntry) {
+        let Some(units) = self.blocks.units_of(&entry.msgid, self.options) else {
+            tracing::debug!(
+                "line {}: not a unit or block of the book: {:?}",
+                entry.linenum,
+                entry.msgid
+            );
+            self.plan.report.n_obsolete += 1;
+            return;
+        };
+        let msgstr = match entry_use(entry) {
+            EntryUse::Human(msgstr) => msgstr,
+            EntryUse::Untranslated => return self.plan.report.n_untranslated += 1,
+            EntryUse::Fuzzy | EntryUse::Machine(..) => return self.plan.report.n_fuzzy += 1,
+        };
+        let mut store_human = |source: &str, tagged: &str| {
+            let key = self.languages.key(source);
+            self.human.insert(key);
+            let record = Record::new(source, tagged, Origin::Human, "human");
+            self.plan.records.push((key, record));
+        };
+        match map_block(&units, msgstr, self.languages.target, self.options) {
+            Ok(BlockTranslation::Sentences(sentences)) => {
+                sentences
+                    .iter()
+                    .for_each(|(source, tagged)| store_human(source, tagged));
+                self.plan.report.n_blocks_by_sentence += 1;
+            }
+            Ok(BlockTranslation::Whole(source, tagged)) => {
+                store_human(&source, &tagged);
+                self.plan.report.n_blocks_whole += 1;
+            }
+            Err(reason) => self.plan.report.refused.push(RefusedEntry {
+                line: entry.linenum.max(1),
+                msgid: entry.msgid.clone(),
+                reason,
+            }),
+        }
+    }
 }
 
 /// Writes a plan to the store and flushes it.
@@ -188,6 +262,10 @@ pub fn apply_import(plan: ImportPlan, store: &Store) -> Result<ImportReport, Sto
     }
     for key in &plan.withdrawn {
         report.n_withdrawn += usize::from(store.remove_human(key)?);
+    }
+    let (flag_key, has_blocks) = &plan.block_flag;
+    if !flag_key.is_empty() {
+        store.set_meta(flag_key, if *has_blocks { b"1" } else { b"0" })?;
     }
     store.flush()?;
     Ok(report)
@@ -204,7 +282,8 @@ pub fn import_translation_file(
     store: &Store,
 ) -> anyhow::Result<ImportReport> {
     let messages = book_messages(collected, config.math.dollar);
-    let plan = plan_import(file, &messages, languages, &config.segment_options());
+    let blocks = BookBlocks::of_book(collected);
+    let plan = plan_import(file, &messages, &blocks, languages, &config.segment_options());
     let report = apply_import(plan, store)?;
     for refused in &report.refused {
         tracing::warn!(
@@ -217,16 +296,18 @@ pub fn import_translation_file(
     }
     eprintln!(
         "mdbook-translate: {}: {} human translations imported from {} ({} machine, {} untranslated, {} fuzzy, \
-         {} no longer in the book, {} refused, {} withdrawn)",
+         {} no longer in the book, {} refused, {} withdrawn; {} block messages by sentence, {} whole)",
         languages.target,
-        report.n_human,
+        report.n_human + report.n_blocks_by_sentence + report.n_blocks_whole,
         path.display(),
         report.n_machine,
         report.n_untranslated,
         report.n_fuzzy,
         report.n_obsolete,
         report.refused.len(),
-        report.n_withdrawn
+        report.n_withdrawn,
+        report.n_blocks_by_sentence,
+        report.n_blocks_whole
     );
     Ok(report)
 }
@@ -291,7 +372,8 @@ pub fn import_translations_if_changed(
             if store.n_records().1 > 0 {
                 let messages = book_messages(collected, config.math.dollar);
                 let empty = super::file::new_po_file(languages.target.as_str());
-                let plan = plan_import(&empty, &messages, languages, &config.segment_options());
+                let blocks = BookBlocks::of_book(collected);
+                let plan = plan_import(&empty, &messages, &blocks, languages, &config.segment_options());
                 apply_import(plan, store)?;
             }
         }

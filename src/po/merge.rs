@@ -52,16 +52,18 @@ const FUZZY_THRESHOLD: f64 = 0.6;
 
 /// Merges `messages` (with their references) into `existing`, or into a new
 /// file for `language`; `machine_of` gives the store's machine output for a
-/// message.
+/// message, and `in_use` tells the other entries the build still uses
+/// (block messages of mdbook-i18n-helpers), which stay as they are.
 pub fn merge_book(
     existing: Option<POFile>,
     language: &str,
     messages: &[(Message, Vec<String>)],
     machine_of: &dyn Fn(&Message) -> Option<Record>,
+    in_use: &dyn Fn(&PoEntry) -> bool,
     options: MergeOptions,
 ) -> (POFile, MergeReport) {
     let mut file = existing.unwrap_or_else(|| new_po_file(language));
-    let mut old = OldEntries::new(std::mem::take(&mut file.entries));
+    let mut old = OldEntries::new(std::mem::take(&mut file.entries), in_use);
     let mut entries: Vec<PoEntry> = Vec::with_capacity(messages.len());
     let mut untranslated: Vec<usize> = Vec::new();
     for (message, references) in messages {
@@ -87,10 +89,12 @@ pub fn merge_book(
             set_machine_output(entry, message, &record, options.escape_dollar);
         }
     }
-    report.n_entries = entries.len();
+    report.n_entries = entries.len() + old.n_in_use();
     report.n_translated = entries.iter().filter(|e| has_human_translation(e)).count();
     report.n_machine = entries.iter().filter(|e| machine_origin(e).is_some()).count();
-    let gone = old.into_leftovers();
+    let (kept, gone) = old.into_leftovers();
+    report.n_translated += kept.iter().filter(|e| has_human_translation(e)).count();
+    entries.extend(kept);
     for mut entry in gone {
         let keep = options.keep_obsolete && has_translation(&entry) && machine_origin(&entry).is_none();
         if keep {
@@ -111,10 +115,12 @@ struct OldEntries {
     entries: Vec<Option<PoEntry>>,
     live: HashMap<String, usize>,
     obsolete: HashMap<String, usize>,
+    in_use: Vec<bool>,
 }
 
 impl OldEntries {
-    fn new(entries: Vec<PoEntry>) -> OldEntries {
+    fn new(entries: Vec<PoEntry>, in_use: &dyn Fn(&PoEntry) -> bool) -> OldEntries {
+        let in_use = entries.iter().map(|e| !e.obsolete && in_use(e)).collect();
         let mut live = HashMap::new();
         let mut obsolete = HashMap::new();
         for (index, entry) in entries.iter().enumerate() {
@@ -125,6 +131,7 @@ impl OldEntries {
             entries: entries.into_iter().map(Some).collect(),
             live,
             obsolete,
+            in_use,
         }
     }
 
@@ -141,6 +148,7 @@ impl OldEntries {
     /// Live entries not taken that hold a person's translation.
     fn carry_over_candidates(&self) -> Vec<usize> {
         (0..self.entries.len())
+            .filter(|&i| !self.in_use[i])
             .filter(|&i| {
                 self.entries[i]
                     .as_ref()
@@ -149,8 +157,25 @@ impl OldEntries {
             .collect()
     }
 
-    fn into_leftovers(self) -> Vec<PoEntry> {
-        self.entries.into_iter().flatten().collect()
+    /// Entries not taken that the build still uses.
+    fn n_in_use(&self) -> usize {
+        (0..self.entries.len())
+            .filter(|&i| self.in_use[i] && self.entries[i].is_some())
+            .count()
+    }
+
+    /// The entries not taken: those the build still uses, and the others.
+    fn into_leftovers(self) -> (Vec<PoEntry>, Vec<PoEntry>) {
+        let (kept, gone): (Vec<_>, Vec<_>) = self
+            .entries
+            .into_iter()
+            .zip(self.in_use)
+            .filter_map(|(entry, in_use)| entry.map(|entry| (entry, in_use)))
+            .partition(|(_, in_use)| *in_use);
+        (
+            kept.into_iter().map(|(entry, _)| entry).collect(),
+            gone.into_iter().map(|(entry, _)| entry).collect(),
+        )
     }
 }
 

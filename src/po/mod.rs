@@ -14,6 +14,7 @@
 //!   withdrawals of what the file no longer holds);
 //! - [`merge`]: `po export`, as `msgmerge` would merge the book into a file.
 
+pub mod blocks;
 pub mod file;
 pub mod import;
 pub mod merge;

@@ -146,7 +146,7 @@ mod merge_and_import {
     fn an_edited_sentence_comes_back_fuzzy_and_a_removed_one_obsolete() {
         let existing = parse_po(OLD).expect("parses");
         let messages = messages("The cat sleeps. The dog barks at midnight.\n");
-        let (file, report) = merge_book(Some(existing), "es", &messages, &|_| None, MERGE);
+        let (file, report) = merge_book(Some(existing), "es", &messages, &|_| None, &|_| false, MERGE);
         let kept = entry(&file, "The cat sleeps.");
         assert_eq!(kept.msgstr.as_deref(), Some("El gato duerme."));
         assert_eq!(kept.tcomment.as_deref(), Some("keep this note"));
@@ -169,6 +169,7 @@ mod merge_and_import {
             "es",
             &messages,
             &|_| None,
+            &|_| false,
             MergeOptions {
                 keep_obsolete: false,
                 ..MERGE
@@ -187,7 +188,7 @@ mod merge_and_import {
             Origin::Act,
             "act/book-es@3",
         );
-        let (file, report) = merge_book(None, "es", &messages, &|_| Some(record.clone()), MERGE);
+        let (file, report) = merge_book(None, "es", &messages, &|_| Some(record.clone()), &|_| false, MERGE);
         let exported = &file.entries[0];
         assert!(exported.fuzzy());
         assert_eq!(exported.msgstr.as_deref(), Some("*Ahora* ejecuta `cargo build`."));
@@ -203,7 +204,7 @@ mod merge_and_import {
             target: &target,
         };
         let reread = parse_po(&po_file_text(&file)).expect("parses");
-        let plan = plan_import(&reread, &messages, languages, &options());
+        let plan = plan_import(&reread, &messages, &Default::default(), languages, &options());
         assert_eq!(plan.report.n_machine, 1);
         let (_, imported) = &plan.records[0];
         assert_eq!(
@@ -222,7 +223,13 @@ mod merge_and_import {
             source: &source,
             target: &target,
         };
-        let plan = plan_import(&parse_po(text).expect("parses"), &messages, languages, &options());
+        let plan = plan_import(
+            &parse_po(text).expect("parses"),
+            &messages,
+            &Default::default(),
+            languages,
+            &options(),
+        );
         assert_eq!(
             (plan.report.n_human, plan.report.n_untranslated, plan.report.n_fuzzy),
             (1, 1, 1)
@@ -232,5 +239,50 @@ mod merge_and_import {
             .map(|t| languages.key(t))
             .collect();
         assert_eq!(plan.withdrawn, withdrawn);
+    }
+}
+
+mod blocks {
+    use super::options;
+    use crate::po::blocks::{BlockTranslation, map_block, without_alert_marker};
+    use crate::segment::extract_segments;
+
+    /// Maps `msgstr` onto the units of the source block `msgid`.
+    #[track_caller]
+    fn check_block(msgid: &str, msgstr: &str, expected: BlockTranslation) {
+        let units = extract_segments(msgid, &options()).segments[0].units.clone();
+        let target = "de".parse().expect("a tag");
+        assert_eq!(map_block(&units, msgstr, &target, &options()), Ok(expected));
+    }
+
+    #[test]
+    fn a_block_with_as_many_sentences_is_stored_by_sentence() {
+        check_block(
+            "Run `a` now. It *works*.",
+            "Führe `a` aus. Es *geht*.",
+            BlockTranslation::Sentences(vec![
+                ("Run <x1/> now.".to_string(), "Führe <x1/> aus.".to_string()),
+                ("It <g1>works</g1>.".to_string(), "Es <g1>geht</g1>.".to_string()),
+            ]),
+        );
+    }
+
+    #[test]
+    fn a_block_with_other_sentences_is_stored_whole() {
+        check_block(
+            "Run `a` now. It *works*.",
+            "Führe `a` aus, es *geht*.",
+            BlockTranslation::Whole(
+                "Run <x1/> now. It <g2>works</g2>.".to_string(),
+                "Führe <x1/> aus, es <g2>geht</g2>.".to_string(),
+            ),
+        );
+    }
+
+    #[test]
+    fn the_alert_marker_of_mdbook_xgettext_is_not_text() {
+        assert_eq!(without_alert_marker("\\[!NOTE\\] Text."), "Text.");
+        assert_eq!(without_alert_marker("[!tip] Text."), "Text.");
+        assert_eq!(without_alert_marker("Text [!NOTE]."), "Text [!NOTE].");
     }
 }

@@ -39,17 +39,22 @@ fn run(book: &Path, args: &[&str]) -> (bool, String) {
 
 /// The Spanish chapter as the preprocessor writes it.
 fn translated_chapter(book: &Path) -> anyhow::Result<String> {
+    translated_chapter_in(book, "es")
+}
+
+/// The first chapter in `language` as the preprocessor writes it.
+fn translated_chapter_in(book: &Path, language: &str) -> anyhow::Result<String> {
     let mdbook = MDBook::load(book)?;
     let config = Config::from_book(&mdbook.root, &mdbook.config)?;
     let backend = make_translator(&config)?;
     let mut translated = mdbook.book.clone();
-    let target: LanguageTag = "es".parse()?;
+    let target: LanguageTag = language.parse()?;
     run_with_backend(&mut translated, &BookTexts::default(), &target, &config, &*backend)?;
     Ok(translated.chapters().next().expect("a chapter").content.clone())
 }
 
 fn po_text(book: &Path) -> String {
-    std::fs::read_to_string(book.join("po/es.po")).expect("po/es.po")
+    po_text_of(book, "es")
 }
 
 /// Sets the msgstr of the entry whose msgid is `msgid`, and its flag line.
@@ -244,4 +249,64 @@ fn a_language_the_book_does_not_have_is_refused() {
         !ok && stderr.contains("`fr` is not a language of this book"),
         "{stderr}"
     );
+}
+
+/// A book whose `po/de.po` was written by mdbook-xgettext (mdbook-i18n-helpers
+/// 0.4.0) and filled by `scripts/pseudo-fill-po.py --merge-every 2`, so that
+/// some paragraphs have fewer sentences than their source.
+fn i18n_helpers_book() -> tempfile::TempDir {
+    crate::support::copy_book(&crate::support::project_dir().join("tests/fixtures/i18n-helpers"))
+}
+
+#[test]
+fn every_translated_block_of_an_mdbook_i18n_helpers_file_reaches_the_book() {
+    let book = i18n_helpers_book();
+    let mdbook = MDBook::load(book.path()).expect("load");
+    let config = Config::from_book(&mdbook.root, &mdbook.config).expect("config");
+    let backend = make_translator(&config).expect("backend");
+    let mut translated = mdbook.book.clone();
+    let target: LanguageTag = "de".parse().expect("tag");
+    let summary = run_with_backend(&mut translated, &BookTexts::default(), &target, &config, &*backend).expect("build");
+    // The alert's title is not a message of mdbook-xgettext; every other unit is translated.
+    let left: Vec<&str> = summary.untranslated.iter().map(|unit| unit.text.as_str()).collect();
+    assert_eq!(left, ["Note"]);
+    let page = &translated.chapters().next().expect("a chapter").content;
+    for expected in [
+        // Joined sentences: the paragraph is spliced whole.
+        "Thé fünctîön àbövé tàkés à slîcé, ît névér àllöcàtés, ànd ît rüns în lînéàr tîmé.",
+        "Süm évéry byté wîth **wràppîng** àrîthmétîc. Kéép thé résült în à `u8`.",
+        "Cömpàré thé süms *béföré* ànd *àftér* thé trànsfér.",
+        "| Wéàk. Ît mîssés swàppéd bytés. |",
+        "> [!NOTE]\n> À chécksüm îs nöt à sîgnàtüré, ànyöné càn récömpüté ît.",
+        "// Adds every byte.\nfn sum(data: &[u8]) -> u8 {",
+    ] {
+        assert!(page.contains(expected), "{expected:?} in\n{page}");
+    }
+}
+
+#[test]
+fn exporting_over_an_mdbook_i18n_helpers_file_keeps_its_block_messages() {
+    let book = i18n_helpers_book();
+    let before = po_text_of(book.path(), "de");
+    let (ok, stderr) = run(book.path(), &["po", "export", "--lang", "de"]);
+    assert!(ok, "{stderr}");
+    let after = po_text_of(book.path(), "de");
+    let translated_block = "msgid \"\"\n\"Sum every byte with **wrapping** arithmetic. Keep the result in a `u8`.\"\n";
+    assert!(
+        before.contains(translated_block) || after.contains("msgid \"Sum every byte with **wrapping**"),
+        "{before}"
+    );
+    assert!(!after.contains("#~ msgid \"Sum every byte"), "{after}");
+    assert!(
+        after.contains("#~ msgid \"// Adds every byte.\\n\""),
+        "code is never translated: {after}"
+    );
+    msgfmt_check(&book.path().join("po/de.po"));
+    // The build after the export uses the same translations.
+    let page = translated_chapter_in(book.path(), "de").expect("build");
+    assert!(page.contains("Kéép thé résült în à `u8`."), "{page}");
+}
+
+fn po_text_of(book: &Path, language: &str) -> String {
+    std::fs::read_to_string(book.join(format!("po/{language}.po"))).expect("po file")
 }
