@@ -317,6 +317,34 @@ impl Store {
         result.map(|_| ()).map_err(|e| classify(&self.path, e))
     }
 
+    /// Removes the human translation of `key`; whether there was one.
+    pub fn remove_human(&self, key: &UnitKey) -> Result<bool, StoreError> {
+        self.human
+            .remove(key.0)
+            .map(|old| old.is_some())
+            .map_err(|e| classify(&self.path, e))
+    }
+
+    /// Every record, human and machine, with its unit key, in key order:
+    /// the human tree first, then the machine records.
+    pub fn records(&self) -> impl Iterator<Item = Result<(UnitKey, Record), StoreError>> + '_ {
+        let read = move |entry: sled::Result<(sled::IVec, sled::IVec)>| {
+            let (stored_key, bytes) = entry.map_err(|e| classify(&self.path, e))?;
+            let mut key = UnitKey([0; 32]);
+            key.0.copy_from_slice(&stored_key[..32]);
+            self.decode(&key, &bytes).map(|record| (key, record))
+        };
+        self.human.iter().map(read).chain(self.units.iter().map(read))
+    }
+
+    /// Removes the machine record of `key` made under `profile`; whether there was one.
+    pub fn remove_machine(&self, key: &UnitKey, profile: &str) -> Result<bool, StoreError> {
+        self.units
+            .remove(machine_key(key, profile))
+            .map(|old| old.is_some())
+            .map_err(|e| classify(&self.path, e))
+    }
+
     /// A value of the `meta` tree (for example the hash of the last imported PO file).
     pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.meta
@@ -369,6 +397,13 @@ impl Store {
             detail: e.to_string(),
         })
     }
+}
+
+/// The `meta` key that says whether the human tree holds block-level
+/// records for `target` (whole paragraphs from mdbook-i18n-helpers' PO
+/// files), which the pipeline then looks up for segments of several units.
+pub fn block_records_meta_key(target: &LanguageTag) -> String {
+    format!("block-records:{}", target.canonical())
 }
 
 fn machine_key(key: &UnitKey, profile: &str) -> Vec<u8> {

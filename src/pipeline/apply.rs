@@ -99,7 +99,8 @@ fn splice_into(
     };
     let translation_of = |unit: &Unit| translations.get(&languages.key(&unit.tagged)).cloned();
     let label = &collected.label;
-    match splice_chapter(&chapter.content, &collected.segments, &translation_of, options) {
+    let segments = super::blocks::with_block_units(&collected.segments, translations, languages);
+    match splice_chapter(&chapter.content, &segments, &translation_of, options) {
         Ok(spliced) => {
             for (unit, reason) in spliced.kept_units {
                 tracing::warn!("{label}: kept `{unit}` in the source language: {reason}");

@@ -10,6 +10,7 @@
 
 pub mod apply;
 pub mod batch;
+pub mod blocks;
 pub mod lookup;
 pub mod misses;
 
@@ -229,7 +230,9 @@ pub fn fill_store(
     backend: &dyn Translator,
 ) -> Result<Filled, PipelineError> {
     let wanted = WantedUnits::of_book(collected, languages);
-    let lookup = lookup_units(store, &wanted, &backend.lookup_profiles())?;
+    let profiles = backend.lookup_profiles();
+    let mut lookup = lookup_units(store, &wanted, &profiles)?;
+    blocks::lookup_block_translations(collected, languages, store, &profiles, &wanted, &mut lookup)?;
     let n_from_store = lookup.translations.len();
     let mut translations = lookup.translations;
     let outcome = translate_misses(backend, &wanted, &lookup.misses, languages, store, &mut translations)?;

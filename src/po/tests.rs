@@ -1,5 +1,8 @@
 use super::*;
+use crate::po::translation::translation_to_tagged;
+use crate::segment::SegmentOptions;
 use crate::segment::extract_segments;
+use crate::segment::tagged::TagError;
 
 fn options() -> SegmentOptions {
     SegmentOptions {
@@ -27,40 +30,6 @@ fn check_import(markdown: &str, msgstr: &str, expected: Result<&str, &str>) {
         }
         (actual, expected) => panic!("{actual:?} but expected {expected:?}"),
     }
-}
-
-#[test]
-fn po_round_trip() {
-    let entries = vec![
-        PoEntry {
-            msgid: "Say \"hi\" with `echo`\\n.".to_string(),
-            msgstr: "Di \"hola\".".to_string(),
-            references: vec!["a.md".to_string(), "b.md".to_string()],
-            fuzzy: false,
-        },
-        PoEntry {
-            msgid: "Second.".to_string(),
-            msgstr: String::new(),
-            references: vec![],
-            fuzzy: true,
-        },
-    ];
-    let text = write_po(&entries, "es");
-    assert!(text.contains("\"Language: es\\n\""), "{text}");
-    assert_eq!(parse_po(&text).expect("parses"), entries);
-}
-
-#[test]
-fn multi_line_strings_and_errors() {
-    let text = "msgid \"\"\nmsgstr \"\"\n\"Language: zh\\n\"\n\n#: x.md\nmsgid \"\"\n\"One \"\n\"two.\"\nmsgstr \"一\"\n\"二。\"\n";
-    let entries = parse_po(text).expect("parses");
-    assert_eq!(
-        (entries[0].msgid.as_str(), entries[0].msgstr.as_str()),
-        ("One two.", "一二。")
-    );
-    let error = parse_po("msgid \"a\"\nmsgstr[0] \"b\"\n").expect_err("plural");
-    assert_eq!(error.line, 2);
-    assert!(parse_po("msgid \"unterminated\nmsgstr \"\"").is_err());
 }
 
 #[test]
@@ -137,4 +106,183 @@ fn units_without_markup_are_read_as_markdown_too() {
         translation_to_tagged(&name, "a_b & *c*", &options()),
         Ok(name.tagged.clone())
     );
+}
+
+mod merge_and_import {
+    use super::options;
+    use crate::collect::{BookTexts, collect_book};
+    use crate::language::LanguageTag;
+    use crate::po::file::{PoEntry, parse_po, po_file_text};
+    use crate::po::import::{machine_comment, machine_origin, plan_import};
+    use crate::po::merge::{MergeOptions, merge_book};
+    use crate::po::{Message, book_messages};
+    use crate::store::{Languages, Origin, Record};
+    use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+
+    fn messages(markdown: &str) -> Vec<(Message, Vec<String>)> {
+        let mut book = Book::new();
+        let mut chapter = Chapter::new("One", markdown.to_string(), "one.md", Vec::new());
+        chapter.source_path = Some("one.md".into());
+        book.push_item(BookItem::Chapter(chapter));
+        let collected = collect_book(&book, &BookTexts::default(), &options());
+        book_messages(&collected, true)
+            .into_iter()
+            .filter(|(message, _)| !message.plain)
+            .collect()
+    }
+
+    const MERGE: MergeOptions = MergeOptions {
+        keep_obsolete: true,
+        escape_dollar: true,
+    };
+
+    fn entry<'a>(file: &'a rspolib::POFile, msgid: &str) -> &'a PoEntry {
+        file.entries.iter().find(|e| e.msgid == msgid).expect("an entry")
+    }
+
+    const OLD: &str = "# Team header\nmsgid \"\"\nmsgstr \"Language: es\\n\"\n\n# keep this note\n#: one.md\nmsgid \"The cat sleeps.\"\nmsgstr \"El gato duerme.\"\n\n#: one.md\nmsgid \"The dog barks at night.\"\nmsgstr \"El perro ladra de noche.\"\n\n#: one.md\nmsgid \"Nothing like this remains.\"\nmsgstr \"Nada queda.\"\n";
+
+    #[test]
+    fn an_edited_sentence_comes_back_fuzzy_and_a_removed_one_obsolete() {
+        let existing = parse_po(OLD).expect("parses");
+        let messages = messages("The cat sleeps. The dog barks at midnight.\n");
+        let (file, report) = merge_book(Some(existing), "es", &messages, &|_| None, &|_| false, MERGE);
+        let kept = entry(&file, "The cat sleeps.");
+        assert_eq!(kept.msgstr.as_deref(), Some("El gato duerme."));
+        assert_eq!(kept.tcomment.as_deref(), Some("keep this note"));
+        let edited = entry(&file, "The dog barks at midnight.");
+        assert!(edited.fuzzy());
+        assert_eq!(edited.previous_msgid.as_deref(), Some("The dog barks at night."));
+        assert_eq!(edited.msgstr.as_deref(), Some("El perro ladra de noche."));
+        let gone = entry(&file, "Nothing like this remains.");
+        assert!(gone.obsolete);
+        assert_eq!(
+            (report.n_carried_over, report.n_obsolete, report.n_translated),
+            (1, 1, 1)
+        );
+        let text = po_file_text(&file);
+        assert!(text.starts_with("# Team header\n"), "{text}");
+        assert!(text.contains("#| msgid \"The dog barks at night.\""), "{text}");
+        assert!(text.contains("#~ msgid \"Nothing like this remains.\""), "{text}");
+        let (file, report) = merge_book(
+            parse_po(OLD).ok(),
+            "es",
+            &messages,
+            &|_| None,
+            &|_| false,
+            MergeOptions {
+                keep_obsolete: false,
+                ..MERGE
+            },
+        );
+        assert!(!file.entries.iter().any(|e| e.obsolete));
+        assert_eq!(report.n_dropped, 1);
+    }
+
+    #[test]
+    fn machine_output_is_exported_fuzzy_with_its_origin_and_imported_back() {
+        let messages = messages("Run `cargo build` *now*.\n");
+        let record = Record::new(
+            &messages[0].0.tagged,
+            "<g2>Ahora</g2> ejecuta <x1/>.",
+            Origin::Act,
+            "act/book-es@3",
+        );
+        let (file, report) = merge_book(None, "es", &messages, &|_| Some(record.clone()), &|_| false, MERGE);
+        let exported = &file.entries[0];
+        assert!(exported.fuzzy());
+        assert_eq!(exported.msgstr.as_deref(), Some("*Ahora* ejecuta `cargo build`."));
+        assert_eq!(exported.comment.as_deref(), Some("machine: act, profile act/book-es@3"));
+        assert_eq!(
+            machine_origin(exported),
+            Some((Origin::Act, "act/book-es@3".to_string()))
+        );
+        assert_eq!(report.n_machine, 1);
+        let (source, target): (LanguageTag, LanguageTag) = ("en".parse().expect("tag"), "es".parse().expect("tag"));
+        let languages = Languages {
+            source: &source,
+            target: &target,
+        };
+        let reread = parse_po(&po_file_text(&file)).expect("parses");
+        let plan = plan_import(&reread, &messages, &Default::default(), languages, &options());
+        assert_eq!(plan.report.n_machine, 1);
+        let (_, imported) = &plan.records[0];
+        assert_eq!(
+            (imported.origin, imported.profile.as_str(), imported.text.as_str()),
+            (Origin::Act, "act/book-es@3", record.text.as_str())
+        );
+        assert_eq!(machine_comment(imported), "machine: act, profile act/book-es@3");
+    }
+
+    #[test]
+    fn entries_emptied_fuzzied_or_removed_are_withdrawn() {
+        let messages = messages("One here. Two here. Three here. Four here.\n");
+        let text = "msgid \"\"\nmsgstr \"Language: es\\n\"\n\nmsgid \"One here.\"\nmsgstr \"Uno.\"\n\nmsgid \"Two here.\"\nmsgstr \"\"\n\n#, fuzzy\nmsgid \"Three here.\"\nmsgstr \"Tres.\"\n";
+        let (source, target): (LanguageTag, LanguageTag) = ("en".parse().expect("tag"), "es".parse().expect("tag"));
+        let languages = Languages {
+            source: &source,
+            target: &target,
+        };
+        let plan = plan_import(
+            &parse_po(text).expect("parses"),
+            &messages,
+            &Default::default(),
+            languages,
+            &options(),
+        );
+        assert_eq!(
+            (plan.report.n_human, plan.report.n_untranslated, plan.report.n_fuzzy),
+            (1, 1, 1)
+        );
+        let withdrawn: Vec<_> = ["Two here.", "Three here.", "Four here."]
+            .iter()
+            .map(|t| languages.key(t))
+            .collect();
+        assert_eq!(plan.withdrawn, withdrawn);
+    }
+}
+
+mod blocks {
+    use super::options;
+    use crate::po::blocks::{BlockTranslation, map_block, without_alert_marker};
+    use crate::segment::extract_segments;
+
+    /// Maps `msgstr` onto the units of the source block `msgid`.
+    #[track_caller]
+    fn check_block(msgid: &str, msgstr: &str, expected: BlockTranslation) {
+        let units = extract_segments(msgid, &options()).segments[0].units.clone();
+        let target = "de".parse().expect("a tag");
+        assert_eq!(map_block(&units, msgstr, &target, &options()), Ok(expected));
+    }
+
+    #[test]
+    fn a_block_with_as_many_sentences_is_stored_by_sentence() {
+        check_block(
+            "Run `a` now. It *works*.",
+            "Führe `a` aus. Es *geht*.",
+            BlockTranslation::Sentences(vec![
+                ("Run <x1/> now.".to_string(), "Führe <x1/> aus.".to_string()),
+                ("It <g1>works</g1>.".to_string(), "Es <g1>geht</g1>.".to_string()),
+            ]),
+        );
+    }
+
+    #[test]
+    fn a_block_with_other_sentences_is_stored_whole() {
+        check_block(
+            "Run `a` now. It *works*.",
+            "Führe `a` aus, es *geht*.",
+            BlockTranslation::Whole(
+                "Run <x1/> now. It <g2>works</g2>.".to_string(),
+                "Führe <x1/> aus, es <g2>geht</g2>.".to_string(),
+            ),
+        );
+    }
+
+    #[test]
+    fn the_alert_marker_of_mdbook_xgettext_is_not_text() {
+        assert_eq!(without_alert_marker("\\[!NOTE\\] Text."), "Text.");
+        assert_eq!(without_alert_marker("[!tip] Text."), "Text.");
+        assert_eq!(without_alert_marker("Text [!NOTE]."), "Text [!NOTE].");
+    }
 }

@@ -138,6 +138,48 @@ pub fn slot_shapes(slots: &[Slot]) -> Vec<SlotShape> {
         .collect()
 }
 
+/// The units of a segment joined into one, as if the segment were not cut
+/// into sentences: tagged texts joined by a space with their slot ids
+/// renumbered in order, slots concatenated, the range from the first
+/// unit's start to the last one's end. A block-level translation (a whole
+/// paragraph from mdbook-i18n-helpers' PO files) is keyed and spliced as
+/// this unit. `None` for no units.
+///
+/// ```
+/// use mdbook_translate::segment::{extract_segments, merge_units, SegmentOptions};
+///
+/// let options = SegmentOptions { source_language: "en".parse().expect("a tag"), ..Default::default() };
+/// let chapter = extract_segments("Run `a`. Then *b*.\n", &options);
+/// let merged = merge_units(&chapter.segments[0].units).expect("units");
+/// assert_eq!(merged.tagged, "Run <x1/>. Then <g2>b</g2>.");
+/// ```
+pub fn merge_units(units: &[Unit]) -> Option<Unit> {
+    let (first, last) = (units.first()?, units.last()?);
+    let mut writer = tagged::TaggedWriter::default();
+    let mut slots: Vec<Slot> = Vec::new();
+    for (index, unit) in units.iter().enumerate() {
+        if index > 0 {
+            writer.text(" ");
+        }
+        let offset = slots.len() as u32;
+        for token in tagged::parse_tagged(&unit.tagged).ok()? {
+            writer.token(&match token {
+                tagged::TaggedToken::Open(id) => tagged::TaggedToken::Open(id + offset),
+                tagged::TaggedToken::Close(id) => tagged::TaggedToken::Close(id + offset),
+                tagged::TaggedToken::Placeholder(id) => tagged::TaggedToken::Placeholder(id + offset),
+                text => text,
+            });
+        }
+        slots.extend(unit.slots.iter().cloned());
+    }
+    Some(Unit {
+        range: first.range.start..last.range.end,
+        tagged: writer.finish(),
+        slots,
+        translatable: units.iter().any(|unit| unit.translatable),
+    })
+}
+
 /// The inline content of one leaf block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Segment {

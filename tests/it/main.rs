@@ -9,5 +9,6 @@ mod emulator;
 mod eval;
 mod mdbook;
 mod parallel_data;
+mod po;
 mod site;
 mod support;

@@ -245,7 +245,7 @@ impl Run {
     #[track_caller]
     pub fn import(&self, language: &str) -> Option<Import> {
         let pattern = regex::Regex::new(&format!(
-            r"(?m)^mdbook-translate: {}: (\d+) human translations imported from .* \((\d+) untranslated, (\d+) fuzzy, (\d+) no longer in the book, (\d+) refused\)$",
+            r"(?m)^mdbook-translate: {}: (\d+) human translations imported from .* \(\d+ machine, (\d+) untranslated, (\d+) fuzzy, (\d+) no longer in the book, (\d+) refused, .*\)$",
             regex::escape(language)
         ))
         .expect("a valid pattern");

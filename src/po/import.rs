@@ -1,0 +1,405 @@
+//! A PO file mirrored into the store.
+//!
+//! The file is the truth and the store follows it: a translated entry
+//! without the `fuzzy` flag is a `human` record; a `#, fuzzy` entry with a
+//! `#. machine: <origin>, profile <profile>` comment (as `po export` writes
+//! machine output) is a machine record of that origin and profile; and a
+//! unit whose entry is empty, fuzzy without that comment, refused or gone
+//! loses its human record. The whole file is read and checked before the
+//! store is touched, so a file that cannot be read changes nothing.
+
+use super::blocks::{BlockTranslation, BookBlocks, map_block};
+use super::file::{PoEntry, read_po_file};
+use super::translation::{TranslationError, translation_to_tagged};
+use super::{Message, book_messages};
+use crate::collect::CollectedBook;
+use crate::config::Config;
+use crate::language::LanguageTag;
+use crate::segment::SegmentOptions;
+use crate::store::{Languages, Origin, Record, Store, StoreError, UnitKey, block_records_meta_key};
+use mdbook_preprocessor::book::Book;
+use rspolib::POFile;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// An entry whose msgstr is not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedEntry {
+    /// Line of the entry in the PO file.
+    pub line: usize,
+    /// Its msgid.
+    pub msgid: String,
+    /// Why.
+    pub reason: TranslationError,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Entries stored as human translations.
+    pub n_human: usize,
+    /// `#, fuzzy` entries with a machine origin, stored as machine records.
+    pub n_machine: usize,
+    /// Entries with an empty msgstr.
+    pub n_untranslated: usize,
+    /// Entries marked fuzzy without a machine origin (not used).
+    pub n_fuzzy: usize,
+    /// Live entries whose msgid is no longer in the book.
+    pub n_obsolete: usize,
+    /// Human records removed because the file no longer holds them.
+    pub n_withdrawn: usize,
+    /// Block messages (mdbook-i18n-helpers) stored sentence by sentence.
+    pub n_blocks_by_sentence: usize,
+    /// Block messages stored whole, as the translation of their segment.
+    pub n_blocks_whole: usize,
+    /// Entries refused, with the reason.
+    pub refused: Vec<RefusedEntry>,
+}
+
+/// What an import will write: nothing is stored until [`apply_import`].
+#[derive(Debug, Clone, Default)]
+pub struct ImportPlan {
+    /// Records to store.
+    pub records: Vec<(UnitKey, Record)>,
+    /// Units whose human record goes.
+    pub withdrawn: Vec<UnitKey>,
+    /// The `meta` key saying whether block records exist, and its value.
+    pub block_flag: (String, bool),
+    /// The counts so far.
+    pub report: ImportReport,
+}
+
+/// The comment `po export` gives machine output: `machine: act, profile act/book-zh@3`.
+pub fn machine_comment(record: &Record) -> String {
+    format!("machine: {}, profile {}", origin_name(record.origin), record.profile)
+}
+
+/// The origin and profile named by a `#. machine:` comment of `entry`.
+pub fn machine_origin(entry: &PoEntry) -> Option<(Origin, String)> {
+    entry.comment.as_deref()?.lines().find_map(|line| {
+        let rest = line.trim().strip_prefix("machine:")?;
+        let (origin, profile) = rest.trim().split_once(", profile ")?;
+        let origin = match origin.trim() {
+            "act" => Origin::Act,
+            "realtime" => Origin::Realtime,
+            "imported" => Origin::Imported,
+            _ => return None,
+        };
+        let profile = profile.trim();
+        (!profile.is_empty() && !profile.contains(char::is_whitespace)).then(|| (origin, profile.to_string()))
+    })
+}
+
+/// The name of an origin, as records and comments spell it.
+pub fn origin_name(origin: Origin) -> &'static str {
+    match origin {
+        Origin::Human => "human",
+        Origin::Imported => "imported",
+        Origin::Act => "act",
+        Origin::Realtime => "realtime",
+        Origin::Pseudo => "pseudo",
+        Origin::Identity => "identity",
+    }
+}
+
+/// What one entry asks for.
+enum EntryUse<'a> {
+    Human(&'a str),
+    Machine(Origin, String, &'a str),
+    Untranslated,
+    Fuzzy,
+}
+
+fn entry_use(entry: &PoEntry) -> EntryUse<'_> {
+    let msgstr = entry.msgstr.as_deref().unwrap_or_default();
+    if msgstr.trim().is_empty() {
+        return EntryUse::Untranslated;
+    }
+    if !entry.fuzzy() {
+        return EntryUse::Human(msgstr);
+    }
+    match machine_origin(entry) {
+        Some((origin, profile)) => EntryUse::Machine(origin, profile, msgstr),
+        None => EntryUse::Fuzzy,
+    }
+}
+
+/// Plans the import of `file` for the units of `messages`: every message's
+/// record as the file says it, and the human records that go.
+pub fn plan_import(
+    file: &POFile,
+    messages: &[(Message, Vec<String>)],
+    blocks: &BookBlocks,
+    languages: Languages<'_>,
+    options: &SegmentOptions,
+) -> ImportPlan {
+    let mut by_msgid: HashMap<&str, &PoEntry> = HashMap::new();
+    for entry in file.entries.iter().filter(|entry| !entry.obsolete) {
+        by_msgid.entry(entry.msgid.as_str()).or_insert(entry);
+    }
+    let mut plan = ImportPlan::default();
+    let mut human: HashSet<UnitKey> = HashSet::new();
+    let mut unused: Vec<UnitKey> = Vec::new();
+    for (message, _) in messages {
+        let key = languages.key(&message.tagged);
+        let Some(entry) = by_msgid.remove(message.msgid.as_str()) else {
+            unused.push(key);
+            continue;
+        };
+        let (origin, profile, msgstr) = match entry_use(entry) {
+            EntryUse::Human(msgstr) => (Origin::Human, "human".to_string(), msgstr),
+            EntryUse::Machine(origin, profile, msgstr) => (origin, profile, msgstr),
+            EntryUse::Untranslated => {
+                plan.report.n_untranslated += 1;
+                unused.push(key);
+                continue;
+            }
+            EntryUse::Fuzzy => {
+                plan.report.n_fuzzy += 1;
+                unused.push(key);
+                continue;
+            }
+        };
+        match translation_to_tagged(message, msgstr, options) {
+            Ok(tagged) => {
+                if origin == Origin::Human {
+                    plan.report.n_human += 1;
+                    human.insert(key);
+                } else {
+                    plan.report.n_machine += 1;
+                    unused.push(key);
+                }
+                plan.records
+                    .push((key, Record::new(&message.tagged, &tagged, origin, &profile)));
+            }
+            Err(reason) => {
+                plan.report.refused.push(RefusedEntry {
+                    line: entry.linenum.max(1),
+                    msgid: entry.msgid.clone(),
+                    reason,
+                });
+                unused.push(key);
+            }
+        }
+    }
+    let leftovers = file.entries.iter().filter(|entry| {
+        by_msgid
+            .get(entry.msgid.as_str())
+            .is_some_and(|e| std::ptr::eq(*e, *entry))
+    });
+    let mut planner = BlockPlanner {
+        plan: &mut plan,
+        human: &mut human,
+        blocks,
+        languages,
+        options,
+    };
+    leftovers.for_each(|entry| planner.plan_entry(entry));
+    unused.extend(blocks.tagged_texts().map(|tagged| languages.key(tagged)));
+    plan.withdrawn = unused.into_iter().filter(|key| !human.contains(key)).collect();
+    plan.block_flag = (block_records_meta_key(languages.target), plan.report.n_blocks_whole > 0);
+    plan
+}
+
+/// Plans the entries whose msgid is not a unit of the book: block
+/// messages of mdbook-i18n-helpers, or entries that left the book.
+struct BlockPlanner<'a, 'b> {
+    plan: &'a mut ImportPlan,
+    human: &'a mut HashSet<UnitKey>,
+    blocks: &'a BookBlocks,
+    languages: Languages<'b>,
+    options: &'a SegmentOptions,
+}
+
+impl BlockPlanner<'_, '_> {
+    fn plan_entry(&mut self, entry: &PoEntry) {
+        let Some(units) = self.blocks.units_of(&entry.msgid, self.options) else {
+            tracing::debug!(
+                "line {}: not a unit or block of the book: {:?}",
+                entry.linenum,
+                entry.msgid
+            );
+            self.plan.report.n_obsolete += 1;
+            return;
+        };
+        let msgstr = match entry_use(entry) {
+            EntryUse::Human(msgstr) => msgstr,
+            EntryUse::Untranslated => return self.plan.report.n_untranslated += 1,
+            EntryUse::Fuzzy | EntryUse::Machine(..) => return self.plan.report.n_fuzzy += 1,
+        };
+        let mut store_human = |source: &str, tagged: &str| {
+            let key = self.languages.key(source);
+            self.human.insert(key);
+            let record = Record::new(source, tagged, Origin::Human, "human");
+            self.plan.records.push((key, record));
+        };
+        match map_block(&units, msgstr, self.languages.target, self.options) {
+            Ok(BlockTranslation::Sentences(sentences)) => {
+                sentences
+                    .iter()
+                    .for_each(|(source, tagged)| store_human(source, tagged));
+                self.plan.report.n_blocks_by_sentence += 1;
+            }
+            Ok(BlockTranslation::Whole(source, tagged)) => {
+                store_human(&source, &tagged);
+                self.plan.report.n_blocks_whole += 1;
+            }
+            Err(reason) => self.plan.report.refused.push(RefusedEntry {
+                line: entry.linenum.max(1),
+                msgid: entry.msgid.clone(),
+                reason,
+            }),
+        }
+    }
+}
+
+/// Writes a plan to the store and flushes it.
+pub fn apply_import(plan: ImportPlan, store: &Store) -> Result<ImportReport, StoreError> {
+    let mut report = plan.report;
+    for (key, record) in &plan.records {
+        store.put(key, record)?;
+    }
+    for key in &plan.withdrawn {
+        report.n_withdrawn += usize::from(store.remove_human(key)?);
+    }
+    let (flag_key, has_blocks) = &plan.block_flag;
+    if !flag_key.is_empty() {
+        store.set_meta(flag_key, if *has_blocks { b"1" } else { b"0" })?;
+    }
+    store.flush()?;
+    Ok(report)
+}
+
+/// Mirrors `file` (read from `path`) into the store for the units of
+/// `collected`; warns about each refused entry and prints a one-line report.
+pub fn import_translation_file(
+    collected: &CollectedBook,
+    path: &Path,
+    file: &POFile,
+    languages: Languages<'_>,
+    config: &Config,
+    store: &Store,
+) -> anyhow::Result<ImportReport> {
+    let messages = book_messages(collected, config.math.dollar);
+    let blocks = BookBlocks::of_book(collected);
+    let plan = plan_import(file, &messages, &blocks, languages, &config.segment_options());
+    let report = apply_import(plan, store)?;
+    for refused in &report.refused {
+        tracing::warn!(
+            "{}:{}: not imported: `{}`: {}",
+            path.display(),
+            refused.line,
+            refused.msgid,
+            refused.reason
+        );
+    }
+    eprintln!(
+        "mdbook-translate: {}: {} human translations imported from {} ({} machine, {} untranslated, {} fuzzy, \
+         {} no longer in the book, {} refused, {} withdrawn; {} block messages by sentence, {} whole)",
+        languages.target,
+        report.n_human + report.n_blocks_by_sentence + report.n_blocks_whole,
+        path.display(),
+        report.n_machine,
+        report.n_untranslated,
+        report.n_fuzzy,
+        report.n_obsolete,
+        report.refused.len(),
+        report.n_withdrawn,
+        report.n_blocks_by_sentence,
+        report.n_blocks_whole
+    );
+    Ok(report)
+}
+
+/// The PO file of `language` in `po_dir`: `<lang>.po`, or the file an
+/// mdbook-i18n-helpers user keeps (`zh_CN.po` for `zh-CN`, and the reverse;
+/// any case). `<lang>.po` when none exists.
+pub fn po_file_path(po_dir: &Path, language: &LanguageTag) -> PathBuf {
+    let wanted = language.as_str().replace('_', "-").to_lowercase();
+    let default = po_dir.join(format!("{language}.po"));
+    if default.exists() {
+        return default;
+    }
+    let Ok(entries) = std::fs::read_dir(po_dir) else {
+        return default;
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension().is_some_and(|ext| ext == "po")
+                && path
+                    .file_stem()
+                    .and_then(|stem| stem.to_str())
+                    .is_some_and(|stem| stem.replace('_', "-").to_lowercase() == wanted)
+        })
+        .collect();
+    found.sort();
+    found.into_iter().next().unwrap_or(default)
+}
+
+/// Mirrors `<po-dir>/<target>.po` into the store for the units of `book`,
+/// which `collected` holds, when the file or the book changed since the
+/// last import (a fingerprint of both is kept in the store's `meta` tree).
+/// A file that was deleted withdraws the human records of the book's units.
+pub fn import_translations_if_changed(
+    book: &Book,
+    collected: &CollectedBook,
+    languages: Languages<'_>,
+    config: &Config,
+    store: &Store,
+) -> anyhow::Result<()> {
+    let path = po_file_path(&config.po_dir, languages.target);
+    let bytes = std::fs::read(&path).ok();
+    let fingerprint = import_fingerprint(bytes.as_deref(), book, collected);
+    let meta_key = format!("imported:{}:{}", config.po_dir.display(), languages.target.canonical());
+    if store.meta(&meta_key)?.as_deref() == Some(&fingerprint[..]) {
+        return Ok(());
+    }
+    match read_po_file(&path)? {
+        Some(file) => {
+            import_translation_file(collected, &path, &file, languages, config, store)?;
+        }
+        None => {
+            if config.po_dir_explicit {
+                eprintln!(
+                    "mdbook-translate: {}: no human translations: {} does not exist",
+                    languages.target,
+                    path.display()
+                );
+            }
+            if store.n_records().1 > 0 {
+                let messages = book_messages(collected, config.math.dollar);
+                let empty = super::file::new_po_file(languages.target.as_str());
+                let blocks = BookBlocks::of_book(collected);
+                let plan = plan_import(&empty, &messages, &blocks, languages, &config.segment_options());
+                apply_import(plan, store)?;
+            }
+        }
+    }
+    store.set_meta(&meta_key, &fingerprint)?;
+    Ok(())
+}
+
+/// A hash of a PO file (or of its absence), of the book it is imported
+/// into and of the book's own texts.
+fn import_fingerprint(po_bytes: Option<&[u8]>, book: &Book, collected: &CollectedBook) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    let mut update = |part: &[u8]| {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    };
+    match po_bytes {
+        Some(bytes) => update(bytes),
+        None => update(b"\0no file"),
+    }
+    for text in &collected.book_texts {
+        update(text.text.as_bytes());
+    }
+    for chapter in book.chapters() {
+        update(chapter.name.as_bytes());
+        update(chapter.content.as_bytes());
+    }
+    hasher.finalize().into()
+}
