@@ -72,11 +72,14 @@ impl Setup {
              parallel-data = [\"sums-en-zh\"]\nterminology = [\"sums-glossary\"]\n\n[output.html]\n\n[output.translate]\n",
         )
         .expect("book.toml");
+        // The human translation the parallel data is built from: a folder of markdown.
+        let human = book.path().join("zh-human");
+        std::fs::create_dir_all(&human).expect("zh-human");
         std::fs::write(
-            book.path().join("pairs.csv"),
-            format!("en,zh\n\"{}\",{}\n", PAIRED.0, PAIRED.1),
+            human.join("sums.md"),
+            format!("# 求和\n\n{} 先计算校验和，要*小心*。\n", PAIRED.1),
         )
-        .expect("pairs");
+        .expect("human chapter");
         std::fs::write(book.path().join("glossary.csv"), "en,zh\nchecksum,校验和\n").expect("glossary");
         Setup {
             _data: data,
@@ -96,9 +99,23 @@ impl Setup {
             .expect("run mdbook-translate")
     }
 
+    /// Builds the parallel data from the book and its human translation,
+    /// then pushes it and the glossary.
     fn push_resources(&self) {
         let book = self.path().to_string_lossy().to_string();
         for args in [
+            vec![
+                "parallel-data",
+                "build",
+                "--source",
+                &book,
+                "--translation",
+                "zh-human",
+                "--lang",
+                "zh",
+                "-o",
+                "pairs.csv",
+            ],
             vec!["parallel-data", "push", "pairs.csv", "--book", &book],
             vec!["terminology", "push", "glossary.csv", "--book", &book],
         ] {
@@ -131,7 +148,17 @@ fn warm_sends_one_batch_job_with_parallel_data_and_a_cache_build_needs_no_networ
     assert_eq!(setup.requests("StartTextTranslationJob"), 1, "{stderr}");
     assert_eq!(setup.requests("TranslateText"), 0, "batch only");
 
-    // A build from the store alone, pointed nowhere, with every unit required.
+    // The translations go to git as PO entries; a fresh clone has no store.
+    let output = setup.run(&["po", "export", &book, "--lang", "zh"]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let po = std::fs::read_to_string(setup.path().join("po/zh.po")).expect("po/zh.po");
+    assert!(
+        po.contains("#, fuzzy") && po.contains("act/sums-en-zh@"),
+        "machine entries with their origin: {po}"
+    );
+    std::fs::remove_dir_all(setup.path().join(".translate-cache")).expect("remove the store");
+
+    // A build from the PO file alone, pointed nowhere, with every unit required.
     let requests_before = setup.emulator.stats().requests_total;
     let output = binary("http://127.0.0.1:9", setup.path())
         .env("MDBOOK_TRANSLATE_BACKEND", "cache")
