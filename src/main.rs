@@ -39,6 +39,8 @@ enum Command {
     Warm(cmd::warm::WarmArgs),
     /// Parallel data for Active Custom Translation: align the book with a human translation (`build`), make it a resource (`push`).
     ParallelData(cmd::parallel_data::ParallelDataArgs),
+    /// What each language has: human, ACT (current or stale), real-time or missing; glossary adherence.
+    Status(cmd::status::StatusArgs),
     /// Custom terminology: `terminology push` imports the book's glossary into Amazon Translate.
     Terminology(cmd::push::TerminologyArgs),
     /// Score machine output against a human reference (BLEU, chrF).
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Some(Command::ParallelData(args)) => cmd::parallel_data::execute(args),
         Some(Command::Warm(args)) => cmd::warm::execute(args),
         Some(Command::Terminology(args)) => cmd::push::terminology(args),
+        Some(Command::Status(args)) => cmd::status::execute(args),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

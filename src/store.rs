@@ -328,13 +328,23 @@ impl Store {
     /// Every record, human and machine, with its unit key, in key order:
     /// the human tree first, then the machine records.
     pub fn records(&self) -> impl Iterator<Item = Result<(UnitKey, Record), StoreError>> + '_ {
-        let read = move |entry: sled::Result<(sled::IVec, sled::IVec)>| {
-            let (stored_key, bytes) = entry.map_err(|e| classify(&self.path, e))?;
-            let mut key = UnitKey([0; 32]);
-            key.0.copy_from_slice(&stored_key[..32]);
-            self.decode(&key, &bytes).map(|record| (key, record))
-        };
-        self.human.iter().map(read).chain(self.units.iter().map(read))
+        self.human_records()
+            .chain(self.units.iter().map(|entry| self.read_entry(entry)))
+    }
+
+    /// Decodes one entry of the `human` or `units` tree, whose key starts
+    /// with the unit key.
+    fn read_entry(&self, entry: sled::Result<(sled::IVec, sled::IVec)>) -> Result<(UnitKey, Record), StoreError> {
+        let (stored_key, bytes) = entry.map_err(|e| classify(&self.path, e))?;
+        let key = stored_key
+            .get(..32)
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+            .map(UnitKey)
+            .ok_or_else(|| StoreError::Corrupted {
+                path: self.path.clone(),
+                detail: format!("a record has a key of {} bytes", stored_key.len()),
+            })?;
+        self.decode(&key, &bytes).map(|record| (key, record))
     }
 
     /// Removes the machine record of `key` made under `profile`; whether there was one.
@@ -375,14 +385,7 @@ impl Store {
     /// every language pair are there: compare the key with
     /// [`Languages::key`] of the record's source to keep one pair's.
     pub fn human_records(&self) -> impl Iterator<Item = Result<(UnitKey, Record), StoreError>> + '_ {
-        self.human.iter().map(|entry| {
-            let (key_bytes, bytes) = entry.map_err(|e| classify(&self.path, e))?;
-            let key = UnitKey(key_bytes.as_ref().try_into().map_err(|_| StoreError::Corrupted {
-                path: self.path.clone(),
-                detail: format!("a human record has a key of {} bytes", key_bytes.len()),
-            })?);
-            self.decode(&key, &bytes).map(|record| (key, record))
-        })
+        self.human.iter().map(|entry| self.read_entry(entry))
     }
 
     /// Number of machine and human records.

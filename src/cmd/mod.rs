@@ -8,6 +8,7 @@ pub(crate) mod parallel_data;
 pub(crate) mod po;
 pub(crate) mod preprocess;
 pub(crate) mod push;
+pub(crate) mod status;
 pub(crate) mod warm;
 
 use anyhow::Context;

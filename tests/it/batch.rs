@@ -92,8 +92,10 @@ impl Setup {
         self.book.path()
     }
 
+    /// Runs the binary in the book's folder.
     fn run(&self, args: &[&str]) -> Output {
         binary(&self.emulator.url(), self.path())
+            .current_dir(self.path())
             .args(args)
             .output()
             .expect("run mdbook-translate")
@@ -133,6 +135,31 @@ impl Setup {
     }
 }
 
+/// The `all` line of `status` for one language.
+struct StatusCounts {
+    act: usize,
+    stale: usize,
+    missing: usize,
+}
+
+fn status_counts(stdout: &str) -> StatusCounts {
+    let line = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("all "))
+        .expect("an `all` line");
+    let n: Vec<usize> = line
+        .split_whitespace()
+        .skip(1)
+        .map(|f| f.parse().expect("a number"))
+        .collect();
+    // units, human, ACT, stale, realtime, other, missing
+    StatusCounts {
+        act: n[2],
+        stale: n[3],
+        missing: n[6],
+    }
+}
+
 fn stderr_of(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -147,6 +174,30 @@ fn warm_sends_one_batch_job_with_parallel_data_and_a_cache_build_needs_no_networ
     assert!(output.status.success(), "{stderr}");
     assert_eq!(setup.requests("StartTextTranslationJob"), 1, "{stderr}");
     assert_eq!(setup.requests("TranslateText"), 0, "batch only");
+
+    // Every unit has a current ACT (or human) translation, and the glossary is followed.
+    let output = setup.run(&["status", &book, "--terminology", "glossary.csv"]);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let all = status_counts(&stdout);
+    assert!(all.act > 0 && all.stale == 0 && all.missing == 0, "{stdout}");
+    let term = stdout
+        .lines()
+        .find(|l| l.contains("checksum → 校验和"))
+        .expect("the term's line");
+    let numbers: Vec<&str> = term.split_whitespace().rev().take(3).collect();
+    assert_eq!(
+        numbers,
+        ["2", "2", "2"],
+        "two units hold the term; both translations use it: {stdout}"
+    );
+    // A new version of the parallel data makes those ACT translations stale, not gone.
+    std::thread::sleep(Duration::from_millis(1100));
+    let output = setup.run(&["parallel-data", "push", "pairs.csv", "--book", &book]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    let output = setup.run(&["status", &book]);
+    let stale = status_counts(&String::from_utf8_lossy(&output.stdout));
+    assert_eq!((stale.act, stale.stale, stale.missing), (0, all.act, 0));
 
     // The translations go to git as PO entries; a fresh clone has no store.
     let output = setup.run(&["po", "export", &book, "--lang", "zh"]);
