@@ -177,6 +177,9 @@ fn warm_with_batch(
         summary.refused.len(),
         summary.n_failed_documents
     );
+    for (language, file, message) in &summary.failed_documents {
+        eprintln!("mdbook-translate: {language}: the job could not translate {file}: {message}; run `warm` again");
+    }
     for (language, unit, reason) in summary.refused.iter().take(5) {
         eprintln!("mdbook-translate: {language}: not stored: `{unit}`: {reason}");
     }

@@ -71,6 +71,8 @@ pub struct BatchSummary {
     pub refused: Vec<(String, String, UntranslatedReason)>,
     /// Documents the job could not translate.
     pub n_failed_documents: u64,
+    /// The failed documents the job's details name: language, file, message.
+    pub failed_documents: Vec<(String, String, String)>,
     /// The job's id, if one ran.
     pub job_id: Option<String>,
 }
@@ -348,7 +350,12 @@ fn store_outputs(context: &RunContext<'_>, run: &RecordedRun, summary: &mut Batc
         let Some((target, _document)) = file_name.split_once('.') else {
             continue;
         };
-        if key.contains("/details/") || !run.targets.iter().any(|t| t == target) {
+        if key.contains("/details/") {
+            let bytes = client.get_object(bucket, &key).map_err(backend_error)?;
+            summary.failed_documents.extend(failed_documents(target, &bytes));
+            continue;
+        }
+        if !run.targets.iter().any(|t| t == target) {
             continue;
         }
         let target: LanguageTag = match target.parse() {
@@ -391,6 +398,27 @@ fn store_outputs(context: &RunContext<'_>, run: &RecordedRun, summary: &mut Batc
         store.flush()?;
     }
     Ok(())
+}
+
+/// The documents a job's `<target>.auxiliary-translation-details.json`
+/// reports as failed: language, source file, the service's message. A file
+/// that does not read as such details names none.
+fn failed_documents(target: &str, details: &[u8]) -> Vec<(String, String, String)> {
+    let Ok(details) = serde_json::from_slice::<serde_json::Value>(details) else {
+        return Vec::new();
+    };
+    let text = |value: &serde_json::Value, key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
+    details
+        .get("details")
+        .and_then(|d| d.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|document| {
+            let message = text(document, "errorMessage")?;
+            let file = text(document, "sourceFile").unwrap_or_default();
+            Some((target.to_string(), file, message))
+        })
+        .collect()
 }
 
 /// The run an earlier `warm` recorded, if any.

@@ -272,3 +272,44 @@ fn a_warm_killed_after_the_job_started_finishes_that_job_on_the_next_run() {
         "{stdout}"
     );
 }
+
+#[test]
+fn a_failed_job_reports_the_service_and_a_partial_one_stores_what_succeeded() {
+    let (mut saw_failed, mut saw_partial) = (false, false);
+    for seed in 0..8 {
+        let setup = Setup::new(5);
+        setup.push_resources();
+        setup.emulator.set_config(EmulatorConfig {
+            job_failure_rate: 1.0,
+            seed,
+            ..EmulatorConfig::default()
+        });
+        let book = setup.path().to_string_lossy().to_string();
+        let output = setup.run(&["warm", &book]);
+        let stderr = stderr_of(&output);
+        assert!(!output.status.success(), "{stderr}");
+        if stderr.contains("ended FAILED: The job failed (injected)") {
+            saw_failed = true;
+        } else {
+            assert!(stderr.contains("the job could not translate"), "{stderr}");
+            saw_partial = true;
+            let output = setup.run(&["status", &book]);
+            let counts = status_counts(&String::from_utf8_lossy(&output.stdout));
+            assert!(
+                counts.act > 0 && counts.missing > 0,
+                "what succeeded is stored, the rest is missing"
+            );
+        }
+        // Either way the run is over: the next warm starts a new job and completes.
+        setup.emulator.set_config(EmulatorConfig::default());
+        let output = setup.run(&["warm", &book]);
+        assert!(output.status.success(), "{}", stderr_of(&output));
+        assert_eq!(setup.requests("StartTextTranslationJob"), 2);
+        let output = setup.run(&["status", &book]);
+        assert_eq!(status_counts(&String::from_utf8_lossy(&output.stdout)).missing, 0);
+        if saw_failed && saw_partial {
+            return;
+        }
+    }
+    panic!("eight seeds gave failed {saw_failed}, partial {saw_partial}");
+}
