@@ -89,6 +89,47 @@ fn mdbook_build_writes_every_language() {
     }
 }
 
+#[test]
+fn mdbook_build_translates_through_amazon_translate_when_the_book_says_aws() {
+    let Some(binary) = mdbook_binary() else {
+        return;
+    };
+    let emulator = mdbook_translate::emulator::Emulator::start(
+        "127.0.0.1:0".parse().expect("an address"),
+        mdbook_translate::emulator::EmulatorConfig::default(),
+    )
+    .expect("emulator");
+    let book = TestBook::new("site");
+    book.replace("book.toml", "backend = \"pseudo\"", "backend = \"aws\"");
+    let url = emulator.url();
+    let env = [
+        ("AWS_ENDPOINT_URL", url.as_str()),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "secret"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    let mdbook_build = || Run::of(&mut mdbook(&binary, book.path(), &["build"], &env)).assert_success();
+    let run = mdbook_build();
+    assert_complete_site(&book.path().join("book/html"));
+    for language in ["zh", "es"] {
+        let summary = run.summary(language);
+        assert_eq!(summary.backend, "aws");
+        assert_eq!(
+            (summary.n_translated, summary.n_missing),
+            (summary.n_distinct, 0),
+            "{summary:?}"
+        );
+    }
+    let sent = emulator.stats().requests_total;
+    assert!(sent > 0);
+    let run = mdbook_build();
+    for language in ["zh", "es"] {
+        run.summary(language).assert_all_from_store();
+    }
+    assert_eq!(emulator.stats().requests_total, sent, "the second build sends nothing");
+}
+
 /// `mdbook serve`, stopped when dropped.
 struct Server {
     child: Child,
