@@ -500,7 +500,7 @@ impl Config {
 }
 
 /// A folder in S3: a bucket and a key prefix (never the bucket's root).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct S3Location {
     /// The bucket.
     pub bucket: String,
@@ -625,6 +625,9 @@ fn compile_patterns(patterns: &[String], environment: &Environment) -> Result<Ve
         .collect()
 }
 
+/// The most requests `max-concurrency` lets run at once.
+const MAX_CONCURRENCY: u64 = 1024;
+
 /// The checked settings of the aws backend.
 struct AwsSettings {
     max_concurrency: usize,
@@ -675,6 +678,12 @@ impl AwsSettings {
             value => Ok(value.unwrap_or(default)),
         };
         let max_concurrency = at_least_one("max-concurrency", keys.max_concurrency.map(|n| n.0), 8)?;
+        if max_concurrency > MAX_CONCURRENCY {
+            return Err(environment.error(
+                "max-concurrency",
+                format!("{max_concurrency} requests at once is more than {MAX_CONCURRENCY}; use a smaller number"),
+            ));
+        }
         let timeout = at_least_one("timeout", keys.timeout.map(|s| s.0), 30)?;
         Ok(AwsSettings {
             max_concurrency: usize::try_from(max_concurrency).unwrap_or(usize::MAX),

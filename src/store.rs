@@ -266,7 +266,7 @@ impl Store {
     /// The best record for `key` among `profiles`, in their order of
     /// preference; the profile `human` reads the human tree. A profile
     /// also serves the records of its refinements: `realtime` serves
-    /// `realtime` and `realtime/<settings>`.
+    /// `realtime` and `realtime/<settings>`; of several, the newest.
     pub fn lookup<P: AsRef<str>>(&self, key: &UnitKey, profiles: &[P]) -> Result<Option<Record>, StoreError> {
         let mut machine: Option<Vec<(String, sled::IVec)>> = None;
         for profile in profiles {
@@ -286,8 +286,17 @@ impl Store {
             let refines = |stored: &str| {
                 stored == profile || stored.strip_prefix(profile).is_some_and(|rest| rest.starts_with('/'))
             };
-            if let Some((_, bytes)) = records.iter().find(|(stored, _)| refines(stored)) {
-                return self.decode(key, bytes).map(Some);
+            // Of several refinements (ACT records of two parallel data
+            // versions), the newest wins.
+            let mut best: Option<Record> = None;
+            for (_, bytes) in records.iter().filter(|(stored, _)| refines(stored)) {
+                let record = self.decode(key, bytes)?;
+                if best.as_ref().is_none_or(|b| record.created >= b.created) {
+                    best = Some(record);
+                }
+            }
+            if best.is_some() {
+                return Ok(best);
             }
         }
         Ok(None)

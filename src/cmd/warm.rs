@@ -207,8 +207,8 @@ fn dry_run(
         // Human translations in the PO files are not sent.
         import_translations_if_changed(&expanded.book, collected, languages, &expanded.config, store)?;
         let wanted = WantedUnits::of_book(collected, languages);
-        // What a real-time build would serve from the store.
-        let profiles = ["human", "imported", "act", "realtime"];
+        // What `warm --realtime` would find in the store.
+        let profiles = AwsSettings::of_config(&expanded.config).lookup_profiles();
         let lookup = lookup_units(store, &wanted, &profiles)?;
         let n_chars: usize = lookup
             .misses

@@ -16,7 +16,7 @@ use crate::config::S3Location;
 use crate::language::LanguageTag;
 use crate::segment::tagged::{SlotShape, validate_tags};
 use crate::store::{Languages, Origin, Record, Store};
-use crate::translate::batch::{BatchClient, JobSpec, JobState, has_output};
+use crate::translate::batch::{BatchClient, JobSpec, JobState, ParallelDataVersion, has_output};
 use crate::translate::html::{read_units, unit_html};
 use crate::translate::{BackendError, BackendErrorKind};
 use serde::{Deserialize, Serialize};
@@ -45,7 +45,8 @@ pub struct BatchSettings<'a> {
     pub poll_interval: Duration,
 }
 
-/// A run as the store records it.
+/// A run as the store records it: everything a later `warm` needs to
+/// finish it, whatever book.toml says by then.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordedRun {
     /// The run's id: its S3 folder and the job's idempotency token.
@@ -56,6 +57,16 @@ pub struct RecordedRun {
     pub targets: Vec<String>,
     /// The profile its translations are stored under.
     pub profile: String,
+    /// Where its inputs and outputs are.
+    pub location: S3Location,
+    /// The role the job runs with.
+    pub data_access_role_arn: String,
+    /// The parallel data resources the job uses.
+    pub parallel_data: Vec<String>,
+    /// The terminologies the job uses.
+    pub terminology: Vec<String>,
+    /// Whether every input document is uploaded (the job may start).
+    pub uploaded: bool,
 }
 
 /// What a batch `warm` did.
@@ -79,7 +90,7 @@ pub struct BatchSummary {
 
 /// The profile ACT records are stored under: `act/` and the parallel data
 /// versions (`name@updated`), or `act/none`.
-pub fn act_profile(versions: &[crate::translate::batch::ParallelDataVersion]) -> String {
+pub fn act_profile(versions: &[ParallelDataVersion]) -> String {
     if versions.is_empty() {
         return "act/none".to_string();
     }
@@ -141,28 +152,72 @@ pub fn warm_with_batch_job(
         settings,
     };
     if let Some(run) = recorded_run(store)? {
-        summary.resumed = true;
-        finish_run(&context, &run, on_state, &mut summary)?;
+        if run.uploaded {
+            summary.resumed = true;
+            finish_run(&context, &run, on_state, &mut summary)?;
+        } else {
+            // Killed while uploading: no job was started, nothing was paid.
+            record_run(store, None)?;
+        }
     }
     let versions = client
         .parallel_data_versions(settings.parallel_data)
         .map_err(backend_error)?;
     let profile = act_profile(&versions);
-    let missing = missing_units(&wanted, collected, source, targets, store, &profile)?;
-    if missing.languages.is_empty() {
-        return Ok(summary);
+    for targets in targets.chunks(MAX_TARGETS_PER_JOB) {
+        let missing = missing_units(&wanted, collected, source, targets, store, &profile)?;
+        if missing.languages.is_empty() {
+            continue;
+        }
+        check_coverage(&versions, &missing.languages).map_err(backend_error)?;
+        summary.n_sent += missing.units.len();
+        let mut run = RecordedRun {
+            run_id: new_run_id(),
+            job_id: None,
+            targets: missing.languages.iter().map(|l| l.as_str().to_string()).collect(),
+            profile: profile.clone(),
+            location: settings.location.clone(),
+            data_access_role_arn: settings.data_access_role_arn.to_string(),
+            parallel_data: settings.parallel_data.to_vec(),
+            terminology: settings.terminology.to_vec(),
+            uploaded: false,
+        };
+        record_run(store, Some(&run))?;
+        upload_documents(&missing, &run, client).map_err(backend_error)?;
+        run.uploaded = true;
+        record_run(store, Some(&run))?;
+        finish_run(&context, &run, on_state, &mut summary)?;
     }
-    summary.n_sent = missing.units.len();
-    let run = RecordedRun {
-        run_id: new_run_id(),
-        job_id: None,
-        targets: missing.languages.iter().map(|l| l.as_str().to_string()).collect(),
-        profile,
-    };
-    record_run(store, Some(&run))?;
-    upload_documents(&missing, &run, client, settings).map_err(backend_error)?;
-    finish_run(&context, &run, on_state, &mut summary)?;
     Ok(summary)
+}
+
+/// Refuses languages a parallel data resource does not cover: the service
+/// would fail the whole job after the upload.
+fn check_coverage(versions: &[ParallelDataVersion], languages: &[LanguageTag]) -> Result<(), BackendError> {
+    for version in versions {
+        let uncovered: Vec<&str> = languages
+            .iter()
+            .filter(|language| {
+                !version
+                    .targets
+                    .iter()
+                    .any(|target| target.parse::<LanguageTag>().is_ok_and(|t| t == **language))
+            })
+            .map(LanguageTag::as_str)
+            .collect();
+        if !uncovered.is_empty() {
+            return Err(BackendError::new(
+                BackendErrorKind::Invalid,
+                format!(
+                    "the parallel data `{}` has no {} translation, and a batch job needs parallel data for every \
+                     language it translates: push parallel data with those languages, or warm them with `--lang`",
+                    version.name,
+                    uncovered.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn backend_error(source: BackendError) -> PipelineError {
@@ -235,13 +290,8 @@ fn run_folder(location: &S3Location, run_id: &str) -> String {
 }
 
 /// Writes one HTML document per chapter under the run's `input/` folder.
-fn upload_documents(
-    missing: &Missing,
-    run: &RecordedRun,
-    client: &BatchClient,
-    settings: &BatchSettings<'_>,
-) -> Result<(), BackendError> {
-    let folder = run_folder(settings.location, &run.run_id);
+fn upload_documents(missing: &Missing, run: &RecordedRun, client: &BatchClient) -> Result<(), BackendError> {
+    let folder = run_folder(&run.location, &run.run_id);
     for (n, units) in missing.documents.values().enumerate() {
         let mut html = String::from("<!DOCTYPE html>\n<html><body>\n");
         for tagged in units {
@@ -250,7 +300,7 @@ fn upload_documents(
         }
         html.push_str("</body></html>\n");
         let key = format!("{folder}/input/d{n:04}.html");
-        client.put_object(&settings.location.bucket, &key, html.into_bytes(), "text/html")?;
+        client.put_object(&run.location.bucket, &key, html.into_bytes(), "text/html")?;
     }
     Ok(())
 }
@@ -275,13 +325,13 @@ fn finish_run(
         None => {
             let spec = JobSpec {
                 run_id: &run.run_id,
-                input_uri: settings.location.uri(&format!("runs/{}/input", run.run_id)),
-                output_uri: settings.location.uri(&format!("runs/{}/output", run.run_id)),
-                data_access_role_arn: settings.data_access_role_arn,
+                input_uri: run.location.uri(&format!("runs/{}/input", run.run_id)),
+                output_uri: run.location.uri(&format!("runs/{}/output", run.run_id)),
+                data_access_role_arn: &run.data_access_role_arn,
                 source_language: source.as_str(),
                 target_languages: run.targets.clone(),
-                parallel_data: settings.parallel_data,
-                terminology: settings.terminology,
+                parallel_data: &run.parallel_data,
+                terminology: &run.terminology,
             };
             let job_id = client.start_job(&spec).map_err(backend_error)?;
             let started = RecordedRun {
@@ -306,7 +356,25 @@ fn finish_run(
         )));
     }
     summary.n_failed_documents += state.n_failed;
-    store_outputs(context, run, summary)?;
+    let languages_read = store_outputs(context, run, summary)?;
+    let unread: Vec<&String> = run
+        .targets
+        .iter()
+        .filter(|target| !languages_read.iter().any(|read| read.as_str() == target.as_str()))
+        .collect();
+    if !unread.is_empty() && state.n_failed == 0 {
+        // Keep the run: the next `warm` looks again rather than paying again.
+        return Err(backend_error(BackendError::new(
+            BackendErrorKind::Service,
+            format!(
+                "batch job {job_id} completed, but no output for {} was found under s3://{}/{}/output/; \
+                 the run is kept, so the next `warm` reads it again",
+                unread.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", "),
+                run.location.bucket,
+                run_folder(&run.location, &run.run_id)
+            ),
+        )));
+    }
     record_run(store, None)
 }
 
@@ -324,6 +392,16 @@ fn wait_for_job(
         if state.is_finished() {
             return Ok(state);
         }
+        let known = ["SUBMITTED", "IN_PROGRESS", "STOP_REQUESTED"];
+        if !known.contains(&state.status.as_str()) {
+            return Err(backend_error(BackendError::new(
+                BackendErrorKind::Service,
+                format!(
+                    "batch job {job_id} is in a state this version does not know ({}); the run is kept",
+                    state.status
+                ),
+            )));
+        }
         std::thread::sleep(pause);
         pause = (pause * 3 / 2).min(Duration::from_secs(30));
     }
@@ -331,17 +409,24 @@ fn wait_for_job(
 
 /// Reads every `<target>.<document>` output of the run and stores each
 /// unit's translation that keeps its tags.
-fn store_outputs(context: &RunContext<'_>, run: &RecordedRun, summary: &mut BatchSummary) -> Result<(), PipelineError> {
+/// Returns the languages it found outputs for.
+fn store_outputs(
+    context: &RunContext<'_>,
+    run: &RecordedRun,
+    summary: &mut BatchSummary,
+) -> Result<Vec<LanguageTag>, PipelineError> {
     let RunContext {
         wanted,
         source,
         store,
         client,
-        settings,
+        ..
     } = *context;
-    let folder = run_folder(settings.location, &run.run_id);
+    let folder = run_folder(&run.location, &run.run_id);
     let by_id = units_by_id(wanted);
-    let bucket = &settings.location.bucket;
+    let bucket = &run.location.bucket;
+    let targets: Vec<LanguageTag> = run.targets.iter().filter_map(|t| t.parse().ok()).collect();
+    let mut languages_read = Vec::new();
     let keys = client
         .list_objects(bucket, &format!("{folder}/output/"))
         .map_err(backend_error)?;
@@ -355,13 +440,13 @@ fn store_outputs(context: &RunContext<'_>, run: &RecordedRun, summary: &mut Batc
             summary.failed_documents.extend(failed_documents(target, &bytes));
             continue;
         }
-        if !run.targets.iter().any(|t| t == target) {
+        // The service may spell the language otherwise (`zh-tw`, `zh-TW`).
+        let Some(target) = target.parse::<LanguageTag>().ok().filter(|tag| targets.contains(tag)) else {
             continue;
-        }
-        let target: LanguageTag = match target.parse() {
-            Ok(tag) => tag,
-            Err(_) => continue,
         };
+        if !languages_read.contains(&target) {
+            languages_read.push(target.clone());
+        }
         let languages = Languages {
             source,
             target: &target,
@@ -388,7 +473,7 @@ fn store_outputs(context: &RunContext<'_>, run: &RecordedRun, summary: &mut Batc
                 },
                 Err(broken) => UntranslatedReason::Backend(BackendError::new(
                     BackendErrorKind::Service,
-                    format!("the answer's markup is broken: {broken:?}"),
+                    format!("the answer's markup is broken: {broken}"),
                 )),
             };
             summary
@@ -397,7 +482,7 @@ fn store_outputs(context: &RunContext<'_>, run: &RecordedRun, summary: &mut Batc
         }
         store.flush()?;
     }
-    Ok(())
+    Ok(languages_read)
 }
 
 /// The documents a job's `<target>.auxiliary-translation-details.json`

@@ -198,3 +198,19 @@ fn human_records_lists_the_human_tree_only() {
     expected.sort();
     assert_eq!(found, expected);
 }
+
+#[test]
+fn of_several_refinements_the_newest_record_is_served() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
+    let source = key("en", "zh", "Source.");
+    let mut older = record("old parallel data", Origin::Act, "act/book@1000");
+    older.created = 100;
+    let mut newer = record("new parallel data", Origin::Act, "act/book@2000");
+    newer.created = 200;
+    // The older record's profile sorts first: key order must not decide.
+    store.put(&source, &newer).expect("put");
+    store.put(&source, &older).expect("put");
+    let found = store.lookup(&source, &["act"]).expect("lookup").expect("found");
+    assert_eq!(found.text, "new parallel data");
+}

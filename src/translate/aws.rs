@@ -12,7 +12,7 @@
 //! the standard AWS chain (`AWS_ENDPOINT_URL` included); the backend never
 //! logs or stores them.
 
-use super::html::{BrokenMarkup, MAX_REQUEST_BYTES, Packed, pack_units, read_units, request_unit_id};
+use super::html::{MAX_REQUEST_BYTES, Packed, pack_units, read_units, request_unit_id};
 use super::pacer::Pacer;
 use super::{BackendError, BackendErrorKind, Profile, Request, Response, Translator};
 use crate::config::{Config, Formality as ConfigFormality, Profanity as ConfigProfanity};
@@ -109,6 +109,9 @@ impl AwsSettings {
         format!("realtime/{hex}")
     }
 }
+
+/// The longest delay before a retry that the SDK honours as given.
+const LONGEST_RETRY_DELAY: Duration = Duration::from_secs(5);
 
 /// Amazon Translate, real-time.
 pub struct AwsTranslator {
@@ -256,6 +259,14 @@ impl AwsTranslator {
                     let error = classify_error(&error);
                     if matches!(error.kind, BackendErrorKind::Unreachable | BackendErrorKind::Refused) {
                         tasks.abort_all();
+                        // Answers that arrived before the failure were paid for: hand them over.
+                        while let Some(joined) = tasks.join_next().await {
+                            if let Ok((document, Ok(output))) = joined
+                                && on_response(answers_of(&document, output.translated_text())).is_break()
+                            {
+                                break;
+                            }
+                        }
                         return Err(error);
                     }
                     Response {
@@ -283,9 +294,9 @@ fn answers_of(document: &Packed, translated_html: &str) -> Response {
             .map(|&unit| {
                 let answer = match read.remove(&request_unit_id(unit)) {
                     Some(Ok(tagged)) => Ok(tagged),
-                    Some(Err(BrokenMarkup::StrayEndTag)) => Err(BackendError::new(
+                    Some(Err(broken)) => Err(BackendError::new(
                         BackendErrorKind::BadAnswer,
-                        "the answer has an end tag that closes nothing",
+                        format!("the answer's markup is broken: {broken}"),
                     )),
                     None => Err(BackendError::new(
                         BackendErrorKind::BadAnswer,
@@ -400,7 +411,12 @@ impl ClassifyRetry for ThrottlingSlowsThePacer {
             .request()
             .and_then(|request| request.body().bytes())
             .map_or(MAX_REQUEST_BYTES, <[u8]>::len);
-        let delay = self.pacer.reserve(n_bytes).max(Duration::from_millis(10));
+        // The SDK honours an explicit delay up to its longest backoff; a
+        // longer one would be cut short, so no more is asked.
+        let delay = self
+            .pacer
+            .reserve(n_bytes)
+            .clamp(Duration::from_millis(10), LONGEST_RETRY_DELAY);
         RetryAction::retryable_error_with_explicit_delay(ErrorKind::ThrottlingError, delay)
     }
 

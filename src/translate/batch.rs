@@ -10,6 +10,7 @@
 use super::aws::{AwsSettings, RefusedConnectionIsFinal, classify_error, load_aws_config};
 use super::{BackendError, BackendErrorKind};
 use crate::config::S3Location;
+use aws_sdk_translate::error::ProvideErrorMetadata;
 use aws_sdk_translate::primitives::Blob;
 use aws_sdk_translate::types::{
     InputDataConfig, JobStatus, MergeStrategy, OutputDataConfig, ParallelDataConfig, ParallelDataFormat,
@@ -113,6 +114,8 @@ pub struct ParallelDataVersion {
     pub name: String,
     /// `LastUpdatedAt` (else `CreatedAt`), in seconds.
     pub updated: i64,
+    /// The languages it has translations into.
+    pub targets: Vec<String>,
 }
 
 /// Translate and S3 clients for batch work.
@@ -317,6 +320,7 @@ impl BatchClient {
                 Ok(ParallelDataVersion {
                     name: name.clone(),
                     updated,
+                    targets: properties.target_language_codes().to_vec(),
                 })
             })
             .collect()
@@ -339,11 +343,15 @@ impl BatchClient {
             .s3_uri(format!("s3://{}/{key}", location.bucket))
             .format(format.parallel_data())
             .build();
-        let exists = self
+        let exists = match self
             .runtime
             .block_on(self.translate.get_parallel_data().name(name).send())
-            .is_ok();
-        let token = format!("{name}-{}", std::process::id());
+        {
+            Ok(_) => true,
+            Err(error) if error.code() == Some("ResourceNotFoundException") => false,
+            Err(error) => return Err(sdk_error(&format!("reading parallel data `{name}`"), &error)),
+        };
+        let token = push_token(name, &key);
         let result = if exists {
             self.runtime
                 .block_on(
@@ -391,6 +399,9 @@ impl BatchClient {
                     return Ok(ParallelDataVersion {
                         name: name.to_string(),
                         updated,
+                        targets: properties
+                            .map(|p| p.target_language_codes().to_vec())
+                            .unwrap_or_default(),
                     });
                 }
                 Some(ParallelDataStatus::Failed) => {
@@ -402,9 +413,18 @@ impl BatchClient {
                         ),
                     ));
                 }
-                _ => {
+                Some(ParallelDataStatus::Creating | ParallelDataStatus::Updating) => {
                     std::thread::sleep(pause);
                     pause = (pause * 3 / 2).min(Duration::from_secs(10));
+                }
+                other => {
+                    return Err(BackendError::new(
+                        BackendErrorKind::Service,
+                        format!(
+                            "parallel data `{name}` is {} while it was being imported",
+                            other.map_or("in no state", |s| s.as_str())
+                        ),
+                    ));
                 }
             }
         }
@@ -433,6 +453,17 @@ impl BatchClient {
             .and_then(|p| p.term_count())
             .map_or(0, |n| u64::try_from(n).unwrap_or(0)))
     }
+}
+
+/// An idempotency token for one push: letters, digits and `-`, at most 64
+/// characters, new for every push (a hash of the name, the key and the time).
+fn push_token(name: &str, key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let digest = Sha256::digest(format!("{name}\n{key}\n{}\n{}", now.as_nanos(), std::process::id()));
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Whether a job status string is one the SDK knows as finished with

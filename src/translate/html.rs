@@ -106,10 +106,17 @@ pub fn pack_units(units: &[&str], max_bytes: usize, one_per_document: bool) -> (
 }
 
 /// What the engine did to a unit's markup that tagged text cannot show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum BrokenMarkup {
-    /// An end tag that closes no element of the unit.
+    /// An end tag that closes no element of the unit, or not the one open.
+    #[error("an end tag closes no element, or not the one open")]
     StrayEndTag,
+    /// Text inside a placeholder, which must stay empty.
+    #[error("text inside a placeholder")]
+    TextInPlaceholder,
+    /// Two unit elements with the same id.
+    #[error("the unit's element appears twice")]
+    RepeatedUnit,
 }
 
 /// The element id of the `index`-th unit of a request.
@@ -141,7 +148,8 @@ pub fn read_units(html: &str) -> HashMap<String, Result<String, BrokenMarkup>> {
 enum Open {
     Pair(u32),
     Placeholder,
-    Other,
+    /// An element the engine added (or a `<p>` inside the unit's).
+    Other(bool),
 }
 
 #[derive(Debug, Default)]
@@ -175,6 +183,7 @@ impl UnitState {
             self.current = Some((id, TaggedWriter::default()));
             return;
         }
+        let is_paragraph = &*tag.name == "p";
         let Some((_, tagged)) = &mut self.current else { return };
         let open = if let Some(id) = attribute("data-g").and_then(|v| v.parse().ok()) {
             tagged.open(id);
@@ -183,7 +192,7 @@ impl UnitState {
             tagged.placeholder(id);
             Open::Placeholder
         } else {
-            Open::Other
+            Open::Other(is_paragraph)
         };
         if !tag.self_closing && !is_void(&tag.name) {
             self.open.push(open);
@@ -191,24 +200,28 @@ impl UnitState {
     }
 
     fn end_tag(&mut self, tag: &html5ever::tokenizer::Tag) {
-        if &*tag.name == "p" {
+        let is_paragraph = &*tag.name == "p";
+        // The unit's own end: unless a `<p>` inside it is open.
+        if is_paragraph && !self.open.contains(&Open::Other(true)) {
             self.finish();
             return;
         }
         let Some((_, tagged)) = &mut self.current else { return };
+        let is_span = &*tag.name == "span";
         match self.open.pop() {
-            Some(Open::Pair(id)) => tagged.close(id),
-            Some(Open::Placeholder | Open::Other) => {}
-            None => self.broken = Some(BrokenMarkup::StrayEndTag),
+            Some(Open::Pair(id)) if is_span => tagged.close(id),
+            Some(Open::Placeholder) if is_span => {}
+            Some(Open::Other(paragraph)) if paragraph == is_paragraph => {}
+            _ => self.broken = Some(BrokenMarkup::StrayEndTag),
         }
     }
 
     fn text(&mut self, text: &str) {
-        let inside_placeholder = self.open.contains(&Open::Placeholder);
-        if let Some((_, tagged)) = &mut self.current
-            && !inside_placeholder
-        {
+        let Some((_, tagged)) = &mut self.current else { return };
+        if !self.open.contains(&Open::Placeholder) {
             tagged.text(text);
+        } else if !text.trim().is_empty() {
+            self.broken = Some(BrokenMarkup::TextInPlaceholder);
         }
     }
 
@@ -218,7 +231,10 @@ impl UnitState {
                 Some(broken) => Err(broken),
                 None => Ok(tagged.finish()),
             };
-            self.units.push((index, unit));
+            match self.units.iter_mut().find(|(seen, _)| *seen == index) {
+                Some((_, earlier)) => *earlier = Err(BrokenMarkup::RepeatedUnit),
+                None => self.units.push((index, unit)),
+            }
         }
         self.open.clear();
     }

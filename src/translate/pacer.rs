@@ -7,9 +7,9 @@
 //! characters, and once throttled it fell to a sixth of the quota on our
 //! benchmark; so the backend paces itself by characters. Until the service
 //! first throttles, nothing is paced. Each throttling answer (seen by the
-//! retry classifier, attempt by attempt) cuts the rate to 0.7 of what was
-//! sent over the last second, at most once per half second; each second
-//! without one adds a tenth of the rate back. This decides only when a
+//! retry classifier, attempt by attempt) cuts the rate to `DECREASE` of
+//! what was sent over the last second, at most once per half second; each
+//! second without one adds `INCREASE_PER_SECOND` of the rate back. This decides only when a
 //! request starts; retrying stays the SDK's.
 
 use std::sync::Mutex;

@@ -198,6 +198,13 @@ fn warm_sends_one_batch_job_with_parallel_data_and_a_cache_build_needs_no_networ
     let output = setup.run(&["status", &book]);
     let stale = status_counts(&String::from_utf8_lossy(&output.stdout));
     assert_eq!((stale.act, stale.stale, stale.missing), (0, all.act, 0));
+    // The next warm translates them again with the new version, and that one is served.
+    let output = setup.run(&["warm", &book]);
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(setup.requests("StartTextTranslationJob"), 2);
+    let output = setup.run(&["status", &book]);
+    let current = status_counts(&String::from_utf8_lossy(&output.stdout));
+    assert_eq!((current.act, current.stale, current.missing), (all.act, 0, 0));
 
     // The translations go to git as PO entries; a fresh clone has no store.
     let output = setup.run(&["po", "export", &book, "--lang", "zh"]);
@@ -312,4 +319,27 @@ fn a_failed_job_reports_the_service_and_a_partial_one_stores_what_succeeded() {
         }
     }
     panic!("eight seeds gave failed {saw_failed}, partial {saw_partial}");
+}
+
+#[test]
+fn a_language_the_parallel_data_lacks_is_refused_before_anything_is_uploaded() {
+    let setup = Setup::new(2);
+    setup.push_resources();
+    let toml = std::fs::read_to_string(setup.path().join("book.toml")).expect("book.toml");
+    std::fs::write(
+        setup.path().join("book.toml"),
+        toml.replace("languages = [\"zh\"]", "languages = [\"zh\", \"es\"]"),
+    )
+    .expect("book.toml");
+    let book = setup.path().to_string_lossy().to_string();
+    let output = setup.run(&["warm", &book]);
+    let stderr = stderr_of(&output);
+    assert!(!output.status.success());
+    assert!(stderr.contains("`sums-en-zh` has no es translation"), "{stderr}");
+    assert_eq!(setup.requests("StartTextTranslationJob"), 0);
+    assert_eq!(
+        setup.requests("s3:PutObject"),
+        1,
+        "only the parallel data file: {stderr}"
+    );
 }

@@ -28,10 +28,9 @@ fn placeholders_carry_no_code_and_pairs_become_spans() {
 
 #[test]
 fn what_the_engine_does_to_the_markup_shows_in_the_tagged_text() {
-    // Moved pairs, an added element, a placeholder with text put inside,
-    // white space added between elements.
+    // Moved pairs, an added element, white space added between elements.
     let html = "<p id=\"u0\">\n  <span data-g=\"2\">Maintenant</span> exécutez <b>bien</b> \
-                <span data-x=\"1\" translate=\"no\">oops</span>.\n</p>\n<p id=\"u1\">Deux</p>";
+                <span data-x=\"1\" translate=\"no\"></span>.\n</p>\n<p id=\"u1\">Deux</p>";
     let read = read_units(html);
     assert_eq!(read["u0"], Ok("<g2>Maintenant</g2> exécutez bien <x1/>.".to_string()));
     assert_eq!(read["u1"], Ok("Deux".to_string()));
@@ -99,4 +98,27 @@ fn one_unit_per_document_and_units_too_long_for_any() {
     assert_eq!(too_long.len(), 1);
     assert_eq!(too_long[0].unit, 1);
     assert!(too_long[0].n_bytes > MAX_REQUEST_BYTES);
+}
+
+#[test]
+fn a_paragraph_inside_a_unit_text_in_a_placeholder_or_a_repeated_unit_is_broken() {
+    let read = |html: &str| read_units(html).remove("u0").expect("unit 0");
+    // The inner paragraph's end does not end the unit: nothing is lost.
+    assert_eq!(
+        read(r#"<p id="u0">Erste <p>zweite</p> Rest.</p>"#),
+        Ok("Erste zweite Rest.".to_string())
+    );
+    assert_eq!(
+        read(r#"<p id="u0">Run <span data-x="1" translate="no">cargo</span> now.</p>"#),
+        Err(BrokenMarkup::TextInPlaceholder)
+    );
+    assert_eq!(
+        read(r#"<p id="u0">Eins.</p><p id="u0">Zwei.</p>"#),
+        Err(BrokenMarkup::RepeatedUnit)
+    );
+    // An end tag of another element than the one open.
+    assert_eq!(
+        read(r#"<p id="u0"><span data-g="1">a <b>b</span></b></p>"#),
+        Err(BrokenMarkup::StrayEndTag)
+    );
 }
