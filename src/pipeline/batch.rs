@@ -14,7 +14,7 @@ use super::{PipelineError, UntranslatedReason};
 use crate::collect::CollectedBook;
 use crate::config::S3Location;
 use crate::language::LanguageTag;
-use crate::segment::tagged::{SlotShape, validate_tags};
+use crate::segment::tagged::{SlotShape, check_pairs_keep_text, validate_tags};
 use crate::store::{Languages, Origin, Record, Store};
 use crate::translate::batch::{BatchClient, JobSpec, JobState, ParallelDataVersion, has_output};
 use crate::translate::html::{read_units, unit_html};
@@ -459,7 +459,7 @@ fn store_outputs(
                 continue;
             };
             let reason = match answer {
-                Ok(text) => match validate_tags(&text, shapes) {
+                Ok(text) => match validate_tags(&text, shapes).and_then(|_| check_pairs_keep_text(tagged, &text)) {
                     Ok(_) if !text.trim().is_empty() => {
                         let record = Record::new(tagged, &text, Origin::Act, &run.profile);
                         store.put(&languages.key(tagged), &record)?;

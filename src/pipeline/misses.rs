@@ -9,7 +9,7 @@
 
 use super::lookup::WantedUnits;
 use super::{PipelineError, UntranslatedReason};
-use crate::segment::tagged::validate_tags;
+use crate::segment::tagged::{check_pairs_keep_text, validate_tags};
 use crate::store::{Languages, Record, Store, StoreError, UnitKey};
 use crate::translate::{BackendError, BackendErrorKind, Profile, Request, Response, Translator};
 use std::collections::HashMap;
@@ -148,22 +148,24 @@ impl Round<'_> {
             Ok(text) if text.trim().is_empty() && !unit.tagged.trim().is_empty() => {
                 UntranslatedReason::Backend(BackendError::new(BackendErrorKind::BadAnswer, "the answer is empty"))
             }
-            Ok(text) => match validate_tags(&text, &unit.shapes) {
-                Ok(_) => {
-                    let record = Record::new(&unit.tagged, &text, self.profile.origin, &self.profile.name);
-                    self.store.put(&unit.key, &record)?;
-                    self.translations.insert(unit.key, text);
-                    self.outcome.n_translated += 1;
-                    return Ok(());
+            Ok(text) => {
+                match validate_tags(&text, &unit.shapes).and_then(|_| check_pairs_keep_text(&unit.tagged, &text)) {
+                    Ok(_) => {
+                        let record = Record::new(&unit.tagged, &text, self.profile.origin, &self.profile.name);
+                        self.store.put(&unit.key, &record)?;
+                        self.translations.insert(unit.key, text);
+                        self.outcome.n_translated += 1;
+                        return Ok(());
+                    }
+                    Err(error) => {
+                        tracing::debug!(
+                            "the translation of `{}` does not keep its tags: `{text}`: {error}",
+                            unit.tagged
+                        );
+                        UntranslatedReason::BadTags { answer: text, error }
+                    }
                 }
-                Err(error) => {
-                    tracing::debug!(
-                        "the translation of `{}` does not keep its tags: `{text}`: {error}",
-                        unit.tagged
-                    );
-                    UntranslatedReason::BadTags { answer: text, error }
-                }
-            },
+            }
             Err(error) if !last && error.is_retryable() => UntranslatedReason::Backend(error),
             Err(error) => {
                 self.outcome

@@ -63,6 +63,9 @@ pub enum TagError {
     /// `<gN>` where the source has a placeholder `N`.
     #[error("<g{0}> stands for a placeholder in the source")]
     PairForPlaceholder(u32),
+    /// A pair that holds text in the source and none in the translation.
+    #[error("<g{0}> holds text in the source and none in the translation")]
+    EmptiedPair(u32),
     /// `<xN/>` twice.
     #[error("<x{0}/> appears twice")]
     RepeatedPlaceholder(u32),
@@ -239,6 +242,40 @@ fn decode_entity(s: &str) -> (String, usize) {
     match decoded {
         Some(c) => (c.to_string(), end + 1),
         None => ("&".to_string(), 1),
+    }
+}
+
+/// Checks that every pair holding text in `source` holds text in
+/// `translation` too (an emptied link text or emphasis is not a
+/// translation). Both are tagged text; `translation` has passed
+/// [`validate_tags`].
+pub fn check_pairs_keep_text(source: &str, translation: &str) -> Result<(), TagError> {
+    let with_text = |tagged: &str| -> Result<Vec<u32>, TagError> {
+        let mut open: Vec<u32> = Vec::new();
+        let mut found: Vec<u32> = Vec::new();
+        for token in parse_tagged(tagged)? {
+            match token {
+                TaggedToken::Open(id) => open.push(id),
+                TaggedToken::Close(_) => {
+                    open.pop();
+                }
+                TaggedToken::Text(text) if !text.trim().is_empty() => {
+                    found.extend(
+                        open.iter()
+                            .filter(|id| !found.contains(id))
+                            .copied()
+                            .collect::<Vec<_>>(),
+                    );
+                }
+                TaggedToken::Text(_) | TaggedToken::Placeholder(_) => {}
+            }
+        }
+        Ok(found)
+    };
+    let translated = with_text(translation)?;
+    match with_text(source)?.into_iter().find(|id| !translated.contains(id)) {
+        Some(id) => Err(TagError::EmptiedPair(id)),
+        None => Ok(()),
     }
 }
 

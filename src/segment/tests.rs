@@ -455,3 +455,26 @@ fn cjk_emphasis_is_checked_against_the_next_sentence() {
     });
     assert_eq!(output, "<strong>逐项相加。</strong>然后停下。\n");
 }
+
+#[test]
+fn an_emptied_pair_is_refused() {
+    use crate::segment::tagged::{TagError, check_pairs_keep_text};
+    let source = "Click <g1>here</g1> to run <x2/> <g3><g4>now</g4></g3>.";
+    assert_eq!(
+        check_pairs_keep_text(source, "Klicken Sie <g1>hier</g1>, <x2/> <g3><g4>jetzt</g4></g3>."),
+        Ok(())
+    );
+    assert_eq!(
+        check_pairs_keep_text(source, "Klicken Sie <g1></g1> hier, <x2/> <g3><g4>jetzt</g4></g3>."),
+        Err(TagError::EmptiedPair(1))
+    );
+    assert_eq!(
+        check_pairs_keep_text(source, "Klicken Sie <g1>hier</g1>, <x2/> <g3><g4> </g4></g3> jetzt."),
+        Err(TagError::EmptiedPair(3))
+    );
+    // A pair empty in the source may stay empty.
+    assert_eq!(
+        check_pairs_keep_text("An <g1></g1> anchor.", "Ein <g1></g1> Anker."),
+        Ok(())
+    );
+}
