@@ -4,7 +4,7 @@
 //!
 //! [`BatchClient`] wraps the SDK's Translate and S3 clients on a runtime it
 //! owns and exposes blocking calls; what runs when (the resumable `warm`)
-//! is in [`crate::pipeline::batch`]. Errors are [`BackendError`]s with the
+//! is in the pipeline's `batch` stage. Errors are [`BackendError`]s with the
 //! service's error code.
 
 use super::aws::{AwsSettings, RefusedConnectionIsFinal, classify_error, load_aws_config};
