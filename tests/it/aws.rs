@@ -2,7 +2,7 @@
 //! emulator: builds and `warm` run as the binary, with the standard AWS
 //! variables pointing at the emulator on loopback.
 
-use crate::support::parse_summary;
+use crate::support::{aws_binary, parse_summary, without_aws_and_mdbook_variables};
 use mdbook_translate::emulator::{Emulator, EmulatorConfig};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -18,21 +18,8 @@ fn start_emulator(config: EmulatorConfig) -> Emulator {
 /// The binary with AWS credentials, region and endpoint for `endpoint`,
 /// and nothing from the user's own AWS set-up.
 fn binary(endpoint: &str, home: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mdbook-translate"));
-    for (name, _) in std::env::vars() {
-        if name.starts_with("AWS_") || name.starts_with("MDBOOK_") {
-            command.env_remove(name);
-        }
-    }
-    command
-        .env("HOME", home)
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
-        .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(Stdio::null());
+    let mut command = aws_binary(endpoint, home, SECRET_KEY);
+    command.env("AWS_SESSION_TOKEN", SESSION_TOKEN);
     command
 }
 
@@ -463,12 +450,7 @@ fn the_readme_block_that_tries_the_aws_path_offline_works() {
         "{script}"
     );
     let mut command = Command::new("bash");
-    for (name, _) in std::env::vars() {
-        if name.starts_with("AWS_") || name.starts_with("MDBOOK_") {
-            command.env_remove(name);
-        }
-    }
-    let output = command
+    let output = without_aws_and_mdbook_variables(&mut command)
         .args(["-e", "-c", &script])
         .current_dir(dir.path())
         .env("HOME", dir.path())

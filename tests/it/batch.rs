@@ -2,6 +2,7 @@
 //! emulator: parallel data and a glossary pushed by the commands, one job
 //! for the book, outputs read back from S3, resumable after a kill.
 
+use crate::support::aws_binary;
 use mdbook_translate::emulator::{Emulator, EmulatorConfig};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -11,21 +12,7 @@ use std::time::Duration;
 const PAIRED: (&str, &str) = ("The checksum is stored next to the block.", "校验和存放在数据块旁边。");
 
 fn binary(endpoint: &str, home: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mdbook-translate"));
-    for (name, _) in std::env::vars() {
-        if name.starts_with("AWS_") || name.starts_with("MDBOOK_") {
-            command.env_remove(name);
-        }
-    }
-    command
-        .env("HOME", home)
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
-        .env("AWS_SECRET_ACCESS_KEY", "secret")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(Stdio::null());
-    command
+    aws_binary(endpoint, home, "secret")
 }
 
 /// An emulator with a bucket `books`, and a book that uses it.

@@ -3,6 +3,7 @@
 use mdbook_driver::MDBook;
 use mdbook_translate::preprocessor::TranslatePreprocessor;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The project's root folder.
 pub fn project_dir() -> PathBuf {
@@ -338,4 +339,31 @@ pub fn visible_texts(html: &str) -> String {
         .chain(main.lines().map(str::trim).filter(|line| !line.is_empty()))
         .collect();
     lines.join("\n")
+}
+
+/// Removes every `AWS_*` and `MDBOOK_*` variable of this process from
+/// `command`, so that nothing of the user's own AWS or mdBook set-up reaches it.
+pub fn without_aws_and_mdbook_variables(command: &mut Command) -> &mut Command {
+    for (name, _) in std::env::vars() {
+        if name.starts_with("AWS_") || name.starts_with("MDBOOK_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+/// The binary with credentials (`secret_key`), a region and `endpoint` (the
+/// emulator), `home` as its home folder, and nothing from the user's own
+/// AWS or mdBook set-up.
+pub fn aws_binary(endpoint: &str, home: &Path, secret_key: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mdbook-translate"));
+    without_aws_and_mdbook_variables(&mut command)
+        .env("HOME", home)
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", secret_key)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(std::process::Stdio::null());
+    command
 }
