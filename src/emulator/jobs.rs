@@ -438,11 +438,7 @@ fn translate_document(
             );
             continue;
         };
-        let pieces = if html {
-            markup::parse_html(text)
-        } else {
-            markup::plain_text(text)
-        };
+        let pieces = markup::parse_document(text, html);
         let translation = translate_pieces(
             &pieces,
             Resources {

@@ -41,6 +41,11 @@ pub(crate) fn parse_html(html: &str) -> Vec<Piece> {
     tokenizer.sink.state.into_inner().pieces
 }
 
+/// A document's pieces: cut as HTML, or (`html` false) one piece of plain text.
+pub(crate) fn parse_document(text: &str, html: bool) -> Vec<Piece> {
+    if html { parse_html(text) } else { plain_text(text) }
+}
+
 /// Plain text as one translatable piece (for `text/plain` documents).
 pub(crate) fn plain_text(text: &str) -> Vec<Piece> {
     vec![Piece::Text {

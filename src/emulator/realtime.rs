@@ -122,11 +122,7 @@ pub(crate) fn translate_text(shared: &Shared, input: TranslateTextInput) -> Serv
             ),
         ));
     }
-    let pieces = if looks_like_html(&text) {
-        markup::parse_html(&text)
-    } else {
-        markup::plain_text(&text)
-    };
+    let pieces = markup::parse_document(&text, looks_like_html(&text));
     let request = validate(
         shared,
         pieces,
@@ -286,11 +282,7 @@ pub(crate) fn translate_document(shared: &Shared, input: TranslateDocumentInput)
             ));
         }
     };
-    let pieces = if html {
-        markup::parse_html(&text)
-    } else {
-        markup::plain_text(&text)
-    };
+    let pieces = markup::parse_document(&text, html);
     let request = validate(
         shared,
         pieces,
