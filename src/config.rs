@@ -112,6 +112,8 @@ pub struct Config {
     pub math: MathSyntax,
     /// Text that must never be translated (each match becomes a placeholder).
     pub do_not_translate: Vec<Regex>,
+    /// Whether e-mail addresses in the text are kept as they are (URLs always are).
+    pub keep_email_addresses: bool,
     /// How long to wait for another process that holds the store.
     pub lock_timeout: Duration,
     /// Folder of human translations, `<lang>.po` (absolute).
@@ -252,6 +254,7 @@ struct Keys {
     math: Option<List<MathNotation>>,
     #[serde(default)]
     do_not_translate: List<String>,
+    keep_email_addresses: Option<bool>,
     lock_timeout: Option<Seconds>,
     po_dir: Option<PathBuf>,
     #[serde(default)]
@@ -365,6 +368,7 @@ impl Config {
             mathjax: self.math.mathjax,
             dollar_math: self.math.dollar,
             do_not_translate: self.do_not_translate.clone(),
+            keep_email_addresses: self.keep_email_addresses,
             source_language: self.source_language.clone(),
             whole_segments: false,
         }
@@ -482,6 +486,7 @@ impl Config {
             fail_on_missing: keys.fail_on_missing,
             math: math_syntax(keys.math.as_ref(), context.katex),
             do_not_translate: compile_patterns(&keys.do_not_translate.0, environment)?,
+            keep_email_addresses: keys.keep_email_addresses.unwrap_or(true),
             lock_timeout: Duration::from_secs(keys.lock_timeout.map_or(30, |s| s.0)),
             po_dir_explicit: keys.po_dir.is_some(),
             po_dir: resolve(context.root, keys.po_dir.as_deref(), "po"),

@@ -7,6 +7,7 @@ fn options() -> SegmentOptions {
         mathjax: true,
         dollar_math: false,
         do_not_translate: Vec::new(),
+        keep_email_addresses: true,
         source_language: "en".parse().expect("a language tag"),
         whole_segments: false,
     }

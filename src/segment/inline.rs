@@ -57,11 +57,19 @@ pub(super) fn inline_tokens(source: &str, events: &[(Event<'_>, Range<usize>)]) 
             Event::TaskListMarker(_) => {}
             Event::Text(text) => tokens.text(source, text, range.clone()),
             Event::SoftBreak => tokens.tokens.push(Token::Space { range: range.clone() }),
+            Event::InlineHtml(html) => {
+                // A code-like element, nested markup included, is code: one token.
+                let end = code_element_opened(html).and_then(|element| code_element_end(events, index, element));
+                let end = end.unwrap_or(index - 1);
+                tokens.tokens.push(Token::Opaque {
+                    range: range.start..events[end].1.end,
+                });
+                index = end + 1;
+            }
             Event::HardBreak
             | Event::Code(_)
             | Event::InlineMath(_)
             | Event::DisplayMath(_)
-            | Event::InlineHtml(_)
             | Event::Html(_)
             | Event::FootnoteReference(_) => tokens.tokens.push(Token::Opaque { range: range.clone() }),
             Event::Start(Tag::Link {
@@ -94,6 +102,48 @@ fn pair_info(tag: &Tag<'_>) -> Option<PairInfo> {
         _ => return None,
     };
     Some(PairInfo { kind, link_type })
+}
+
+/// HTML elements whose content is code, never prose.
+const CODE_ELEMENTS: [&str; 5] = ["code", "kbd", "samp", "var", "tt"];
+
+/// The name of the code-like element (`CODE_ELEMENTS`) that the inline HTML
+/// `html` opens, lower-cased; `None` for anything else or a self-closing tag.
+fn code_element_opened(html: &str) -> Option<&'static str> {
+    let name = html.strip_prefix('<')?;
+    let end = name.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(name.len());
+    let element = CODE_ELEMENTS.into_iter().find(|e| name[..end].eq_ignore_ascii_case(e))?;
+    (!html.ends_with("/>")).then_some(element)
+}
+
+/// Whether the inline HTML `html` closes an `element`.
+fn closes_element(html: &str, element: &str) -> bool {
+    html.strip_prefix("</")
+        .and_then(|rest| rest.get(..element.len()).filter(|name| name.eq_ignore_ascii_case(element)).map(|_| &rest[element.len()..]))
+        .is_some_and(|rest| rest.trim_start() == ">")
+}
+
+/// The index of the event that closes the code-like `element` opened just
+/// before `index`, when the markup between them is balanced (no pair of
+/// markdown opens inside and closes outside, or the reverse).
+fn code_element_end(events: &[(Event<'_>, Range<usize>)], index: usize, element: &str) -> Option<usize> {
+    let mut open_elements = 1;
+    let mut open_pairs = 0usize;
+    for (position, (event, _)) in events.iter().enumerate().skip(index) {
+        match event {
+            Event::InlineHtml(html) if code_element_opened(html) == Some(element) => open_elements += 1,
+            Event::InlineHtml(html) if closes_element(html, element) => {
+                open_elements -= 1;
+                if open_elements == 0 {
+                    return (open_pairs == 0).then_some(position);
+                }
+            }
+            Event::Start(_) => open_pairs += 1,
+            Event::End(_) => open_pairs = open_pairs.checked_sub(1)?,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The index after the `End` that closes the `Start` just before `index`.

@@ -33,7 +33,7 @@ use std::sync::LazyLock;
 use tagged::SlotShape;
 
 /// What the segmenter must recognise besides CommonMark.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SegmentOptions {
     /// `\\( \\)` and `\\[ \\]` math as written in mdBook sources.
     pub mathjax: bool,
@@ -41,11 +41,26 @@ pub struct SegmentOptions {
     pub dollar_math: bool,
     /// Patterns whose matches are never translated.
     pub do_not_translate: Vec<Regex>,
+    /// Keep e-mail addresses as they are (URLs always are).
+    pub keep_email_addresses: bool,
     /// Language of the source text (for the sentence splitter).
     pub source_language: LanguageTag,
     /// Keep each segment one unit instead of cutting it into sentences
     /// (for reading translations, whose sentences need not match the source's).
     pub whole_segments: bool,
+}
+
+impl Default for SegmentOptions {
+    fn default() -> SegmentOptions {
+        SegmentOptions {
+            mathjax: false,
+            dollar_math: false,
+            do_not_translate: Vec::new(),
+            keep_email_addresses: true,
+            source_language: LanguageTag::default(),
+            whole_segments: false,
+        }
+    }
 }
 
 /// The kind of leaf block a segment is the inline content of.
@@ -223,6 +238,18 @@ pub fn parser_options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// The options the segmenter parses a chapter with: mdBook's, plus math
+/// when the book writes it between dollars, so that `_`, `*`, `[` and `` ` ``
+/// inside `$…$` and `$$…$$` never open emphasis, links or code. (The splice
+/// writes the source bytes back; mdBook's own parse is not affected.)
+pub fn segment_parser_options(dollar_math: bool) -> Options {
+    if dollar_math {
+        parser_options() | Options::ENABLE_MATH
+    } else {
+        parser_options()
+    }
+}
+
 /// Cuts a chapter into segments and units.
 ///
 /// ```
@@ -236,7 +263,9 @@ pub fn parser_options() -> Options {
 /// ```
 pub fn extract_segments(markdown: &str, options: &SegmentOptions) -> ChapterSegments {
     let events: Vec<(Event<'_>, Range<usize>)> =
-        Parser::new_ext(markdown, parser_options()).into_offset_iter().collect();
+        Parser::new_ext(markdown, segment_parser_options(options.dollar_math))
+            .into_offset_iter()
+            .collect();
     segments_of_events(markdown, &events, options)
 }
 
@@ -283,7 +312,7 @@ pub fn unit_from_markdown(markdown: &str, options: &SegmentOptions) -> Option<Un
     let accept_any =
         |_: pulldown_cmark::BrokenLink<'_>| Some((pulldown_cmark::CowStr::from(""), pulldown_cmark::CowStr::from("")));
     let events: Vec<(Event<'_>, Range<usize>)> =
-        Parser::new_with_broken_link_callback(&text, parser_options(), Some(accept_any))
+        Parser::new_with_broken_link_callback(&text, segment_parser_options(options.dollar_math), Some(accept_any))
             .into_offset_iter()
             .collect();
     let chapter = segments_of_events(&text, &events, &options);

@@ -1,22 +1,33 @@
-//! Opaque spans: math, `{{#…}}` directives, bare URLs and do-not-translate
-//! matches found in the text of a segment, each made one opaque token (a
-//! placeholder of its units).
+//! Opaque spans: MathJax math, `{{#…}}` directives, bare URLs, e-mail
+//! addresses and do-not-translate matches found in the text of a segment,
+//! each made one opaque token (a placeholder of its units). Dollar math
+//! needs no search: the parser reads it as math (see
+//! [`super::segment_parser_options`]).
 
 use super::SegmentOptions;
 use super::inline::{PairInfo, Token};
 use regex::Regex;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 static MATHJAX: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?s)\\\\\(.*?\\\\\)|\\\\\[.*?\\\\\]").expect("the MathJax pattern is valid"));
-static DIRECTIVE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\{\{#[^}]*\}\}").expect("the directive pattern is valid"));
+/// mdBook's `links` preprocessor's pattern: an escaped directive
+/// (`\{{#…}}`, written out without its backslash) or `{{ #name args }}`,
+/// white space allowed after the braces.
+pub(super) static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\\\{\{#.*\}\}|\{\{\s*#[a-zA-Z0-9_]+\s+[^}]+\}\}").expect("the directive pattern is valid")
+});
 static URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"\b(?:https?|ftp)://[^\s<>"'`]*[^\s<>"'`.,;:!?)\]]|\bwww\.[A-Za-z0-9-]+\.[^\s<>"'`]*[^\s<>"'`.,;:!?)\]]"#,
     )
     .expect("the URL pattern is valid")
+});
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+        .expect("the e-mail pattern is valid")
 });
 
 /// Finds math, directives, URLs and do-not-translate matches in the text
@@ -35,8 +46,8 @@ pub(super) fn absorb_opaque_spans(
     block: Range<usize>,
     options: &SegmentOptions,
 ) -> Option<Vec<Token>> {
-    let candidates = candidate_spans(source, block, options);
-    if candidates.spans.is_empty() {
+    let candidates = candidate_spans(source, &tokens, block, options);
+    if candidates.is_empty() {
         return Some(tokens);
     }
     let spans = accept_candidates(&tokens, candidates);
@@ -47,119 +58,131 @@ pub(super) fn absorb_opaque_spans(
     Some(replace_spans(tokens, &spans))
 }
 
-/// Matches in the order they are preferred; the ones from
-/// `first_pattern` on (URLs, do-not-translate) count only inside text.
-struct Candidates {
-    spans: Vec<Range<usize>>,
-    first_pattern: usize,
-}
-
-fn candidate_spans(source: &str, block: Range<usize>, options: &SegmentOptions) -> Candidates {
+/// Matches in the order they are preferred: MathJax, directives, then URLs,
+/// e-mail addresses and do-not-translate matches, each inside one run of text.
+fn candidate_spans(source: &str, tokens: &[Token], block: Range<usize>, options: &SegmentOptions) -> Vec<Range<usize>> {
     let text = &source[block.clone()];
     let shift = |r: Range<usize>| r.start + block.start..r.end + block.start;
     let mut spans: Vec<Range<usize>> = Vec::new();
     if options.mathjax {
         spans.extend(MATHJAX.find_iter(text).map(|m| shift(m.range())));
     }
-    if options.dollar_math {
-        spans.extend(dollar_math_spans(text).into_iter().map(shift));
-    }
     spans.extend(DIRECTIVE.find_iter(text).map(|m| shift(m.range())));
-    let first_pattern = spans.len();
-    spans.extend(URL.find_iter(text).map(|m| shift(m.range())));
-    for pattern in &options.do_not_translate {
-        spans.extend(pattern.find_iter(text).map(|m| shift(m.range())));
+    // Patterns are matched in each run of text on its own, so that a URL
+    // never runs on into the markup around it (`_http://host_`, `[url](url)`).
+    let mut patterns: Vec<&Regex> = vec![&URL];
+    if options.keep_email_addresses {
+        patterns.push(&EMAIL);
     }
-    Candidates { spans, first_pattern }
+    patterns.extend(&options.do_not_translate);
+    let runs = text_runs(tokens);
+    for pattern in patterns {
+        for run in &runs {
+            let shift = |r: Range<usize>| r.start + run.start..r.end + run.start;
+            spans.extend(pattern.find_iter(&source[run.clone()]).map(|m| shift(m.range())));
+        }
+    }
+    spans
+}
+
+/// The byte ranges of the runs of adjacent exact text tokens.
+fn text_runs(tokens: &[Token]) -> Vec<Range<usize>> {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for token in tokens {
+        if let Token::Text { exact: true, range, .. } = token {
+            match runs.last_mut() {
+                Some(run) if run.end == range.start => run.end = range.end,
+                _ => runs.push(range.clone()),
+            }
+        }
+    }
+    runs
 }
 
 /// The candidates that start outside bytes already kept (code spans, link
-/// destinations, inline HTML) and overlap no earlier one; patterns only
-/// where they lie inside one exact text token.
-fn accept_candidates(tokens: &[Token], candidates: Candidates) -> Vec<Range<usize>> {
+/// destinations, inline HTML) and overlap no earlier one. Sorted by start.
+fn accept_candidates(tokens: &[Token], candidates: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    // Tokens are in source order and do not overlap: a binary search finds
+    // the one a candidate starts in.
     let kept_ranges: Vec<Range<usize>> = tokens
         .iter()
         .filter(|t| matches!(t, Token::Opaque { .. } | Token::Open { .. } | Token::Close { .. }))
         .map(|t| t.range().clone())
         .filter(|r| !r.is_empty())
         .collect();
-    let mut spans: Vec<Range<usize>> = Vec::new();
-    for (position, candidate) in candidates.spans.into_iter().enumerate() {
-        if candidate.is_empty()
-            || kept_ranges
-                .iter()
-                .any(|k| k.start <= candidate.start && candidate.start < k.end)
-            || spans.iter().any(|s| s.start < candidate.end && candidate.start < s.end)
-        {
-            continue;
+    let starts_in_kept = |position: usize| {
+        let after = kept_ranges.partition_point(|k| k.start <= position);
+        after > 0 && position < kept_ranges[after - 1].end
+    };
+    // Accepted spans by start; they never overlap, so only the last one that
+    // starts before a candidate's end can overlap it.
+    let mut accepted: BTreeMap<usize, usize> = BTreeMap::new();
+    for candidate in candidates {
+        let overlaps = accepted
+            .range(..candidate.end)
+            .next_back()
+            .is_some_and(|(_, &end)| end > candidate.start);
+        if !candidate.is_empty() && !starts_in_kept(candidate.start) && !overlaps {
+            accepted.insert(candidate.start, candidate.end);
         }
-        let inside_text = || {
-            tokens.iter().any(|t| {
-                matches!(t, Token::Text { exact: true, .. })
-                    && t.range().start <= candidate.start
-                    && candidate.end <= t.range().end
-            })
-        };
-        if position >= candidates.first_pattern && !inside_text() {
-            continue;
-        }
-        spans.push(candidate);
     }
-    spans
+    accepted.into_iter().map(|(start, end)| start..end).collect()
 }
 
-/// Grows the spans over the tokens they cut that cannot be split (all but
-/// exact text), merging spans that come to overlap, until nothing changes.
+/// Grows the sorted, disjoint spans over the tokens they cut that cannot
+/// be split (all but exact text), merging spans that come to overlap.
 /// The result is sorted and non-overlapping.
-fn grow_over_unsplittable_tokens(tokens: &[Token], mut spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
-    loop {
-        let mut grew = false;
-        for span in spans.iter_mut() {
-            for token in tokens {
-                let r = token.range();
-                let overlaps = r.start < span.end && span.start < r.end;
-                let inside = span.start <= r.start && r.end <= span.end;
-                let splittable = matches!(token, Token::Text { exact: true, .. });
-                if overlaps && !inside && !splittable {
-                    span.start = span.start.min(r.start);
-                    span.end = span.end.max(r.end);
-                    grew = true;
-                }
+fn grow_over_unsplittable_tokens(tokens: &[Token], spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    let mut grown: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for mut span in spans {
+        // Tokens are in source order: the first that may overlap the span is
+        // the last one starting at or before its start.
+        let mut index = tokens.partition_point(|t| t.range().start <= span.start).saturating_sub(1);
+        while let Some(token) = tokens.get(index) {
+            let r = token.range();
+            if r.start >= span.end {
+                break;
             }
-        }
-        spans.sort_by_key(|s| s.start);
-        let mut merged: Vec<Range<usize>> = Vec::new();
-        for span in spans.drain(..) {
-            match merged.last_mut() {
-                Some(last) if span.start < last.end => {
-                    last.end = last.end.max(span.end);
-                    grew = true;
-                }
-                _ => merged.push(span),
+            let overlaps = r.start < span.end && span.start < r.end;
+            let inside = span.start <= r.start && r.end <= span.end;
+            if overlaps && !inside && !matches!(token, Token::Text { exact: true, .. }) {
+                span.start = span.start.min(r.start);
+                span.end = span.end.max(r.end);
             }
+            index += 1;
         }
-        spans = merged;
-        if !grew {
-            return spans;
+        // A span that grew backwards may swallow the spans before it.
+        while let Some(last) = grown.last()
+            && span.start < last.end
+        {
+            span.start = span.start.min(last.start);
+            span.end = span.end.max(last.end);
+            grown.pop();
         }
+        grown.push(span);
     }
+    grown
+}
+
+/// The index of the span (sorted, disjoint) that holds `range`, if any.
+fn span_holding(spans: &[Range<usize>], range: &Range<usize>) -> Option<usize> {
+    let after = spans.partition_point(|s| s.start <= range.start);
+    let index = after.checked_sub(1)?;
+    (range.end <= spans[index].end).then_some(index)
 }
 
 /// Whether one end of a pair lies inside a span and the other not (or in another).
 fn cuts_a_pair(tokens: &[Token], n_pairs: usize, spans: &[Range<usize>]) -> bool {
-    let span_of = |range: &Range<usize>| spans.iter().position(|s| s.start <= range.start && range.end <= s.end);
-    (0..n_pairs).any(|pair| {
-        let mut open_in = None;
-        let mut close_in = None;
-        for token in tokens {
-            match token {
-                Token::Open { pair: p, range } if *p == pair => open_in = span_of(range),
-                Token::Close { pair: p, range } if *p == pair => close_in = span_of(range),
-                _ => {}
-            }
+    let mut open_in = vec![None; n_pairs];
+    let mut close_in = vec![None; n_pairs];
+    for token in tokens {
+        match token {
+            Token::Open { pair, range } => open_in[*pair] = span_holding(spans, range),
+            Token::Close { pair, range } => close_in[*pair] = span_holding(spans, range),
+            _ => {}
         }
-        open_in != close_in
-    })
+    }
+    open_in != close_in
 }
 
 /// The tokens with each span made one opaque token: tokens inside a span
@@ -169,9 +192,7 @@ fn replace_spans(tokens: Vec<Token>, spans: &[Range<usize>]) -> Vec<Token> {
     let mut emitted = vec![false; spans.len()];
     for token in tokens {
         let r = token.range().clone();
-        let covering = spans
-            .iter()
-            .position(|s| s.start <= r.start && r.end <= s.end && !(r.is_empty() && r.start == s.end));
+        let covering = span_holding(spans, &r).filter(|&i| !(r.is_empty() && r.start == spans[i].end));
         if let Some(i) = covering {
             if !std::mem::replace(&mut emitted[i], true) {
                 result.push(Token::Opaque {
@@ -202,9 +223,10 @@ fn split_text_around_spans(
     result: &mut Vec<Token>,
 ) {
     let mut cursor = range.start;
-    for (i, span) in spans.iter().enumerate() {
-        if span.end <= range.start || span.start >= range.end {
-            continue;
+    let first = spans.partition_point(|s| s.end <= range.start);
+    for (i, span) in spans.iter().enumerate().skip(first) {
+        if span.start >= range.end {
+            break;
         }
         if span.start > cursor {
             result.push(Token::Text {
@@ -225,55 +247,4 @@ fn split_text_around_spans(
             exact: true,
         });
     }
-}
-
-/// Byte spans of dollar math in `text`: `$$…$$` anywhere, `$…$` when the
-/// opening `$` is not followed by white space, the closing one is not
-/// preceded by white space nor followed by a digit.
-fn dollar_math_spans(text: &str) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    let mut spans = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'$' if bytes.get(i + 1) == Some(&b'$') => match text[i + 2..].find("$$") {
-                Some(offset) => {
-                    spans.push(i..i + 2 + offset + 2);
-                    i += 2 + offset + 2;
-                }
-                None => i += 2,
-            },
-            b'$' => match closing_dollar(bytes, i) {
-                Some(j) => {
-                    spans.push(i..j + 1);
-                    i = j + 1;
-                }
-                None => i += 1,
-            },
-            _ => i += 1,
-        }
-    }
-    spans
-}
-
-/// The `$` that closes the one at `open`, if the pair is math.
-fn closing_dollar(bytes: &[u8], open: usize) -> Option<usize> {
-    if bytes.get(open + 1).is_none_or(|b| b.is_ascii_whitespace()) {
-        return None;
-    }
-    let mut j = open + 1;
-    while j < bytes.len() {
-        match bytes[j] {
-            b'\\' => j += 1,
-            b'$' => {
-                let before_ok = !bytes[j - 1].is_ascii_whitespace();
-                let after_ok = !bytes.get(j + 1).is_some_and(|b| b.is_ascii_digit());
-                return (before_ok && after_ok && j > open + 1).then_some(j);
-            }
-            _ => {}
-        }
-        j += 1;
-    }
-    None
 }

@@ -1,7 +1,7 @@
 //! Splice: translated tagged text → markdown, written back into the chapter.
 
 use super::tagged::{TagError, TaggedToken, push_escaped, validate_tags};
-use super::{BlockKind, ChapterSegments, PairKind, Segment, Slot, Unit, parser_options};
+use super::{BlockKind, ChapterSegments, PairKind, Segment, Slot, Unit, parser_options, segment_parser_options};
 use crate::language::LanguageTag;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::collections::HashSet;
@@ -82,7 +82,8 @@ pub struct SpliceOptions<'a> {
     pub target_language: &'a LanguageTag,
     /// mdBook's ids for the chapter's headings.
     pub heading_ids: &'a HeadingIds,
-    /// Escape `$` in translated text (the book uses dollar math).
+    /// The book uses dollar math: `$` in translated text is escaped, and
+    /// rendered units are parsed with math on (see [`super::segment_parser_options`]).
     pub escape_dollar: bool,
     /// Render every unit from its tagged text, even when the translation
     /// equals the source (the `check` command's round trip).
@@ -170,7 +171,7 @@ pub fn splice_chapter(
     }
     markdown.push_str(&source[cursor..]);
     if n_rendered > 0 {
-        compare_block_structure(source, &markdown)?;
+        compare_block_structure(source, &markdown, options.escape_dollar)?;
     }
     Ok(SplicedChapter {
         markdown,
@@ -252,7 +253,8 @@ fn render_checked(
                 push_escaped(&mut html, text);
             }
         }
-        return Ok(html.trim().to_string());
+        // No `{{` that mdBook would read as a directive.
+        return Ok(html.trim().replace('{', "&#123;"));
     }
     let source_tokens = validate_tags(&unit.tagged, &unit.slot_shapes())?;
     let render = |html_emphasis: bool| {
@@ -277,8 +279,8 @@ fn render_checked(
                 markdown.to_string()
             }
         };
-        let expected = inline_shape(&render_tokens(&source_tokens, &unit.slots, context));
-        let actual = inline_shape(&in_context(&rendered));
+        let expected = inline_shape(&render_tokens(&source_tokens, &unit.slots, context), options.escape_dollar);
+        let actual = inline_shape(&in_context(&rendered), options.escape_dollar);
         if actual == expected {
             return Ok(rendered);
         }
@@ -322,8 +324,8 @@ fn trim_tokens(tokens: &[TaggedToken]) -> Vec<TaggedToken> {
 }
 
 /// The inline markup a rendered unit parses to, as a sorted list of kinds.
-fn inline_shape(markdown: &str) -> Vec<PairKind> {
-    let mut kinds: Vec<PairKind> = Parser::new_ext(markdown, parser_options())
+fn inline_shape(markdown: &str, dollar_math: bool) -> Vec<PairKind> {
+    let mut kinds: Vec<PairKind> = Parser::new_ext(markdown, segment_parser_options(dollar_math))
         .filter_map(|event| match event {
             Event::Start(Tag::Emphasis) => Some(PairKind::Emphasis),
             Event::Start(Tag::Strong) => Some(PairKind::Strong),
@@ -399,7 +401,16 @@ fn escape_markdown(text: &str, line_start: bool, before_open: bool, context: Ren
             '|' => context.in_table,
             '$' => context.escape_dollar,
             '#' => at_line_start || context.in_heading,
-            '{' | '}' => context.in_heading,
+            // `{{` (white space and `#` after it) is an mdBook directive:
+            // a `{` next to another, or at an edge of the text, is escaped.
+            '{' => {
+                context.in_heading
+                    || index == 0
+                    || index + 1 == chars.len()
+                    || chars[index - 1] == '{'
+                    || chars[index + 1] == '{'
+            }
+            '}' => context.in_heading,
             '>' | '-' | '+' | '=' | ':' => at_line_start,
             '!' => before_open && index + 1 == chars.len(),
             '.' | ')' => {
@@ -420,8 +431,8 @@ fn escape_markdown(text: &str, line_start: bool, before_open: bool, context: Ren
 }
 
 /// A description of a chapter's block structure, for comparison.
-fn block_structure(markdown: &str) -> Vec<String> {
-    Parser::new_ext(markdown, parser_options())
+fn block_structure(markdown: &str, dollar_math: bool) -> Vec<String> {
+    Parser::new_ext(markdown, segment_parser_options(dollar_math))
         .filter_map(|event| match event {
             Event::Start(tag) => match tag {
                 Tag::Paragraph => Some("p".to_string()),
@@ -448,9 +459,9 @@ fn block_structure(markdown: &str) -> Vec<String> {
         .collect()
 }
 
-fn compare_block_structure(source: &str, translated: &str) -> Result<(), SpliceError> {
-    let expected = block_structure(source);
-    let actual = block_structure(translated);
+fn compare_block_structure(source: &str, translated: &str, dollar_math: bool) -> Result<(), SpliceError> {
+    let expected = block_structure(source, dollar_math);
+    let actual = block_structure(translated, dollar_math);
     if expected == actual {
         return Ok(());
     }

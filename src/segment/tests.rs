@@ -7,6 +7,7 @@ fn options() -> SegmentOptions {
         mathjax: true,
         dollar_math: true,
         do_not_translate: vec![Regex::new(r"\bmdBook\b").expect("valid")],
+        keep_email_addresses: true,
         source_language: "en".parse().expect("a language tag"),
         whole_segments: false,
     }
@@ -145,7 +146,7 @@ fn image_alt_text_is_translated() {
 
 #[test]
 fn inline_html_is_a_placeholder() {
-    check_units("Press <kbd>Ctrl</kbd> now.", &["Press <x1/>Ctrl<x2/> now."]);
+    check_units("Press <b>Ctrl</b> now.", &["Press <x1/>Ctrl<x2/> now."]);
 }
 
 #[test]
@@ -477,4 +478,91 @@ fn an_emptied_pair_is_refused() {
         check_pairs_keep_text("An <g1></g1> anchor.", "Ein <g1></g1> Anker."),
         Ok(())
     );
+}
+
+#[test]
+fn code_like_html_elements_are_one_placeholder() {
+    check_units("Match <code>pat &vert; pat</code> here.", &["Match <x1/> here."]);
+    check_units(
+        "Write <code>impl !Unpin for <em>SomeType</em></code> once.",
+        &["Write <x1/> once."],
+    );
+    check_units("Press <kbd>Ctrl</kbd> now.", &["Press <x1/> now."]);
+    check_units(
+        "See <samp>out *put*</samp>, <var>n</var>, <tt>tt</tt> and <CODE class=\"x\">c</CODE>.",
+        &["See <x1/>, <x2/>, <x3/> and <x4/>."],
+    );
+    check_units(
+        "Nested <code>a <code>b</code> c</code> end.",
+        &["Nested <x1/> end."],
+    );
+    check_splice(
+        "Use <code>impl !Unpin for <em>T</em></code> here.\n",
+        "USE <code>impl !Unpin for <em>T</em></code> HERE.\n",
+    );
+}
+
+#[test]
+fn urls_as_visible_text_are_kept() {
+    check_units(
+        "Read [https://doc.rust-lang.org/stable/book/](https://doc.rust-lang.org/stable/book/) online.",
+        &["Read <g1><x2/></g1> online."],
+    );
+    check_units("Open _http://127.0.0.1:7878_ now.", &["Open <g1><x2/></g1> now."]);
+    check_units(
+        "Open _http://127.0.0.1:7878/sleep_ now.",
+        &["Open <g1><x2/></g1> now."],
+    );
+    check_units("Mail [me@example.com](mailto:me@example.com) or you@example.org.", &[
+        "Mail <g1><x2/></g1> or <x3/>.",
+    ]);
+    check_splice(
+        "Open _http://127.0.0.1:7878/sleep_ now.\n",
+        "OPEN _http://127.0.0.1:7878/sleep_ NOW.\n",
+    );
+}
+
+#[test]
+fn dollar_math_holding_markdown_syntax_is_kept() {
+    check_units(
+        "We calculate $\\hat{\\boldsymbol{\\mu}}_\\mathcal{B}$ and ${\\hat{\\boldsymbol{\\sigma}}_\\mathcal{B}}$ in :eqref:`eq_batchnorm` as follows:",
+        &["We calculate <x1/> and <x2/> in :eqref:<x3/> as follows:"],
+    );
+    check_units("Take $x_i$ and $y_j$ here.", &["Take <x1/> and <x2/> here."]);
+    check_units("Take $a*b$ and $c*d$ here.", &["Take <x1/> and <x2/> here."]);
+    check_units("Entry $[\\mathbf{X}]_{i,j}$ and $[Y](z)$ here.", &[
+        "Entry <x1/> and <x2/> here.",
+    ]);
+    check_units("Ticks $`a`$ and $b`$ here `c`.", &["Ticks <x1/> and <x2/> here <x3/>."]);
+    check_units("Display $$a_1 * b_2$$ inline.", &["Display <x1/> inline."]);
+    check_splice(
+        "Take $x_i$ and *$y_j$* here.\n",
+        "TAKE $x_i$ AND *$y_j$* HERE.\n",
+    );
+}
+
+#[test]
+fn directives_with_spaces_are_placeholders() {
+    check_units(
+        "Use {{ #include file.rs }} and {{#include file.rs }} and {{#title T}} here.",
+        &["Use <x1/> and <x2/> and <x3/> here."],
+    );
+    check_units("Escaped \\{{#include a.rs}} stays.", &["Escaped <x1/> stays."]);
+}
+
+#[test]
+fn translated_text_cannot_create_directives() {
+    let markdown = "Plain words here.\n";
+    for evil in ["{{ #include /etc/passwd }}", "{{#title Pwned}}", "{{\t#include x}}", "x{{#include y}}"] {
+        let output = splice_with(markdown, "xx", &|_| evil.to_string());
+        let directive = regex::Regex::new(r"\{\{\s*#").expect("valid");
+        assert!(!directive.is_match(&output), "{evil:?} spliced as {output:?}");
+    }
+}
+
+#[test]
+fn translated_html_text_cannot_create_directives() {
+    let markdown = "<details>\n<summary>Show more</summary>\n\nBody.\n\n</details>\n";
+    let output = splice_with(markdown, "xx", &|_| "{{#include /etc/passwd}}".to_string());
+    assert!(output.contains("<summary>&#123;&#123;#include /etc/passwd}}</summary>"), "{output}");
 }
