@@ -79,6 +79,9 @@ const N_UNTRANSLATED_LISTED: usize = 5;
 /// Prints the one-line summary (stderr) and what to do about misses.
 pub fn report(summary: &RunSummary, config: &Config) {
     eprintln!("mdbook-translate: {summary}");
+    for left in &summary.left_in_source {
+        tracing::info!("{}: kept in the source language: {left}", summary.language);
+    }
     for unit in summary.untranslated.iter().take(N_UNTRANSLATED_LISTED) {
         let why = match &unit.reason {
             UntranslatedReason::NotInStore => String::new(),

@@ -46,8 +46,11 @@ pub(crate) fn execute(args: CheckArgs) -> anyhow::Result<i32> {
         match splice_chapter(content, &chapter.segments, &identity, splice_options) {
             Err(error) => differences.push(format!("{path}: {error}")),
             Ok(spliced) => {
-                for (unit, reason) in &spliced.kept_units {
-                    differences.push(format!("{path}: `{unit}` cannot be rendered back: {reason}"));
+                for kept in &spliced.kept_units {
+                    differences.push(format!(
+                        "{path}: `{}` cannot be rendered back: {}",
+                        kept.tagged, kept.reason
+                    ));
                 }
                 if let Some(detail) = first_difference(content, &spliced.markdown) {
                     differences.push(format!("{path}: {detail}"));

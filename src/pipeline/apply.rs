@@ -9,34 +9,62 @@ use crate::segment::{HeadingIds, RenderError, SpliceError, SpliceOptions, Unit, 
 use crate::store::{Languages, UnitKey};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
 
-/// A chapter left in the source language.
+/// Why a unit of the book was left in the source language.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeptChapter {
-    /// The chapter's label (its source file).
-    pub chapter: String,
-    /// Why: the translated chapter would not keep the source's structure.
-    pub reason: SpliceError,
+pub enum LeftReason {
+    /// It has no translation (the run's untranslated units say why).
+    NoTranslation,
+    /// Its translation would not parse back to the source's inline markup.
+    SpliceFailed(RenderError),
+    /// The translated chapter would not keep the source's block structure.
+    StructureChanged(SpliceError),
+    /// The segmenter could not cut it into units.
+    NotSegmented(&'static str),
 }
 
-/// A unit left in the source language by the splice.
+impl fmt::Display for LeftReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LeftReason::NoTranslation => f.write_str("no translation"),
+            LeftReason::SpliceFailed(error) => write!(f, "the splice failed: {error}"),
+            LeftReason::StructureChanged(error) => write!(f, "the structure changed: {error}"),
+            LeftReason::NotSegmented(why) => write!(f, "not segmented: {why}"),
+        }
+    }
+}
+
+/// A unit of a chapter (or a chapter name) left in the source language.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeptUnit {
-    /// The chapter's label (its source file).
+pub struct LeftInSource {
+    /// The chapter's label (its source file), or where a name is.
     pub chapter: String,
-    /// The unit's tagged text.
-    pub unit: String,
-    /// Why its translation could not be written.
-    pub reason: RenderError,
+    /// Its line in the chapter as mdBook hands it over (`None` for names).
+    pub line: Option<usize>,
+    /// Its source text, white space collapsed.
+    pub text: String,
+    /// Why.
+    pub reason: LeftReason,
+}
+
+impl fmt::Display for LeftInSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {} ({})", self.chapter, self.text, self.reason),
+            None => write!(f, "{}: {} ({})", self.chapter, self.text, self.reason),
+        }
+    }
 }
 
 /// What the splice left in the source language.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Applied {
-    /// Chapters kept whole.
-    pub kept_chapters: Vec<KeptChapter>,
-    /// Units kept inside translated chapters.
-    pub kept_units: Vec<KeptUnit>,
+    /// Chapters kept whole because their structure would change.
+    pub n_chapters_kept: usize,
+    /// Every unit left in the source language, in book order.
+    pub left: Vec<LeftInSource>,
 }
 
 /// Writes `translations` (tagged text by key under `languages`) into every
@@ -50,13 +78,21 @@ pub fn apply_translations(
 ) -> Applied {
     let mut applied = Applied::default();
     let mut items = collected.items.iter();
-    let translate_name = |name: &mut String| {
-        if let Some(text) = translations.get(&languages.key(&name_to_tagged(name)))
-            && let Ok(plain) = plain_text(text)
-        {
-            *name = plain;
-        }
-    };
+    let mut left_names = Vec::new();
+    let mut translate_name =
+        |name: &mut String, place: &str| match translations.get(&languages.key(&name_to_tagged(name))) {
+            Some(text) => {
+                if let Ok(plain) = plain_text(text) {
+                    *name = plain;
+                }
+            }
+            None => left_names.push(LeftInSource {
+                chapter: place.to_string(),
+                line: None,
+                text: name.clone(),
+                reason: LeftReason::NoTranslation,
+            }),
+        };
     for_each_item_mut(book, &mut |item| {
         let collected_item = items.next().and_then(Option::as_ref);
         match item {
@@ -71,13 +107,17 @@ pub fn apply_translations(
                         &mut applied,
                     );
                 }
-                translate_name(&mut chapter.name);
-                chapter.parent_names.iter_mut().for_each(translate_name);
+                let place = format!("{} (name)", collected_item.map_or("SUMMARY.md", |c| c.label.as_str()));
+                translate_name(&mut chapter.name, &place);
+                for parent in &mut chapter.parent_names {
+                    translate_name(parent, &place);
+                }
             }
-            BookItem::PartTitle(title) => translate_name(title),
+            BookItem::PartTitle(title) => translate_name(title, "SUMMARY.md"),
             BookItem::Separator => {}
         }
     });
+    applied.left.extend(left_names);
     applied
 }
 
@@ -100,24 +140,65 @@ fn splice_into(
     let translation_of = |unit: &Unit| translations.get(&languages.key(&unit.tagged)).cloned();
     let label = &collected.label;
     let segments = super::blocks::with_block_units(&collected.segments, translations, languages);
+    let lines = LineIndex::new(&chapter.content);
+    let left = |range: &Range<usize>, reason: LeftReason| LeftInSource {
+        chapter: label.clone(),
+        line: Some(lines.line_of(range.start)),
+        text: chapter.content[range.clone()]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        reason,
+    };
+    let mut left_here: Vec<LeftInSource> = Vec::new();
+    for refused in &collected.segments.refused {
+        left_here.push(left(&refused.range, LeftReason::NotSegmented(refused.reason)));
+    }
+    let untranslated = segments
+        .translatable_units()
+        .filter(|unit| translation_of(unit).is_none());
+    left_here.extend(untranslated.map(|unit| left(&unit.range, LeftReason::NoTranslation)));
     match splice_chapter(&chapter.content, &segments, &translation_of, options) {
         Ok(spliced) => {
-            for (unit, reason) in spliced.kept_units {
-                tracing::warn!("{label}: kept `{unit}` in the source language: {reason}");
-                applied.kept_units.push(KeptUnit {
-                    chapter: label.clone(),
-                    unit,
-                    reason,
-                });
+            for kept in spliced.kept_units {
+                tracing::warn!(
+                    "{label}: kept `{}` in the source language: {}",
+                    kept.tagged,
+                    kept.reason
+                );
+                left_here.push(left(&kept.range, LeftReason::SpliceFailed(kept.reason)));
             }
             chapter.content = spliced.markdown;
         }
         Err(error) => {
             tracing::warn!("{label}: kept in the source language: {error}");
-            applied.kept_chapters.push(KeptChapter {
-                chapter: label.clone(),
-                reason: error,
-            });
+            applied.n_chapters_kept += 1;
+            let translated = segments
+                .translatable_units()
+                .filter(|unit| translation_of(unit).is_some());
+            left_here.extend(translated.map(|unit| left(&unit.range, LeftReason::StructureChanged(error.clone()))));
         }
+    }
+    left_here.sort_by_key(|item| item.line);
+    applied.left.extend(left_here);
+}
+
+/// Line numbers of byte offsets, found by binary search over the line starts.
+struct LineIndex {
+    /// Offset of each line's first byte.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let newlines = text.match_indices('\n').map(|(i, _)| i + 1);
+        LineIndex {
+            starts: std::iter::once(0).chain(newlines).collect(),
+        }
+    }
+
+    /// The 1-based line of byte `offset`.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset)
     }
 }

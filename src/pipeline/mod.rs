@@ -20,7 +20,7 @@ use crate::segment::alert_title;
 use crate::segment::tagged::{TagError, plain_text};
 use crate::store::{Languages, Store, StoreError};
 use crate::translate::{BackendError, Translator};
-use apply::{KeptChapter, KeptUnit, apply_translations};
+use apply::{LeftInSource, apply_translations};
 use lookup::{WantedUnits, lookup_units};
 use misses::translate_misses;
 use pulldown_cmark::BlockQuoteKind;
@@ -122,10 +122,11 @@ pub struct RunSummary {
     pub n_backend_calls: u64,
     /// Every distinct unit left in the source language, with the reason.
     pub untranslated: Vec<UntranslatedUnit>,
-    /// Chapters kept in the source language, with the reason.
-    pub kept_chapters: Vec<KeptChapter>,
-    /// Units kept in the source language by the splice, with the reason.
-    pub kept_units: Vec<KeptUnit>,
+    /// Chapters kept whole in the source language (their structure would change).
+    pub n_chapters_kept: usize,
+    /// Every unit (with repeats) and name left in the source language,
+    /// whatever the reason, with where it is.
+    pub left_in_source: Vec<LeftInSource>,
 }
 
 impl fmt::Display for RunSummary {
@@ -144,8 +145,11 @@ impl fmt::Display for RunSummary {
         if self.n_failed > 0 {
             write!(f, ", {} failed validation", self.n_failed)?;
         }
-        if !self.kept_chapters.is_empty() {
-            write!(f, ", {} chapters kept in the source language", self.kept_chapters.len())?;
+        if !self.left_in_source.is_empty() {
+            write!(f, ", {} kept in the source language", self.left_in_source.len())?;
+        }
+        if self.n_chapters_kept > 0 {
+            write!(f, " ({} whole chapters)", self.n_chapters_kept)?;
         }
         Ok(())
     }
@@ -199,8 +203,8 @@ pub fn translate_book(
             .count(),
         n_backend_calls: backend.n_calls(),
         untranslated,
-        kept_chapters: applied.kept_chapters,
-        kept_units: applied.kept_units,
+        n_chapters_kept: applied.n_chapters_kept,
+        left_in_source: applied.left,
     })
 }
 

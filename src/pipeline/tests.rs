@@ -429,3 +429,33 @@ fn translated_texts_are_read_back_from_the_store() {
     assert_eq!(other.book.title, Some("My Book".to_string()));
     assert!(other.alert_titles.is_empty());
 }
+
+#[test]
+fn every_unit_left_in_the_source_language_is_counted_with_its_line_and_reason() {
+    let test = TestBook::new(
+        &[
+            "# Title\n\nFine here. Broken *always*.\n",
+            "Intro.\n\nMean \\\\( a *b \\\\) c* d.\n",
+        ],
+        "",
+    );
+    let store = test.store();
+    let backend = Scripted::new().on("always", &[Act::WrongTags, Act::WrongTags]);
+    let (summary, _) = test.translate(&store, &backend);
+    let summary = summary.expect("translated");
+
+    let left: Vec<String> = summary.left_in_source.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        left,
+        [
+            "chapter-0.md:3: Broken *always*. (no translation)",
+            "chapter-1.md:3: Mean \\\\( a *b \\\\) c* d. (not segmented: math, a directive or a URL overlaps emphasis or a link)",
+        ]
+    );
+    assert!(
+        summary
+            .to_string()
+            .ends_with(", 1 failed validation, 2 kept in the source language"),
+        "{summary}"
+    );
+}

@@ -7,7 +7,7 @@
 //! and definition terms are counted even where skipped, since heading ids
 //! are numbered over the whole chapter.
 
-use super::{BlockKind, ChapterSegments, Segment, SegmentOptions, Unit, build_segment, tagged};
+use super::{BlockKind, ChapterSegments, RefusedSegment, Segment, SegmentOptions, Unit, build_segment, tagged};
 use pulldown_cmark::{BlockQuoteKind, Event, Tag, TagEnd};
 use regex::Regex;
 use std::ops::Range;
@@ -21,6 +21,7 @@ const SKIP_END: &str = "<!-- i18n:skip-end -->";
 #[derive(Default)]
 struct BlockWalk {
     segments: Vec<Segment>,
+    refused: Vec<RefusedSegment>,
     alert_titles: Vec<&'static str>,
     /// The kinds of the blocks open around the current event.
     containers: Vec<BlockKind>,
@@ -74,6 +75,7 @@ pub(super) fn segments_of_events(
     ChapterSegments {
         segments: walk.segments,
         alert_titles: walk.alert_titles,
+        refused: walk.refused,
     }
 }
 
@@ -96,7 +98,12 @@ impl BlockWalk {
             SKIP_END => self.skip_region = false,
             _ => {
                 if !self.skip_next_block && !self.skip_region {
-                    self.segments.extend(html_text_segments(markdown, range));
+                    for segment in html_text_segments(markdown, range) {
+                        match segment {
+                            Ok(segment) => self.segments.push(segment),
+                            Err(refused) => self.refused.push(refused),
+                        }
+                    }
                 }
                 self.skip_next_block = false;
             }
@@ -139,8 +146,10 @@ impl BlockWalk {
             return;
         }
         let kind = self.containers.last().copied().unwrap_or(BlockKind::Paragraph);
-        if let Some(segment) = build_segment(markdown, events, kind, options) {
-            self.segments.push(segment);
+        match build_segment(markdown, events, kind, options) {
+            Ok(Some(segment)) => self.segments.push(segment),
+            Ok(None) => {}
+            Err(refused) => self.refused.push(refused),
         }
     }
 }
@@ -170,8 +179,9 @@ pub(super) fn mask_html_text(html: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The segments of the HTML block at `range`: the text of each of its
-/// `<summary>` and `<figcaption>` elements, one unit each.
-fn html_text_segments(markdown: &str, range: Range<usize>) -> Vec<Segment> {
+/// `<summary>` and `<figcaption>` elements, one unit each (refused when it
+/// holds entities).
+fn html_text_segments(markdown: &str, range: Range<usize>) -> Vec<Result<Segment, RefusedSegment>> {
     let block = &markdown[range.clone()];
     HTML_TEXT_ELEMENT
         .captures_iter(block)
@@ -179,13 +189,19 @@ fn html_text_segments(markdown: &str, range: Range<usize>) -> Vec<Segment> {
         .filter_map(|captures| {
             let text = captures.get(3)?;
             let trimmed = text.as_str().trim();
-            // Entities would need decoding; such text stays as it is.
-            if trimmed.contains('&') || !trimmed.chars().any(char::is_alphabetic) {
+            if !trimmed.chars().any(char::is_alphabetic) {
                 return None;
             }
             let start = range.start + text.start() + (text.as_str().len() - text.as_str().trim_start().len());
             let unit_range = start..start + trimmed.len();
-            Some(Segment {
+            // Entities would need decoding; such text stays as it is.
+            if trimmed.contains('&') {
+                return Some(Err(RefusedSegment {
+                    range: unit_range,
+                    reason: "HTML text with entities is not translated",
+                }));
+            }
+            Some(Ok(Segment {
                 range: unit_range.clone(),
                 kind: BlockKind::HtmlText,
                 units: vec![Unit {
@@ -194,7 +210,7 @@ fn html_text_segments(markdown: &str, range: Range<usize>) -> Vec<Segment> {
                     slots: Vec::new(),
                     translatable: true,
                 }],
-            })
+            }))
         })
         .collect()
 }

@@ -112,14 +112,20 @@ const CODE_ELEMENTS: [&str; 5] = ["code", "kbd", "samp", "var", "tt"];
 fn code_element_opened(html: &str) -> Option<&'static str> {
     let name = html.strip_prefix('<')?;
     let end = name.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(name.len());
-    let element = CODE_ELEMENTS.into_iter().find(|e| name[..end].eq_ignore_ascii_case(e))?;
+    let element = CODE_ELEMENTS
+        .into_iter()
+        .find(|e| name[..end].eq_ignore_ascii_case(e))?;
     (!html.ends_with("/>")).then_some(element)
 }
 
 /// Whether the inline HTML `html` closes an `element`.
 fn closes_element(html: &str, element: &str) -> bool {
     html.strip_prefix("</")
-        .and_then(|rest| rest.get(..element.len()).filter(|name| name.eq_ignore_ascii_case(element)).map(|_| &rest[element.len()..]))
+        .and_then(|rest| {
+            rest.get(..element.len())
+                .filter(|name| name.eq_ignore_ascii_case(element))
+                .map(|_| &rest[element.len()..])
+        })
         .is_some_and(|rest| rest.trim_start() == ">")
 }
 

@@ -20,7 +20,7 @@ mod units;
 
 pub use blocks::alert_title;
 pub use render::{
-    HeadingIds, RenderError, SpliceError, SpliceOptions, SplicedChapter, first_difference, splice_chapter,
+    HeadingIds, KeptRender, RenderError, SpliceError, SpliceOptions, SplicedChapter, first_difference, splice_chapter,
     unit_markdown,
 };
 
@@ -214,6 +214,18 @@ pub struct ChapterSegments {
     /// The titles mdBook gives the alerts (`> [!NOTE]`) of the chapter,
     /// each once, in order of appearance: "Note", "Warning", …
     pub alert_titles: Vec<&'static str>,
+    /// Inline content with text that the segmenter cannot cut into units,
+    /// kept in the source language: its bytes and why.
+    pub refused: Vec<RefusedSegment>,
+}
+
+/// Inline content kept in the source language by the segmenter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedSegment {
+    /// Its source bytes.
+    pub range: Range<usize>,
+    /// Why it cannot be segmented.
+    pub reason: &'static str,
 }
 
 impl ChapterSegments {
@@ -262,36 +274,44 @@ pub fn segment_parser_options(dollar_math: bool) -> Options {
 /// assert_eq!(units, ["Run <x1/>.", "It <g1>works</g1>."]);
 /// ```
 pub fn extract_segments(markdown: &str, options: &SegmentOptions) -> ChapterSegments {
-    let events: Vec<(Event<'_>, Range<usize>)> =
-        Parser::new_ext(markdown, segment_parser_options(options.dollar_math))
-            .into_offset_iter()
-            .collect();
+    let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(markdown, segment_parser_options(options.dollar_math))
+        .into_offset_iter()
+        .collect();
     segments_of_events(markdown, &events, options)
 }
 
 /// Segments one run of inline events, the content of a block of `kind`:
 /// its tokens, with math, directives, URLs and do-not-translate matches
-/// made opaque, cut into units. `None` when it has nothing to translate or
-/// cannot be segmented.
+/// made opaque, cut into units. `Ok(None)` when it has nothing to
+/// translate, an error (with the bytes it covers) when it cannot be segmented.
 fn build_segment(
     source: &str,
     events: &[(Event<'_>, Range<usize>)],
     kind: BlockKind,
     options: &SegmentOptions,
-) -> Option<Segment> {
-    let (tokens, pairs) = inline::inline_tokens(source, events)?;
-    let first = tokens.first()?.range().start;
-    let last = tokens.last()?.range().end;
-    let tokens = opaque::absorb_opaque_spans(source, tokens, &pairs, first..last, options)?;
+) -> Result<Option<Segment>, RefusedSegment> {
+    let covered = || events.first().map_or(0, |e| e.1.start)..events.last().map_or(0, |e| e.1.end);
+    let refused = |reason| RefusedSegment {
+        range: covered(),
+        reason,
+    };
+    let (tokens, pairs) =
+        inline::inline_tokens(source, events).ok_or_else(|| refused("it holds markup that mdBook does not enable"))?;
+    let (Some(first), Some(last)) = (tokens.first(), tokens.last()) else {
+        return Ok(None);
+    };
+    let (first, last) = (first.range().start, last.range().end);
+    let tokens = opaque::absorb_opaque_spans(source, tokens, &pairs, first..last, options)
+        .ok_or_else(|| refused("math, a directive or a URL overlaps emphasis or a link"))?;
     let units = units::cut_units(source, &tokens, &pairs, options);
     if !units.iter().any(|unit| unit.translatable) {
-        return None;
+        return Ok(None);
     }
-    Some(Segment {
+    Ok(Some(Segment {
         range: first..last,
         kind,
         units,
-    })
+    }))
 }
 
 /// Reads a markdown fragment (one paragraph of inline markdown, such as a

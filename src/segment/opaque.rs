@@ -137,7 +137,9 @@ fn grow_over_unsplittable_tokens(tokens: &[Token], spans: Vec<Range<usize>>) -> 
     for mut span in spans {
         // Tokens are in source order: the first that may overlap the span is
         // the last one starting at or before its start.
-        let mut index = tokens.partition_point(|t| t.range().start <= span.start).saturating_sub(1);
+        let mut index = tokens
+            .partition_point(|t| t.range().start <= span.start)
+            .saturating_sub(1);
         while let Some(token) = tokens.get(index) {
             let r = token.range();
             if r.start >= span.end {

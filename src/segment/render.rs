@@ -5,6 +5,7 @@ use super::{BlockKind, ChapterSegments, PairKind, Segment, Slot, Unit, parser_op
 use crate::language::LanguageTag;
 use pulldown_cmark::{Event, Options, Parser, Tag};
 use std::collections::HashSet;
+use std::ops::Range;
 
 /// The ids mdBook's HTML renderer gives the headings and definition terms
 /// of a chapter, in document order (`None` where the source has an explicit
@@ -98,8 +99,19 @@ pub struct SplicedChapter {
     /// Units written from their translation.
     pub n_rendered: usize,
     /// Units kept in the source language because their translation would not
-    /// parse back to the same markup: the unit's tagged text and the reason.
-    pub kept_units: Vec<(String, RenderError)>,
+    /// parse back to the same markup.
+    pub kept_units: Vec<KeptRender>,
+}
+
+/// A unit whose translation could not be written, kept in the source language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptRender {
+    /// The unit's source bytes.
+    pub range: Range<usize>,
+    /// Its tagged text.
+    pub tagged: String,
+    /// Why its translation could not be written.
+    pub reason: RenderError,
 }
 
 /// The translated chapter would not have the source's block structure.
@@ -187,7 +199,7 @@ fn splice_segment(
     translation_of: &dyn Fn(&Unit) -> Option<String>,
     options: SpliceOptions<'_>,
     out: &mut String,
-    kept_units: &mut Vec<(String, RenderError)>,
+    kept_units: &mut Vec<KeptRender>,
 ) -> usize {
     let cjk_target = options.target_language.is_cjk();
     let mut cursor = segment.range.start;
@@ -209,7 +221,11 @@ fn splice_segment(
                 |translation| match render_checked(unit, &translation, segment.kind, line_start, options) {
                     Ok(markdown) => Some(markdown),
                     Err(reason) => {
-                        kept_units.push((unit.tagged.clone(), reason));
+                        kept_units.push(KeptRender {
+                            range: unit.range.clone(),
+                            tagged: unit.tagged.clone(),
+                            reason,
+                        });
                         None
                     }
                 },
@@ -279,7 +295,10 @@ fn render_checked(
                 markdown.to_string()
             }
         };
-        let expected = inline_shape(&render_tokens(&source_tokens, &unit.slots, context), options.escape_dollar);
+        let expected = inline_shape(
+            &render_tokens(&source_tokens, &unit.slots, context),
+            options.escape_dollar,
+        );
         let actual = inline_shape(&in_context(&rendered), options.escape_dollar);
         if actual == expected {
             return Ok(rendered);

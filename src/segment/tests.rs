@@ -364,10 +364,11 @@ fn a_unit_whose_translation_cannot_be_rendered_keeps_its_source_and_says_why() {
     assert_eq!(spliced.markdown, markdown);
     assert_eq!(
         spliced.kept_units,
-        [(
-            "Run <x1/> now.".to_string(),
-            RenderError::Tags(tagged::TagError::MissingPlaceholder(1))
-        )]
+        [KeptRender {
+            range: 0..markdown.trim_end().len(),
+            tagged: "Run <x1/> now.".to_string(),
+            reason: RenderError::Tags(tagged::TagError::MissingPlaceholder(1))
+        }]
     );
 }
 
@@ -492,10 +493,7 @@ fn code_like_html_elements_are_one_placeholder() {
         "See <samp>out *put*</samp>, <var>n</var>, <tt>tt</tt> and <CODE class=\"x\">c</CODE>.",
         &["See <x1/>, <x2/>, <x3/> and <x4/>."],
     );
-    check_units(
-        "Nested <code>a <code>b</code> c</code> end.",
-        &["Nested <x1/> end."],
-    );
+    check_units("Nested <code>a <code>b</code> c</code> end.", &["Nested <x1/> end."]);
     check_splice(
         "Use <code>impl !Unpin for <em>T</em></code> here.\n",
         "USE <code>impl !Unpin for <em>T</em></code> HERE.\n",
@@ -509,13 +507,11 @@ fn urls_as_visible_text_are_kept() {
         &["Read <g1><x2/></g1> online."],
     );
     check_units("Open _http://127.0.0.1:7878_ now.", &["Open <g1><x2/></g1> now."]);
+    check_units("Open _http://127.0.0.1:7878/sleep_ now.", &["Open <g1><x2/></g1> now."]);
     check_units(
-        "Open _http://127.0.0.1:7878/sleep_ now.",
-        &["Open <g1><x2/></g1> now."],
+        "Mail [me@example.com](mailto:me@example.com) or you@example.org.",
+        &["Mail <g1><x2/></g1> or <x3/>."],
     );
-    check_units("Mail [me@example.com](mailto:me@example.com) or you@example.org.", &[
-        "Mail <g1><x2/></g1> or <x3/>.",
-    ]);
     check_splice(
         "Open _http://127.0.0.1:7878/sleep_ now.\n",
         "OPEN _http://127.0.0.1:7878/sleep_ NOW.\n",
@@ -530,15 +526,13 @@ fn dollar_math_holding_markdown_syntax_is_kept() {
     );
     check_units("Take $x_i$ and $y_j$ here.", &["Take <x1/> and <x2/> here."]);
     check_units("Take $a*b$ and $c*d$ here.", &["Take <x1/> and <x2/> here."]);
-    check_units("Entry $[\\mathbf{X}]_{i,j}$ and $[Y](z)$ here.", &[
-        "Entry <x1/> and <x2/> here.",
-    ]);
+    check_units(
+        "Entry $[\\mathbf{X}]_{i,j}$ and $[Y](z)$ here.",
+        &["Entry <x1/> and <x2/> here."],
+    );
     check_units("Ticks $`a`$ and $b`$ here `c`.", &["Ticks <x1/> and <x2/> here <x3/>."]);
     check_units("Display $$a_1 * b_2$$ inline.", &["Display <x1/> inline."]);
-    check_splice(
-        "Take $x_i$ and *$y_j$* here.\n",
-        "TAKE $x_i$ AND *$y_j$* HERE.\n",
-    );
+    check_splice("Take $x_i$ and *$y_j$* here.\n", "TAKE $x_i$ AND *$y_j$* HERE.\n");
 }
 
 #[test]
@@ -553,7 +547,12 @@ fn directives_with_spaces_are_placeholders() {
 #[test]
 fn translated_text_cannot_create_directives() {
     let markdown = "Plain words here.\n";
-    for evil in ["{{ #include /etc/passwd }}", "{{#title Pwned}}", "{{\t#include x}}", "x{{#include y}}"] {
+    for evil in [
+        "{{ #include /etc/passwd }}",
+        "{{#title Pwned}}",
+        "{{\t#include x}}",
+        "x{{#include y}}",
+    ] {
         let output = splice_with(markdown, "xx", &|_| evil.to_string());
         let directive = regex::Regex::new(r"\{\{\s*#").expect("valid");
         assert!(!directive.is_match(&output), "{evil:?} spliced as {output:?}");
@@ -564,5 +563,8 @@ fn translated_text_cannot_create_directives() {
 fn translated_html_text_cannot_create_directives() {
     let markdown = "<details>\n<summary>Show more</summary>\n\nBody.\n\n</details>\n";
     let output = splice_with(markdown, "xx", &|_| "{{#include /etc/passwd}}".to_string());
-    assert!(output.contains("<summary>&#123;&#123;#include /etc/passwd}}</summary>"), "{output}");
+    assert!(
+        output.contains("<summary>&#123;&#123;#include /etc/passwd}}</summary>"),
+        "{output}"
+    );
 }
