@@ -7,6 +7,8 @@
 //! 1 in order of appearance within the unit, so the same sentence gets the
 //! same tagged text wherever it appears.
 
+use std::collections::HashSet;
+
 /// One token of parsed tagged text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TaggedToken {
@@ -250,22 +252,26 @@ fn decode_entity(s: &str) -> (String, usize) {
 /// translation). Both are tagged text; `translation` has passed
 /// [`validate_tags`].
 pub fn check_pairs_keep_text(source: &str, translation: &str) -> Result<(), TagError> {
-    let with_text = |tagged: &str| -> Result<Vec<u32>, TagError> {
-        let mut open: Vec<u32> = Vec::new();
-        let mut found: Vec<u32> = Vec::new();
+    // The pairs holding text, in linear time: text marks the innermost
+    // open pair, and a pair that closes with text marks the one around it.
+    let with_text = |tagged: &str| -> Result<HashSet<u32>, TagError> {
+        let mut open: Vec<(u32, bool)> = Vec::new();
+        let mut found: HashSet<u32> = HashSet::new();
         for token in parse_tagged(tagged)? {
             match token {
-                TaggedToken::Open(id) => open.push(id),
+                TaggedToken::Open(id) => open.push((id, false)),
                 TaggedToken::Close(_) => {
-                    open.pop();
+                    if let Some((id, true)) = open.pop() {
+                        found.insert(id);
+                        if let Some(outer) = open.last_mut() {
+                            outer.1 = true;
+                        }
+                    }
                 }
                 TaggedToken::Text(text) if !text.trim().is_empty() => {
-                    found.extend(
-                        open.iter()
-                            .filter(|id| !found.contains(id))
-                            .copied()
-                            .collect::<Vec<_>>(),
-                    );
+                    if let Some(inner) = open.last_mut() {
+                        inner.1 = true;
+                    }
                 }
                 TaggedToken::Text(_) | TaggedToken::Placeholder(_) => {}
             }
@@ -273,8 +279,10 @@ pub fn check_pairs_keep_text(source: &str, translation: &str) -> Result<(), TagE
         Ok(found)
     };
     let translated = with_text(translation)?;
-    match with_text(source)?.into_iter().find(|id| !translated.contains(id)) {
-        Some(id) => Err(TagError::EmptiedPair(id)),
+    let mut emptied: Vec<u32> = with_text(source)?.difference(&translated).copied().collect();
+    emptied.sort_unstable();
+    match emptied.first() {
+        Some(&id) => Err(TagError::EmptiedPair(id)),
         None => Ok(()),
     }
 }

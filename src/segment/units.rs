@@ -69,6 +69,17 @@ pub(super) fn cut_units(source: &str, tokens: &[Token], pairs: &[PairInfo], opti
 /// inside that token's text), leaving out boundaries inside markup.
 fn sentence_cuts(tokens: &[Token], language: &crate::language::LanguageTag) -> Vec<(usize, usize)> {
     let flat = flatten(tokens);
+    // How much markup is open before each token.
+    let mut depth_before: Vec<isize> = Vec::with_capacity(tokens.len() + 1);
+    let mut depth = 0;
+    for token in tokens {
+        depth_before.push(depth);
+        depth += match token {
+            Token::Open { .. } => 1,
+            Token::Close { .. } => -1,
+            _ => 0,
+        };
+    }
     let mut cuts = Vec::new();
     for sentence in split_sentences(&flat.text, language).iter().skip(1) {
         let Ok(position) = flat.positions.binary_search_by_key(&sentence.start, |p| p.0) else {
@@ -90,15 +101,7 @@ fn sentence_cuts(tokens: &[Token], language: &crate::language::LanguageTag) -> V
             }
         }
         // No markup may be open across the cut.
-        let depth: isize = tokens[..token_index]
-            .iter()
-            .map(|t| match t {
-                Token::Open { .. } => 1,
-                Token::Close { .. } => -1,
-                _ => 0,
-            })
-            .sum();
-        if depth == 0 {
+        if depth_before[token_index] == 0 {
             cuts.push((token_index, cut_offset));
         }
     }
