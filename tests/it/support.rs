@@ -10,7 +10,8 @@ pub fn project_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// mdBooks to test against: the example and every corpus mdBook that is present.
+/// mdBooks to test against: the example, every corpus mdBook that is
+/// present, and the D2L chapters (d2lbook markdown) made into an mdBook.
 pub fn fidelity_books() -> Vec<PathBuf> {
     let mut books = vec![project_dir().join("book-example")];
     let corpora = project_dir().join("../shared/corpora");
@@ -26,8 +27,39 @@ pub fn fidelity_books() -> Vec<PathBuf> {
         }
         Err(_) => eprintln!("note: {} is absent; testing the example book only", corpora.display()),
     }
+    books.extend(D2L_BOOK.clone());
     books
 }
+
+/// The English D2L chapters of the corpus as an mdBook with dollar math,
+/// written once per test run under the target's temp folder.
+static D2L_BOOK: std::sync::LazyLock<Option<PathBuf>> = std::sync::LazyLock::new(|| {
+    let chapters = project_dir().join("../shared/corpora/d2l/en");
+    let mut names: Vec<String> = std::fs::read_dir(&chapters)
+        .ok()?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md"))
+        .collect();
+    names.sort();
+    let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("d2l-book");
+    // Left by an earlier run: written again from the corpus.
+    let _ = std::fs::remove_dir_all(&root);
+    let src = root.join("src");
+    std::fs::create_dir_all(&src).expect("create the D2L book");
+    let mut summary = String::from("# Summary\n\n");
+    for name in &names {
+        std::fs::copy(chapters.join(name), src.join(name)).expect("copy a D2L chapter");
+        summary.push_str(&format!("- [{}]({name})\n", name.trim_end_matches(".md")));
+    }
+    std::fs::write(src.join("SUMMARY.md"), summary).expect("write SUMMARY.md");
+    std::fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"D2L\"\nlanguage = \"en\"\n\n[preprocessor.translate]\nmath = [\"mathjax\", \"dollar\"]\n",
+    )
+    .expect("write book.toml");
+    Some(root)
+});
 
 /// Copies a book (without its build output and store) into a temp dir.
 pub fn copy_book(source: &Path) -> tempfile::TempDir {
