@@ -2,10 +2,12 @@
 //! paragraph of 1, 2, 4 and 8 MB, and emphasis nested 5,000 to 40,000
 //! levels deep. Each book is built in-process three ways: plain mdBook
 //! (source language), translated with the pseudo backend into an empty
-//! store (cold), and again from the filled store (warm). Time must grow
-//! linearly with the input: the ratios must not grow with the size.
+//! store (cold), and again from the filled store (warm); `mdbook-translate
+//! check` (the release binary beside this example) is timed on it too.
+//! Time must grow linearly with the input: the ratios must not grow with
+//! the size.
 //!
-//! `cargo run --release --example bench_pathological [MAX_MB] [MAX_LEVELS]`
+//! `cargo build --release && cargo run --release --example bench_pathological [MAX_MB] [MAX_LEVELS]`
 //! (default: 8 MB, 40,000 levels).
 
 use mdbook_driver::MDBook;
@@ -75,7 +77,27 @@ fn build(root: &Path, language: &str, translate: bool) -> Duration {
     started.elapsed()
 }
 
-/// Prints one row: plain, cold and warm build times and the ratios.
+/// Runs `mdbook-translate check` on the book at `root`; the elapsed time.
+fn check(root: &Path) -> Duration {
+    let examples = std::env::current_exe().expect("this program's path");
+    let binary = examples
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/examples")
+        .join("mdbook-translate");
+    let started = Instant::now();
+    let status = std::process::Command::new(&binary)
+        .arg("check")
+        .arg(root)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap_or_else(|error| panic!("{}: {error}; run `cargo build --release` first", binary.display()));
+    assert!(status.success(), "check failed on {}", root.display());
+    started.elapsed()
+}
+
+/// Prints one row: plain, cold and warm build times, check, and the ratios.
 fn measure(label: &str, content: &str) {
     let plain_dir = tempfile::tempdir().expect("temp dir");
     write_book(plain_dir.path(), content, false);
@@ -84,13 +106,16 @@ fn measure(label: &str, content: &str) {
     let plain = build(plain_dir.path(), "en", false);
     let cold = build(dir.path(), "zh", true);
     let warm = build(dir.path(), "zh", true);
+    let check = check(dir.path());
+    let seconds = |d: Duration| d.as_secs_f64();
     println!(
-        "{label:<22} {:>9.2} s {:>9.2} s {:>9.2} s {:>8.2}× {:>8.2}×",
-        plain.as_secs_f64(),
-        cold.as_secs_f64(),
-        warm.as_secs_f64(),
-        cold.as_secs_f64() / plain.as_secs_f64(),
-        warm.as_secs_f64() / plain.as_secs_f64(),
+        "{label:<22} {:>8.2} s {:>8.2} s {:>8.2} s {:>8.2} s {:>9.2}× {:>9.2}×",
+        seconds(plain),
+        seconds(cold),
+        seconds(warm),
+        seconds(check),
+        seconds(cold) / seconds(plain),
+        seconds(warm) / seconds(plain),
     );
 }
 
@@ -99,8 +124,8 @@ fn main() {
     let max_mb: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(8);
     let max_levels: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(40_000);
     println!(
-        "{:<22} {:>11} {:>11} {:>11} {:>9} {:>9}",
-        "input", "plain", "cold", "warm", "cold÷plain", "warm÷plain"
+        "{:<22} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}",
+        "input", "plain", "cold", "warm", "check", "cold÷plain", "warm÷plain"
     );
     let mut mb = 1;
     while mb <= max_mb {

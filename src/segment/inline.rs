@@ -4,6 +4,7 @@
 
 use super::PairKind;
 use pulldown_cmark::{Event, LinkType, Tag};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// A piece of inline content with its source bytes.
@@ -49,6 +50,7 @@ pub(super) struct PairInfo {
 /// events hold something a segment cannot (a rule, superscript).
 pub(super) fn inline_tokens(source: &str, events: &[(Event<'_>, Range<usize>)]) -> Option<(Vec<Token>, Vec<PairInfo>)> {
     let mut tokens = Tokenizer::default();
+    let code_ends = code_element_ends(events);
     let mut index = 0;
     while index < events.len() {
         let (event, range) = &events[index];
@@ -57,10 +59,9 @@ pub(super) fn inline_tokens(source: &str, events: &[(Event<'_>, Range<usize>)]) 
             Event::TaskListMarker(_) => {}
             Event::Text(text) => tokens.text(source, text, range.clone()),
             Event::SoftBreak => tokens.tokens.push(Token::Space { range: range.clone() }),
-            Event::InlineHtml(html) => {
+            Event::InlineHtml(_) => {
                 // A code-like element, nested markup included, is code: one token.
-                let end = code_element_opened(html).and_then(|element| code_element_end(events, index, element));
-                let end = end.unwrap_or(index - 1);
+                let end = code_ends.get(&(index - 1)).copied().unwrap_or(index - 1);
                 tokens.tokens.push(Token::Opaque {
                     range: range.start..events[end].1.end,
                 });
@@ -129,27 +130,41 @@ fn closes_element(html: &str, element: &str) -> bool {
         .is_some_and(|rest| rest.trim_start() == ">")
 }
 
-/// The index of the event that closes the code-like `element` opened just
-/// before `index`, when the markup between them is balanced (no pair of
-/// markdown opens inside and closes outside, or the reverse).
-fn code_element_end(events: &[(Event<'_>, Range<usize>)], index: usize, element: &str) -> Option<usize> {
-    let mut open_elements = 1;
-    let mut open_pairs = 0usize;
-    for (position, (event, _)) in events.iter().enumerate().skip(index) {
+/// For each inline HTML event that opens a code-like element, the index of
+/// the event that closes it, where the markdown markup between them is
+/// balanced (no pair opens inside and closes outside, or the reverse). One
+/// pass: only the innermost open element can close, and an element is given
+/// up when a pair opened before it closes.
+fn code_element_ends(events: &[(Event<'_>, Range<usize>)]) -> HashMap<usize, usize> {
+    let mut ends = HashMap::new();
+    // Open elements: (event index, element, pair depth at the opening).
+    let mut open: Vec<(usize, &str, usize)> = Vec::new();
+    let mut depth = 0usize;
+    for (index, (event, _)) in events.iter().enumerate() {
         match event {
-            Event::InlineHtml(html) if code_element_opened(html) == Some(element) => open_elements += 1,
-            Event::InlineHtml(html) if closes_element(html, element) => {
-                open_elements -= 1;
-                if open_elements == 0 {
-                    return (open_pairs == 0).then_some(position);
+            Event::InlineHtml(html) => {
+                if let Some(element) = code_element_opened(html) {
+                    open.push((index, element, depth));
+                } else if let Some(&(start, element, opened_at)) = open.last()
+                    && closes_element(html, element)
+                {
+                    open.pop();
+                    if opened_at == depth {
+                        ends.insert(start, index);
+                    }
                 }
             }
-            Event::Start(_) => open_pairs += 1,
-            Event::End(_) => open_pairs = open_pairs.checked_sub(1)?,
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                while open.last().is_some_and(|&(_, _, opened_at)| opened_at > depth) {
+                    open.pop();
+                }
+            }
             _ => {}
         }
     }
-    None
+    ends
 }
 
 /// The index after the `End` that closes the `Start` just before `index`.
