@@ -42,7 +42,7 @@ fn free_port() -> u16 {
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Attempts with a fresh browser before the test fails.
-pub(crate) const ATTEMPTS: usize = 3;
+const ATTEMPTS: usize = 3;
 
 fn http_json(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
     let agent = http_agent(CALL_TIMEOUT);
@@ -224,15 +224,20 @@ fn the_switcher_leads_to_the_same_chapter_in_another_language() {
     }
     let book = TestBook::new("site");
     book.run(&["build"]).assert_success();
-    // A browser that hangs is started again; the checks themselves are the same each time.
+    with_fresh_browsers(|attempt| switch_languages(&book, attempt));
+}
+
+/// Runs `scenario` (given the attempt's number, from 1) until it passes, up
+/// to [`ATTEMPTS`] times: a browser that hangs is started again; the checks
+/// themselves are the same each time.
+pub(crate) fn with_fresh_browsers(scenario: impl Fn(usize) + std::panic::RefUnwindSafe) {
     for attempt in 1..ATTEMPTS {
-        let run = std::panic::catch_unwind(|| switch_languages(&book, attempt));
-        if run.is_ok() {
+        if std::panic::catch_unwind(|| scenario(attempt)).is_ok() {
             return;
         }
         eprintln!("note: browser attempt {attempt} failed; starting a fresh browser");
     }
-    switch_languages(&book, ATTEMPTS);
+    scenario(ATTEMPTS);
 }
 
 /// Opens a chapter, switches English → Chinese from `file://`, then

@@ -2,7 +2,7 @@
 //! box of the example's Chinese and Spanish books find the chapters that
 //! hold them, with the match highlighted in the teaser and on the page.
 
-use crate::browser::{ATTEMPTS, Driver, browser_available};
+use crate::browser::{Driver, browser_available, with_fresh_browsers};
 use crate::support::TestBook;
 use mdbook_translate::search::read_index;
 use mdbook_translate::search::tokenize::{Singles, fold, terms};
@@ -128,17 +128,21 @@ fn check_search(driver: &Driver, book: &Path, query: &str, word: &str, highlight
     holding
 }
 
-/// Follows the result link to `page` on the open result list and returns
-/// the texts mdBook's page marks.
-fn marks_after_following(driver: &Driver, page: &str) -> Vec<String> {
+/// Follows the result link to `page` on the open result list and checks
+/// that the page marks `word`.
+fn assert_marked_after_following(driver: &Driver, page: &str, word: &str) {
     driver.click(&format!("#mdbook-searchresults a[href^='{page}?']"));
     let started = Instant::now();
     loop {
         let marks = driver.script("return Array.from(document.querySelectorAll('mark')).map(m => m.textContent);");
         let marks: Vec<String> = serde_json::from_value(marks).expect("a list of texts");
-        if !marks.is_empty() || started.elapsed() > Duration::from_secs(10) {
-            return marks;
+        if marks.iter().any(|mark| mark == word) {
+            return;
         }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{word} is not highlighted on {page}: marks {marks:?}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }
@@ -150,13 +154,7 @@ fn search_finds_chinese_words_and_spanish_words_with_or_without_accents() {
     }
     let book = TestBook::example();
     book.run(&["build"]).assert_success();
-    for attempt in 1..ATTEMPTS {
-        if std::panic::catch_unwind(|| search_both_books(&book, attempt)).is_ok() {
-            return;
-        }
-        eprintln!("note: browser attempt {attempt} failed; starting a fresh browser");
-    }
-    search_both_books(&book, ATTEMPTS);
+    with_fresh_browsers(|attempt| search_both_books(&book, attempt));
 }
 
 fn search_both_books(book: &TestBook, attempt: usize) {
@@ -170,12 +168,7 @@ fn search_both_books(book: &TestBook, attempt: usize) {
     let single = check_search(&driver, &zh, "磁盘", "磁盘", "磁盘");
     assert_eq!(single.len(), 1, "磁盘 is in one chapter: {single:?}");
     let chapter = single.first().expect("one chapter");
-    assert!(
-        marks_after_following(&driver, chapter)
-            .iter()
-            .any(|mark| mark == "磁盘"),
-        "磁盘 is not highlighted on {chapter}"
-    );
+    assert_marked_after_following(&driver, chapter, "磁盘");
 
     // Spanish: the word with its accent and without.
     let with_accent = check_search(&driver, &es, "tamaño", "tamaño", "tamaño");
@@ -193,10 +186,5 @@ fn search_both_books(book: &TestBook, attempt: usize) {
     }
 
     let chapter = without.first().expect("a chapter");
-    assert!(
-        marks_after_following(&driver, chapter)
-            .iter()
-            .any(|mark| mark == "tamaño"),
-        "tamaño is not highlighted on {chapter} when searched as tamano"
-    );
+    assert_marked_after_following(&driver, chapter, "tamaño");
 }
