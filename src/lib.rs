@@ -13,6 +13,7 @@ pub mod pipeline;
 pub mod po;
 pub mod preprocessor;
 pub mod renderer;
+pub mod search;
 pub mod segment;
 pub mod sentence;
 pub mod site;

@@ -22,6 +22,7 @@ use crate::config::{Config, PREPROCESSOR_NAME};
 use crate::language::LanguageTag;
 use crate::pipeline::{TranslatedTexts, open_store, translated_texts};
 use crate::preprocessor::TranslatePreprocessor;
+use crate::search;
 use crate::segment::tagged::push_escaped;
 use crate::site::{BookOutput, book_pages, install_language_switcher};
 use crate::store::Languages;
@@ -84,6 +85,7 @@ impl TranslateRenderer {
         if render_book {
             render_html(root, book_toml.clone(), &site_dir).with_context(|| format!("building the {current} book"))?;
         }
+        search::index_book(&site_dir, &current)?;
         if current != config.source_language {
             // A one-language build (`MDBOOK_BOOK__LANGUAGE=zh mdbook build`).
             return Ok(vec![BookOutput {
@@ -168,6 +170,7 @@ fn build_languages(
             format!("{}/{language}/", site_url.trim_end_matches('/')),
         )?;
         render_html(root, book_toml, &out).with_context(|| format!("building the {language} book"))?;
+        search::index_book(&out, language)?;
         outputs.push(BookOutput {
             language: language.to_string(),
             html_dir: out,

@@ -16,7 +16,7 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// Whether the browser is here; `.ci/run` installs it and sets
 /// `MDBOOK_TRANSLATE_REQUIRE_BROWSER=1` so that CI never skips.
-fn browser_available() -> bool {
+pub(crate) fn browser_available() -> bool {
     let present = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
     if !present {
         assert!(
@@ -63,14 +63,14 @@ fn http_json(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{method} {path}: {e}: {text}"))
 }
 
-struct Driver {
+pub(crate) struct Driver {
     process: Child,
     port: u16,
     session: String,
 }
 
 impl Driver {
-    fn start(profile: &Path) -> Driver {
+    pub(crate) fn start(profile: &Path) -> Driver {
         let port = free_port();
         let process = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -117,37 +117,55 @@ impl Driver {
         answer["value"].clone()
     }
 
-    fn open(&self, url: &str) {
+    pub(crate) fn open(&self, url: &str) {
         self.session_call("POST", "/url", Some(&json!({ "url": url })));
     }
 
-    fn click(&self, css: &str) {
+    /// The WebDriver id of the element `css` selects.
+    fn element(&self, css: &str) -> String {
         let element = self.session_call(
             "POST",
             "/element",
             Some(&json!({"using": "css selector", "value": css})),
         );
-        let id = element
+        element
             .as_object()
             .and_then(|o| o.values().next())
             .and_then(Value::as_str)
             .expect("element id")
-            .to_string();
+            .to_string()
+    }
+
+    pub(crate) fn click(&self, css: &str) {
+        let id = self.element(css);
         self.session_call("POST", &format!("/element/{id}/click"), Some(&json!({})));
     }
 
-    fn script(&self, script: &str) -> Value {
+    /// Types `text` into the element `css` selects, key by key.
+    pub(crate) fn type_into(&self, css: &str, text: &str) {
+        let id = self.element(css);
+        self.session_call("POST", &format!("/element/{id}/value"), Some(&json!({ "text": text })));
+    }
+
+    /// Presses and releases `key` on whatever has the focus.
+    pub(crate) fn press(&self, key: &str) {
+        let keys = json!({"actions": [{"type": "key", "id": "keyboard", "actions": [
+            {"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]}]});
+        self.session_call("POST", "/actions", Some(&keys));
+    }
+
+    pub(crate) fn script(&self, script: &str) -> Value {
         self.session_call("POST", "/execute/sync", Some(&json!({"script": script, "args": []})))
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         self.session_call("GET", "/url", None)
             .as_str()
             .expect("url")
             .to_string()
     }
 
-    fn screenshot(&self, path: &Path) {
+    pub(crate) fn screenshot(&self, path: &Path) {
         let data = self.session_call("GET", "/screenshot", None);
         let png = BASE64.decode(data.as_str().expect("base64")).expect("base64");
         assert!(png.starts_with(b"\x89PNG"), "a PNG");
@@ -206,15 +224,20 @@ fn the_switcher_leads_to_the_same_chapter_in_another_language() {
     }
     let book = TestBook::new("site");
     book.run(&["build"]).assert_success();
-    // A browser that hangs is started again; the checks themselves are the same each time.
+    with_fresh_browsers(|attempt| switch_languages(&book, attempt));
+}
+
+/// Runs `scenario` (given the attempt's number, from 1) until it passes, up
+/// to [`ATTEMPTS`] times: a browser that hangs is started again; the checks
+/// themselves are the same each time.
+pub(crate) fn with_fresh_browsers(scenario: impl Fn(usize) + std::panic::RefUnwindSafe) {
     for attempt in 1..ATTEMPTS {
-        let run = std::panic::catch_unwind(|| switch_languages(&book, attempt));
-        if run.is_ok() {
+        if std::panic::catch_unwind(|| scenario(attempt)).is_ok() {
             return;
         }
         eprintln!("note: browser attempt {attempt} failed; starting a fresh browser");
     }
-    switch_languages(&book, ATTEMPTS);
+    scenario(ATTEMPTS);
 }
 
 /// Opens a chapter, switches English → Chinese from `file://`, then

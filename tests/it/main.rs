@@ -10,5 +10,6 @@ mod eval;
 mod mdbook;
 mod parallel_data;
 mod po;
+mod search;
 mod site;
 mod support;

@@ -1,0 +1,263 @@
+//! Search per language: each book's search index rebuilt with a tokenizer
+//! that finds Chinese, Japanese, Korean and accented words.
+//!
+//! mdBook's HTML renderer writes `searchindex[-<hash>].js`: an elasticlunr
+//! index of every section (title, body, breadcrumbs) with the section texts
+//! kept in its document store, cut by an English tokenizer that splits on
+//! white space only and then drops what elasticlunr's trimmer sees as
+//! non-word characters, so a Chinese sentence is one unfindable term and
+//! `tamaño` is not `tamano`. mdBook's page code (`searcher.js`) loads that
+//! file when the reader opens the search box, and searches it with
+//! elasticlunr's JavaScript tokenizer and the pipeline the index names.
+//!
+//! After a book is rendered, [`index_book`] reads mdBook's index back, keeps
+//! its documents, settings and URLs, and rebuilds the inverted index from
+//! the same documents with [`tokenize`]'s terms, written by the same
+//! elasticlunr crate mdBook uses, so the file has the shape mdBook's page
+//! expects and keeps its name (which every page holds). In front of the
+//! index data the file gets `searcher.js` of this module, which runs before
+//! mdBook's page code loads the index: it replaces `elasticlunr.tokenizer`
+//! with the same rules for queries, registers the pipeline function the
+//! index names, and rewrites each result's teaser as mdBook's does, with the
+//! matched text highlighted, for text without spaces between words.
+//! Nothing else of mdBook's interface changes: the search box, its
+//! keyboard shortcut, the result list and the highlight on the page a
+//! result leads to (mark.js, which already matches substrings and ignores
+//! accents) are mdBook's own.
+//!
+//! English books keep elasticlunr's stop words and stemmer (the Rust crate's
+//! is a port of the JavaScript one the page runs). Other languages are not
+//! stemmed: a stemmer in the index needs the identical stemmer in the
+//! browser, and none ships with mdBook; mdBook's prefix expansion finds
+//! `configura` in `configuración`, and every exact word is found.
+
+pub mod tokenize;
+
+use crate::language::LanguageTag;
+use anyhow::Context;
+use elasticlunr::IndexBuilder;
+use elasticlunr::lang::Language;
+use elasticlunr::pipeline::{Pipeline, PipelineFn};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use tokenize::Singles;
+
+/// What precedes the index data in the file mdBook writes.
+const DATA_START: &str = "window.search = Object.assign(window.search, JSON.parse('";
+/// What follows it.
+const DATA_END: &str = "'));";
+
+/// The page code put in front of the index data.
+const SCRIPT_TEMPLATE: &str = include_str!("search/searcher.js");
+
+/// The name under which the index and the page register the English stop
+/// word filter and stemmer, which leave bigrams alone.
+pub const ENGLISH_PIPELINE: &str = "mdbookTranslateEnglish";
+
+/// A search index file that is not what mdBook 0.5 writes.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchIndexError {
+    /// The file does not hold `window.search = … JSON.parse('…')`.
+    #[error("not an mdBook search index (no `{DATA_START}…{DATA_END}`)")]
+    NotAnIndex,
+    /// The data is not JSON.
+    #[error("the index data is not JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The data lacks a part the rebuild needs.
+    #[error("the index data has no {0}")]
+    Missing(&'static str),
+}
+
+/// Rebuilds the search index of the book rendered into `html_dir` in
+/// `language`. A book rendered with search off has no index; it is left as
+/// it is.
+pub fn index_book(html_dir: &Path, language: &LanguageTag) -> anyhow::Result<()> {
+    let Some(path) = index_file(html_dir)? else {
+        tracing::debug!("{}: no search index (search is off)", html_dir.display());
+        return Ok(());
+    };
+    let written = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let rebuilt = read_index(&written)
+        .and_then(|search| rebuild_index(search, language))
+        .with_context(|| format!("rebuilding the {language} search index {}", path.display()))?;
+    std::fs::write(&path, write_index(&rebuilt, language)).with_context(|| format!("writing {}", path.display()))
+}
+
+/// The search index mdBook wrote into `html_dir`: `searchindex.js`, or
+/// `searchindex-<hash>.js` with hashed file names.
+fn index_file(html_dir: &Path) -> anyhow::Result<Option<PathBuf>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(html_dir).with_context(|| format!("reading {}", html_dir.display()))? {
+        let entry = entry.with_context(|| format!("reading {}", html_dir.display()))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let hash = name
+            .strip_prefix("searchindex")
+            .and_then(|rest| rest.strip_suffix(".js"));
+        let is_index = hash.is_some_and(|hash| {
+            hash.is_empty()
+                || hash
+                    .strip_prefix('-')
+                    .is_some_and(|hex| hex.chars().all(|c| c.is_ascii_hexdigit()))
+        });
+        if is_index {
+            found.push(entry.path());
+        }
+    }
+    found.sort();
+    match found.len() {
+        0 | 1 => Ok(found.pop()),
+        _ => anyhow::bail!(
+            "{} holds several search indexes ({}); mdBook writes one: remove the folder and build again",
+            html_dir.display(),
+            found
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The search data of an index file as mdBook (or [`write_index`]) wrote it.
+pub fn read_index(file: &str) -> Result<Value, SearchIndexError> {
+    let start = file.rfind(DATA_START).ok_or(SearchIndexError::NotAnIndex)? + DATA_START.len();
+    let quoted = file[start..]
+        .trim_end()
+        .strip_suffix(DATA_END)
+        .ok_or(SearchIndexError::NotAnIndex)?;
+    // mdBook escapes `\` and `'` with a backslash to put the JSON in a
+    // JavaScript string; nothing else.
+    let mut json = String::with_capacity(quoted.len());
+    let mut chars = quoted.chars();
+    while let Some(c) = chars.next() {
+        json.push(if c == '\\' {
+            chars.next().ok_or(SearchIndexError::NotAnIndex)?
+        } else {
+            c
+        });
+    }
+    Ok(serde_json::from_str(&json)?)
+}
+
+/// The index file for `search` in `language`: the page code, then the data
+/// as mdBook writes it.
+pub fn write_index(search: &Value, language: &LanguageTag) -> String {
+    let config = json!({ "english": is_english(language), "dense": language.is_cjk() });
+    let script = SCRIPT_TEMPLATE.replace("/*CONFIG*/null", &config.to_string());
+    let data = search.to_string().replace('\\', "\\\\").replace('\'', "\\'");
+    format!("{script}\n{DATA_START}{data}{DATA_END}")
+}
+
+/// `search` with its inverted index rebuilt from its documents with the
+/// terms of [`tokenize`] for `language`; its documents, URLs and options
+/// are kept.
+pub fn rebuild_index(mut search: Value, language: &LanguageTag) -> Result<Value, SearchIndexError> {
+    let expand = search
+        .pointer("/search_options/expand")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
+    let index = search.get("index").ok_or(SearchIndexError::Missing("index"))?;
+    let fields: Vec<&str> = index
+        .get("fields")
+        .and_then(Value::as_array)
+        .ok_or(SearchIndexError::Missing("fields"))?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let ref_field = index.get("ref").and_then(Value::as_str).unwrap_or("id");
+    let docs = index
+        .pointer("/documentStore/docs")
+        .and_then(Value::as_object)
+        .filter(|docs| !docs.is_empty() || index.pointer("/documentStore/length") == Some(&json!(0)))
+        .ok_or(SearchIndexError::Missing(
+            "documents (mdBook keeps them for the teasers)",
+        ))?;
+    let singles = if expand { Singles::Last } else { Singles::Every };
+    let book_language = BookLanguage {
+        tag: language.clone(),
+        singles,
+    };
+    let mut rebuilt = IndexBuilder::with_language(Box::new(book_language))
+        .set_ref(ref_field)
+        .add_fields(&fields)
+        .build();
+    let mut refs: Vec<&String> = docs.keys().collect();
+    refs.sort_by_key(|r| (r.parse::<u64>().unwrap_or(u64::MAX), r.as_str()));
+    for doc_ref in refs {
+        let doc = &docs[doc_ref];
+        let values = fields
+            .iter()
+            .map(|field| doc.get(*field).and_then(Value::as_str).unwrap_or(""));
+        rebuilt.add_doc(doc_ref, values);
+    }
+    search["index"] = serde_json::to_value(&rebuilt)?;
+    Ok(search)
+}
+
+/// Whether a book in `language` gets elasticlunr's English stop words and
+/// stemmer.
+fn is_english(language: &LanguageTag) -> bool {
+    language.primary().eq_ignore_ascii_case("en")
+}
+
+/// A book's language as elasticlunr sees it: our terms, and the English
+/// stemmer for English.
+struct BookLanguage {
+    tag: LanguageTag,
+    singles: Singles,
+}
+
+impl Language for BookLanguage {
+    fn name(&self) -> String {
+        self.tag.canonical().to_string()
+    }
+
+    fn code(&self) -> String {
+        self.tag.canonical().to_string()
+    }
+
+    fn tokenize(&self, text: &str) -> Vec<String> {
+        tokenize::terms(text, self.singles)
+    }
+
+    fn make_pipeline(&self) -> Pipeline {
+        let queue: Vec<Box<dyn PipelineFn>> = if is_english(&self.tag) {
+            vec![Box::new(EnglishStemmer::new())]
+        } else {
+            Vec::new()
+        };
+        Pipeline { queue }
+    }
+}
+
+/// elasticlunr's English stop word filter and stemmer, for words only: a
+/// bigram passes unchanged (elasticlunr's trimmer, which would drop it, is
+/// left out: terms hold nothing to trim).
+struct EnglishStemmer {
+    english: Pipeline,
+}
+
+impl EnglishStemmer {
+    fn new() -> EnglishStemmer {
+        let mut english = elasticlunr::lang::English::new().make_pipeline();
+        english.queue.retain(|function| function.name() != "trimmer");
+        EnglishStemmer { english }
+    }
+}
+
+impl PipelineFn for EnglishStemmer {
+    fn name(&self) -> String {
+        ENGLISH_PIPELINE.to_string()
+    }
+
+    fn filter(&self, term: String) -> Option<String> {
+        if term.chars().any(tokenize::is_dense) {
+            return Some(term);
+        }
+        self.english.run(vec![term]).pop()
+    }
+}
+
+#[cfg(test)]
+mod tests;

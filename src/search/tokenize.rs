@@ -1,0 +1,154 @@
+//! The search tokenizer (pure): how text becomes index terms, and how a
+//! query does.
+//!
+//! The index is written here and queried in the reader's browser by
+//! `searcher.js`, which cuts queries by the same rules; a term cut
+//! differently on the two sides is a term that can never be found. So the
+//! rules are ones that Rust and JavaScript express identically, through
+//! Unicode properties both know (`Alphabetic`, `Numeric`, `Mark`), canonical
+//! normalization, and fixed code point ranges, rather than UAX #29 word
+//! boundaries: their browser counterpart, `Intl.Segmenter`, is ICU's, which
+//! cuts Chinese and Japanese with a dictionary that the `unicode-segmentation`
+//! crate does not have, and tailors other scripts in ways the crate does not.
+//!
+//! 1. **Fold**: lower case, canonical decomposition, the combining
+//!    diacritical marks U+0300–U+036F dropped, canonical composition (so
+//!    `Tamaño` and `tamano` are both `tamano`, while Hangul syllables and
+//!    kana keep their form).
+//! 2. **Runs**: maximal runs of word characters (`Alphabetic`, `Numeric`
+//!    or `Mark`) of one kind: *dense* characters (Han, kana, Hangul), which
+//!    are written without spaces between words, or the others. Everything
+//!    else (spaces, punctuation, apostrophes, hyphens) separates runs.
+//! 3. **Terms**: a run of other characters is one term (a word). A dense run
+//!    gives its overlapping bigrams, so any word of two or more characters
+//!    is found wherever it occurs, with no dictionary, whatever the words
+//!    around it; in the index, the run's last character also stands alone,
+//!    so that every character of the text begins some term and a
+//!    one-character query finds it through the prefix expansion of
+//!    mdBook's search (`expand`, on by default; with it off, the index
+//!    holds every character alone).
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Longer words are not indexed (mdBook's limit, there in bytes).
+pub const MAX_WORD_CHARS: usize = 80;
+
+/// Lower case without accents: `Ñandú` → `nandu`, `İ` → `i`; Hangul and kana
+/// keep their composed form.
+pub fn fold(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let stripped: String = lower.nfd().filter(|c| !is_accent(*c)).collect();
+    stripped.nfc().collect()
+}
+
+/// The combining diacritical marks that folding drops.
+fn is_accent(c: char) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// Whether `c` belongs to a script written without spaces between words
+/// (Han, Hiragana, Katakana) or whose words are short syllable blocks
+/// (Hangul), whose runs are cut into bigrams.
+pub fn is_dense(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF      // Hangul Jamo
+        | 0x3005 | 0x3007    // 々 〇
+        | 0x3040..=0x309F    // Hiragana
+        | 0x30A0..=0x30FA    // Katakana (not the middle dot U+30FB)
+        | 0x30FC..=0x30FF    // ー and the Katakana iteration marks
+        | 0x3130..=0x318F    // Hangul Compatibility Jamo
+        | 0x31F0..=0x31FF    // Katakana Phonetic Extensions
+        | 0x3400..=0x4DBF    // CJK Unified Ideographs Extension A
+        | 0x4E00..=0x9FFF    // CJK Unified Ideographs
+        | 0xA960..=0xA97F    // Hangul Jamo Extended-A
+        | 0xAC00..=0xD7FF    // Hangul Syllables, Jamo Extended-B
+        | 0xF900..=0xFAFF    // CJK Compatibility Ideographs
+        | 0xFF66..=0xFF9F    // Halfwidth Katakana
+        | 0x20000..=0x3FFFF  // CJK Unified Ideographs Extensions B–I
+    )
+}
+
+/// Whether `c` is part of a word.
+fn is_word(c: char) -> bool {
+    c.is_alphabetic() || c.is_numeric() || is_combining_mark(c)
+}
+
+/// A run of word characters of one kind in folded text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Run<'a> {
+    /// The run's text.
+    pub text: &'a str,
+    /// Whether it is a run of dense characters, cut into bigrams.
+    pub dense: bool,
+}
+
+/// The runs of `folded` text, in order.
+pub fn runs(folded: &str) -> Vec<Run<'_>> {
+    let mut runs = Vec::new();
+    let mut start: Option<(usize, bool)> = None;
+    for (at, c) in folded.char_indices() {
+        let kind = if is_dense(c) {
+            Some(true)
+        } else {
+            is_word(c).then_some(false)
+        };
+        if let Some((begin, dense)) = start
+            && kind != Some(dense)
+        {
+            runs.push(Run {
+                text: &folded[begin..at],
+                dense,
+            });
+            start = None;
+        }
+        if let (None, Some(dense)) = (start, kind) {
+            start = Some((at, dense));
+        }
+    }
+    if let Some((begin, dense)) = start {
+        runs.push(Run {
+            text: &folded[begin..],
+            dense,
+        });
+    }
+    runs
+}
+
+/// Which terms a dense run gives besides its bigrams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Singles {
+    /// None (a query: a one-character run is still its own term).
+    Query,
+    /// The run's last character (an index read with prefix expansion).
+    Last,
+    /// Every character (an index read without prefix expansion).
+    Every,
+}
+
+/// The terms of `text`, in order, as the index holds them (`Singles::Last`
+/// or `Every`) or as a query looks for them (`Singles::Query`).
+pub fn terms(text: &str, singles: Singles) -> Vec<String> {
+    let folded = fold(text);
+    let mut terms = Vec::new();
+    for run in runs(&folded) {
+        if !run.dense {
+            if singles == Singles::Query || run.text.chars().count() <= MAX_WORD_CHARS {
+                terms.push(run.text.to_string());
+            }
+            continue;
+        }
+        let chars: Vec<char> = run.text.chars().collect();
+        for pair in chars.windows(2) {
+            if singles == Singles::Every {
+                terms.push(pair[0].to_string());
+            }
+            terms.push(pair.iter().collect());
+        }
+        let last = chars[chars.len() - 1];
+        if singles != Singles::Query || chars.len() == 1 {
+            terms.push(last.to_string());
+        }
+    }
+    terms
+}
