@@ -95,6 +95,20 @@ pub enum Origin {
     Identity,
 }
 
+impl Origin {
+    /// The origin's name, as records, summaries and PO comments spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Human => "human",
+            Origin::Imported => "imported",
+            Origin::Act => "act",
+            Origin::Realtime => "realtime",
+            Origin::Pseudo => "pseudo",
+            Origin::Identity => "identity",
+        }
+    }
+}
+
 /// One stored translation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {

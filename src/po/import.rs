@@ -72,7 +72,7 @@ pub struct ImportPlan {
 
 /// The comment `po export` gives machine output: `machine: act, profile act/book-zh@3`.
 pub fn machine_comment(record: &Record) -> String {
-    format!("machine: {}, profile {}", origin_name(record.origin), record.profile)
+    format!("machine: {}, profile {}", record.origin.name(), record.profile)
 }
 
 /// The origin and profile named by a `#. machine:` comment of `entry`.
@@ -89,18 +89,6 @@ pub fn machine_origin(entry: &PoEntry) -> Option<(Origin, String)> {
         let profile = profile.trim();
         (!profile.is_empty() && !profile.contains(char::is_whitespace)).then(|| (origin, profile.to_string()))
     })
-}
-
-/// The name of an origin, as records and comments spell it.
-pub fn origin_name(origin: Origin) -> &'static str {
-    match origin {
-        Origin::Human => "human",
-        Origin::Imported => "imported",
-        Origin::Act => "act",
-        Origin::Realtime => "realtime",
-        Origin::Pseudo => "pseudo",
-        Origin::Identity => "identity",
-    }
 }
 
 /// What one entry asks for.

@@ -53,7 +53,7 @@ fn the_preprocessor_protocol_translates_chapters_and_names() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(
-        stderr.contains("zh: ") && stderr.contains("translated (pseudo)"),
+        stderr.contains("zh: ") && stderr.contains("translated in this run (pseudo)"),
         "one-line summary: {stderr}"
     );
     let translated: Book = serde_json::from_slice(&output.stdout).expect("stdout is only the book JSON");
