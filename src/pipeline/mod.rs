@@ -16,7 +16,7 @@ pub mod misses;
 
 use crate::collect::{BookTexts, CollectedBook};
 use crate::config::Config;
-use crate::segment::alert_title;
+use crate::segment::{alert_title, merge_units};
 use crate::segment::tagged::{TagError, plain_text};
 use crate::store::{Languages, Origin, Store, StoreError, UnitKey};
 use crate::translate::{BackendError, Translator};
@@ -24,7 +24,7 @@ use apply::{KeptChapter, KeptUnit, apply_translations};
 use lookup::{WantedUnits, lookup_units};
 use misses::translate_misses;
 use pulldown_cmark::BlockQuoteKind;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// What went wrong while translating a book.
@@ -332,6 +332,24 @@ pub fn fill_store(
         n_translated: outcome.n_translated,
         untranslated,
     })
+}
+
+/// Every key a build of `collected` into `languages.target` looks up: its
+/// distinct units and names, and each segment of several units as one (the
+/// key of a block translation). `gc` keeps the records of these keys.
+pub fn keys_in_use(collected: &CollectedBook, languages: Languages<'_>) -> HashSet<UnitKey> {
+    let mut keys: HashSet<UnitKey> = WantedUnits::of_book(collected, languages)
+        .units
+        .iter()
+        .map(|unit| unit.key)
+        .collect();
+    let blocks = collected
+        .chapters()
+        .flat_map(|chapter| &chapter.segments.segments)
+        .filter(|segment| segment.units.len() > 1)
+        .filter_map(|segment| merge_units(&segment.units));
+    keys.extend(blocks.map(|block| languages.key(&block.tagged)));
+    keys
 }
 
 /// The book's title, description and alert titles in one language, as the

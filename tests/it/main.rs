@@ -7,6 +7,7 @@ mod browser;
 mod cli;
 mod emulator;
 mod eval;
+mod gc;
 mod mdbook;
 mod parallel_data;
 mod po;
