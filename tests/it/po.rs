@@ -251,11 +251,14 @@ fn a_fresh_clone_builds_from_its_po_files_alone() {
 #[test]
 fn a_language_the_book_does_not_have_is_refused() {
     let book = small_book(CHAPTER, "");
-    let (ok, stderr) = run(book.path(), &["po", "import", "--lang", "fr"]);
-    assert!(
-        !ok && stderr.contains("`fr` is not a language of this book"),
-        "{stderr}"
-    );
+    for action in ["import", "export"] {
+        let (ok, stderr) = run(book.path(), &["po", action, "--lang", "fr"]);
+        assert!(
+            !ok && stderr.contains("`fr` is not a language of this book: the list is es"),
+            "{action}: {stderr}"
+        );
+    }
+    assert!(!book.path().join("po").exists(), "no file written");
 }
 
 /// A book whose `po/de.po` was written by mdbook-xgettext (mdbook-i18n-helpers
@@ -316,4 +319,32 @@ fn exporting_over_an_mdbook_i18n_helpers_file_keeps_its_block_messages() {
 
 fn po_text_of(book: &Path, language: &str) -> String {
     std::fs::read_to_string(book.join(format!("po/{language}.po"))).expect("po file")
+}
+
+#[test]
+fn po_files_are_found_whether_their_name_has_an_underscore_or_a_hyphen_in_any_case() {
+    let entry = "#: one.md\nmsgid \"First sentence here.\"\nmsgstr \"第一句。\"\n";
+    for (listed, file) in [("zh-CN", "zh_CN.po"), ("zh-cn", "zh-CN.po"), ("zh-TW", "zh-tw.po")] {
+        let book = small_book(CHAPTER, "");
+        let toml = std::fs::read_to_string(book.path().join("book.toml")).expect("book.toml");
+        std::fs::write(book.path().join("book.toml"), toml.replace("[\"es\"]", &format!("[\"{listed}\"]")))
+            .expect("book.toml");
+        std::fs::create_dir_all(book.path().join("po")).expect("po");
+        let po = format!("msgid \"\"\nmsgstr \"Language: {listed}\\n\"\n\n{entry}");
+        std::fs::write(book.path().join("po").join(file), po).expect("po file");
+        let page = translated_chapter_in(book.path(), listed).expect("build");
+        assert!(page.contains("第一句。 Second sentence here."), "{listed} from {file}: {page}");
+        let (ok, stderr) = run(book.path(), &["po", "export", "--lang", listed]);
+        assert!(ok, "{stderr}");
+        let files: Vec<String> = std::fs::read_dir(book.path().join("po"))
+            .expect("po")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(files, [file], "export writes into the file it found");
+        assert!(po_text_of_file(&book.path().join("po").join(file)).contains("msgstr \"第一句。\""));
+    }
+}
+
+fn po_text_of_file(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
