@@ -429,12 +429,14 @@ impl Config {
             .flatten()
             .unwrap_or(true);
         let katex = book.contains_key("preprocessor.katex");
-        let gettext_po_dir = book.get::<PathBuf>("preprocessor.gettext.po-dir").map_err(|e| ConfigError {
-            table: "preprocessor.gettext".to_string(),
-            key: "po-dir".to_string(),
-            variable: None,
-            message: format!("is not a path: {e:#}"),
-        })?;
+        let gettext_po_dir = book
+            .get::<PathBuf>("preprocessor.gettext.po-dir")
+            .map_err(|e| ConfigError {
+                table: "preprocessor.gettext".to_string(),
+                key: "po-dir".to_string(),
+                variable: None,
+                message: format!("is not a path: {e:#}"),
+            })?;
         Config::from_table(
             &table,
             TableContext {

@@ -412,7 +412,11 @@ impl Store {
     /// `options.human` says so (human records are the PO files' mirror, and
     /// are kept otherwise). With `options.dry_run` nothing is removed and
     /// the report says what would be.
-    pub fn collect_garbage(&self, in_use: &dyn Fn(&UnitKey) -> bool, options: GcOptions) -> Result<GcReport, StoreError> {
+    pub fn collect_garbage(
+        &self,
+        in_use: &dyn Fn(&UnitKey) -> bool,
+        options: GcOptions,
+    ) -> Result<GcReport, StoreError> {
         let mut report = GcReport::default();
         for (tree, human) in [(&self.units, false), (&self.human, true)] {
             let mut unused: Vec<sled::IVec> = Vec::new();
@@ -423,7 +427,11 @@ impl Store {
                 } else if human && !options.human {
                     report.n_human_kept += 1;
                 } else {
-                    *(if human { &mut report.n_human } else { &mut report.n_machine }) += 1;
+                    *(if human {
+                        &mut report.n_human
+                    } else {
+                        &mut report.n_machine
+                    }) += 1;
                     report.bytes += (stored_key.len() + bytes.len()) as u64;
                     unused.push(stored_key);
                 }

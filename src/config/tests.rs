@@ -235,9 +235,19 @@ fn the_po_dir_of_mdbook_i18n_helpers_is_read_when_this_table_has_none() {
     assert_eq!(config.po_dir, Path::new("/books/demo/i18n"));
     assert!(config.po_dir_explicit, "a missing file is reported");
     let own = format!("[preprocessor.translate]\nlanguages = [\"zh\"]\npo-dir = \"translations\"\n{gettext}");
-    assert_eq!(from_book_toml(&own).expect("config").po_dir, Path::new("/books/demo/translations"));
+    assert_eq!(
+        from_book_toml(&own).expect("config").po_dir,
+        Path::new("/books/demo/translations")
+    );
     let neither = from_book_toml("[preprocessor.translate]\nlanguages = [\"zh\"]\n").expect("config");
-    assert_eq!((neither.po_dir.as_path(), neither.po_dir_explicit), (Path::new("/books/demo/po"), false));
+    assert_eq!(
+        (neither.po_dir.as_path(), neither.po_dir_explicit),
+        (Path::new("/books/demo/po"), false)
+    );
     let error = from_book_toml("[preprocessor.translate]\n[preprocessor.gettext]\npo-dir = 3\n").expect_err("refused");
-    assert_eq!((error.table.as_str(), error.key.as_str()), ("preprocessor.gettext", "po-dir"), "{error}");
+    assert_eq!(
+        (error.table.as_str(), error.key.as_str()),
+        ("preprocessor.gettext", "po-dir"),
+        "{error}"
+    );
 }

@@ -16,8 +16,8 @@ pub mod misses;
 
 use crate::collect::{BookTexts, CollectedBook};
 use crate::config::Config;
-use crate::segment::{alert_title, merge_units};
 use crate::segment::tagged::{TagError, plain_text};
+use crate::segment::{alert_title, merge_units};
 use crate::store::{Languages, Origin, Store, StoreError, UnitKey};
 use crate::translate::{BackendError, Translator};
 use apply::{KeptChapter, KeptUnit, apply_translations};

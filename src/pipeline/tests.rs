@@ -456,9 +456,18 @@ fn the_summary_names_each_machine_origin_and_leaves_out_origins_no_unit_has() {
     let test = TestBook::new(&["Alpha one. Beta two. Gamma three. Delta four. Epsilon five."], "");
     let collected = collect_book(&test.book, &BookTexts::default(), &test.config.segment_options());
     let wanted = WantedUnits::of_book(&collected, languages());
-    let origins = [Origin::Act, Origin::Act, Origin::Realtime, Origin::Imported, Origin::Pseudo];
+    let origins = [
+        Origin::Act,
+        Origin::Act,
+        Origin::Realtime,
+        Origin::Imported,
+        Origin::Pseudo,
+    ];
     let by_key: HashMap<UnitKey, Origin> = wanted.units.iter().map(|u| u.key).zip(origins).collect();
     let counts = OriginCounts::of_units(&wanted, &by_key);
-    assert_eq!(counts.to_string(), "4 machine (2 act, 1 realtime, 1 imported), 1 pseudo, ");
+    assert_eq!(
+        counts.to_string(),
+        "4 machine (2 act, 1 realtime, 1 imported), 1 pseudo, "
+    );
     assert_eq!(OriginCounts::default().to_string(), "");
 }

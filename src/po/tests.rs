@@ -146,7 +146,8 @@ mod merge_and_import {
     fn an_edited_sentence_comes_back_fuzzy_and_a_removed_one_obsolete() {
         let existing = parse_po(OLD).expect("parses");
         let messages = messages("The cat sleeps. The dog barks at midnight.\n");
-        let (file, report) = merge_book(Some(existing), "es", &messages, &|_| None, &|_| false, MERGE);
+        let merged = merge_book(Some(existing), "es", &messages, &|_| None, &|_| false, MERGE);
+        let (file, report) = (merged.file, merged.report);
         let kept = entry(&file, "The cat sleeps.");
         assert_eq!(kept.msgstr.as_deref(), Some("El gato duerme."));
         assert_eq!(kept.tcomment.as_deref(), Some("keep this note"));
@@ -164,7 +165,7 @@ mod merge_and_import {
         assert!(text.starts_with("# Team header\n"), "{text}");
         assert!(text.contains("#| msgid \"The dog barks at night.\""), "{text}");
         assert!(text.contains("#~ msgid \"Nothing like this remains.\""), "{text}");
-        let (file, report) = merge_book(
+        let merged = merge_book(
             parse_po(OLD).ok(),
             "es",
             &messages,
@@ -175,8 +176,8 @@ mod merge_and_import {
                 ..MERGE
             },
         );
-        assert!(!file.entries.iter().any(|e| e.obsolete));
-        assert_eq!(report.n_dropped, 1);
+        assert!(!merged.file.entries.iter().any(|e| e.obsolete));
+        assert_eq!(merged.report.n_dropped, 1);
     }
 
     #[test]
@@ -188,7 +189,8 @@ mod merge_and_import {
             Origin::Act,
             "act/book-es@3",
         );
-        let (file, report) = merge_book(None, "es", &messages, &|_| Some(record.clone()), &|_| false, MERGE);
+        let merged = merge_book(None, "es", &messages, &|_| Some(record.clone()), &|_| false, MERGE);
+        let (file, report) = (merged.file, merged.report);
         let exported = &file.entries[0];
         assert!(exported.fuzzy());
         assert_eq!(exported.msgstr.as_deref(), Some("*Ahora* ejecuta `cargo build`."));

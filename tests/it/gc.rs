@@ -19,7 +19,9 @@ fn parse_gc(run: &Run) -> Gc {
         r"gc: (?:would remove|removed) (\d+) machine and (\d+) human records of units no longer in the book \((\d+) bytes\) from .*; (\d+) records in use kept",
     )
     .expect("a valid pattern");
-    let found = pattern.captures(&run.stderr).unwrap_or_else(|| panic!("a gc report in:\n{}", run.stderr));
+    let found = pattern
+        .captures(&run.stderr)
+        .unwrap_or_else(|| panic!("a gc report in:\n{}", run.stderr));
     let kept = regex::Regex::new(r"gc: (\d+) human records of units no longer in the book kept")
         .expect("a valid pattern")
         .captures(&run.stderr)
@@ -39,44 +41,80 @@ fn parse_gc(run: &Run) -> Gc {
 fn status_totals(book: &TestBook, language: &str) -> Vec<usize> {
     let output = book.command(&["status", "--lang", language]).output().expect("status");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let all = stdout
         .lines()
         .find(|line| line.trim_start().starts_with("all "))
         .unwrap_or_else(|| panic!("an `all` line in\n{stdout}"));
-    all.split_whitespace().skip(1).map(|n| n.parse().expect("a count")).collect()
+    all.split_whitespace()
+        .skip(1)
+        .map(|n| n.parse().expect("a count"))
+        .collect()
 }
 
 #[test]
 fn gc_removes_what_an_edited_book_no_longer_uses_and_the_next_build_misses_nothing() {
     let book = TestBook::new("human-translations");
     book.replace("book.toml", "backend = \"cache\"", "backend = \"pseudo\"");
-    book.replace("src/notes.md", "Every byte counts.", "Every byte counts. Order matters too.");
+    book.replace(
+        "src/notes.md",
+        "Every byte counts.",
+        "Every byte counts. Order matters too.",
+    );
     let first = book.run(&["build"]).assert_success();
     assert_eq!(first.summary("zh").n_pseudo, 1, "{}", first.stderr);
     let before = status_totals(&book, "zh");
     // An edited sentence (its human translation no longer fits) and a new
     // one in place of a machine-translated one.
-    book.replace("src/notes.md", "A sum misses swapped bytes.", "A sum never sees swapped bytes.");
+    book.replace(
+        "src/notes.md",
+        "A sum misses swapped bytes.",
+        "A sum never sees swapped bytes.",
+    );
     book.replace("src/notes.md", "Order matters too.", "Length matters too.");
     let second = book.run(&["build"]).assert_success();
     let zh = second.summary("zh");
-    assert_eq!((zh.n_translated, zh.n_pseudo, zh.n_missing), (2, 2, 0), "{}", second.stderr);
+    assert_eq!(
+        (zh.n_translated, zh.n_pseudo, zh.n_missing),
+        (2, 2, 0),
+        "{}",
+        second.stderr
+    );
     // status: one human translation fewer; the two new units have only
     // pseudo translations, which a release build does not serve.
     let after = status_totals(&book, "zh");
-    assert_eq!((after[0], after[1], after[6]), (before[0], before[1] - 1, before[6] + 1), "{before:?} → {after:?}");
+    assert_eq!(
+        (after[0], after[1], after[6]),
+        (before[0], before[1] - 1, before[6] + 1),
+        "{before:?} → {after:?}"
+    );
 
     let dry_run = parse_gc(&book.run(&["gc", "--dry-run"]).assert_success());
     // Per language (zh, es): the pseudo record of the sentence that left;
     // the human records of the edited sentence's old version stay.
-    assert_eq!((dry_run.n_machine, dry_run.n_human, dry_run.n_human_kept), (2, 0, 2), "{dry_run:?}");
+    assert_eq!(
+        (dry_run.n_machine, dry_run.n_human, dry_run.n_human_kept),
+        (2, 0, 2),
+        "{dry_run:?}"
+    );
     assert!(dry_run.bytes > 0);
-    assert_eq!(parse_gc(&book.run(&["gc", "--dry-run"]).assert_success()), dry_run, "a dry run removes nothing");
+    assert_eq!(
+        parse_gc(&book.run(&["gc", "--dry-run"]).assert_success()),
+        dry_run,
+        "a dry run removes nothing"
+    );
     let removed = parse_gc(&book.run(&["gc"]).assert_success());
     assert_eq!(removed, dry_run);
     let human = parse_gc(&book.run(&["gc", "--human"]).assert_success());
-    assert_eq!((human.n_machine, human.n_human, human.n_human_kept), (0, 2, 0), "{human:?}");
+    assert_eq!(
+        (human.n_machine, human.n_human, human.n_human_kept),
+        (0, 2, 0),
+        "{human:?}"
+    );
     assert_eq!(human.n_kept, removed.n_kept, "records in use are never removed");
     // Everything the book uses is still there: nothing to translate, and status unchanged.
     let third = book.run(&["build"]).assert_success();
@@ -84,5 +122,8 @@ fn gc_removes_what_an_edited_book_no_longer_uses_and_the_next_build_misses_nothi
         third.summary(language).assert_all_from_store();
     }
     assert_eq!(status_totals(&book, "zh"), after);
-    assert_eq!(parse_gc(&book.run(&["gc", "--human"]).assert_success()).n_kept, human.n_kept);
+    assert_eq!(
+        parse_gc(&book.run(&["gc", "--human"]).assert_success()).n_kept,
+        human.n_kept
+    );
 }
