@@ -135,7 +135,7 @@ fn export(args: ExportArgs) -> anyhow::Result<i32> {
     };
     let blocks = BookBlocks::of_book(&collected);
     let segment_options = config.segment_options();
-    let in_use = |entry: &PoEntry| blocks.units_of(&entry.msgid, &segment_options).is_some();
+    let in_use = |entry: &PoEntry| blocks.blocks_of(&entry.msgid, &segment_options).is_some();
     let language = args.file.language.as_str();
     let merged = merge_book(
         existing.as_ref().map(|catalog| catalog.file.clone()),

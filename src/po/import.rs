@@ -8,10 +8,10 @@
 //! loses its human record. The whole file is read and checked before the
 //! store is touched, so a file that cannot be read changes nothing.
 
-use super::blocks::{BlockTranslation, BookBlocks, map_block};
+use super::blocks::{BlockTranslation, BookBlocks, map_blocks};
 use super::file::PoEntry;
 use super::layout::{Catalog, Layout, find_layout};
-use super::translation::{TranslationError, translation_to_tagged};
+use super::translation::{ChangedLink, TranslationError, read_translation};
 use super::{Message, book_messages};
 use crate::collect::CollectedBook;
 use crate::config::Config;
@@ -37,6 +37,20 @@ pub struct RefusedEntry {
     pub reason: TranslationError,
 }
 
+/// An entry imported with the destination of a link or image as the
+/// source has it, not as its msgstr changed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangedLinkEntry {
+    /// Index of the entry in the file (or catalogue) imported.
+    pub entry: usize,
+    /// Line of the entry in its PO file.
+    pub line: usize,
+    /// Its msgid.
+    pub msgid: String,
+    /// The link and the destination the msgstr gave it.
+    pub link: ChangedLink,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportReport {
@@ -58,6 +72,29 @@ pub struct ImportReport {
     pub n_blocks_whole: usize,
     /// Entries refused, with the reason.
     pub refused: Vec<RefusedEntry>,
+    /// Links whose destination a msgstr changed (the source's is kept).
+    pub changed_links: Vec<ChangedLinkEntry>,
+}
+
+impl ImportReport {
+    fn refuse(&mut self, index: usize, entry: &PoEntry, reason: TranslationError) {
+        self.refused.push(RefusedEntry {
+            entry: index,
+            line: entry.linenum.max(1),
+            msgid: entry.msgid.clone(),
+            reason,
+        });
+    }
+
+    fn note_changed_links(&mut self, index: usize, entry: &PoEntry, links: Vec<ChangedLink>) {
+        self.changed_links
+            .extend(links.into_iter().map(|link| ChangedLinkEntry {
+                entry: index,
+                line: entry.linenum.max(1),
+                msgid: entry.msgid.clone(),
+                link,
+            }));
+    }
 }
 
 /// What an import will write: nothing is stored until [`apply_import`].
@@ -152,8 +189,8 @@ pub fn plan_import(
                 continue;
             }
         };
-        match translation_to_tagged(message, msgstr, options) {
-            Ok(tagged) => {
+        match read_translation(message, msgstr, options) {
+            Ok(translation) => {
                 if origin == Origin::Human {
                     plan.report.n_human += 1;
                     human.insert(key);
@@ -161,16 +198,12 @@ pub fn plan_import(
                     plan.report.n_machine += 1;
                     unused.push(key);
                 }
-                plan.records
-                    .push((key, Record::new(&message.tagged, &tagged, origin, &profile)));
+                let record = Record::new(&message.tagged, &translation.tagged, origin, &profile);
+                plan.records.push((key, record));
+                plan.report.note_changed_links(index, entry, translation.changed_links);
             }
             Err(reason) => {
-                plan.report.refused.push(RefusedEntry {
-                    entry: index,
-                    line: entry.linenum.max(1),
-                    msgid: entry.msgid.clone(),
-                    reason,
-                });
+                plan.report.refuse(index, entry, reason);
                 unused.push(key);
             }
         }
@@ -206,7 +239,7 @@ struct BlockPlanner<'a, 'b> {
 
 impl BlockPlanner<'_, '_> {
     fn plan_entry(&mut self, index: usize, entry: &PoEntry) {
-        let Some(units) = self.blocks.units_of(&entry.msgid, self.options) else {
+        let Some(blocks) = self.blocks.blocks_of(&entry.msgid, self.options) else {
             tracing::debug!(
                 "line {}: not a unit or block of the book: {:?}",
                 entry.linenum,
@@ -220,30 +253,38 @@ impl BlockPlanner<'_, '_> {
             EntryUse::Untranslated => return self.plan.report.n_untranslated += 1,
             EntryUse::Fuzzy | EntryUse::Machine(..) => return self.plan.report.n_fuzzy += 1,
         };
-        let mut store_human = |source: &str, tagged: &str| {
-            let key = self.languages.key(source);
-            self.human.insert(key);
-            let record = Record::new(source, tagged, Origin::Human, "human");
-            self.plan.records.push((key, record));
+        let mapped = match map_blocks(&blocks, msgstr, self.languages.target, self.options) {
+            Ok(mapped) => mapped,
+            Err(reason) => return self.plan.report.refuse(index, entry, reason),
         };
-        match map_block(&units, msgstr, self.languages.target, self.options) {
-            Ok(BlockTranslation::Sentences(sentences)) => {
-                sentences
-                    .iter()
-                    .for_each(|(source, tagged)| store_human(source, tagged));
-                self.plan.report.n_blocks_by_sentence += 1;
+        let mut whole = false;
+        for block in &mapped.blocks {
+            match block {
+                BlockTranslation::Sentences(sentences) => {
+                    sentences
+                        .iter()
+                        .for_each(|(source, tagged)| self.store_human(source, tagged));
+                }
+                BlockTranslation::Whole(source, tagged) => {
+                    self.store_human(source, tagged);
+                    whole = true;
+                }
             }
-            Ok(BlockTranslation::Whole(source, tagged)) => {
-                store_human(&source, &tagged);
-                self.plan.report.n_blocks_whole += 1;
-            }
-            Err(reason) => self.plan.report.refused.push(RefusedEntry {
-                entry: index,
-                line: entry.linenum.max(1),
-                msgid: entry.msgid.clone(),
-                reason,
-            }),
         }
+        // A message counts once, by sentence only when each of its blocks is.
+        if whole {
+            self.plan.report.n_blocks_whole += 1;
+        } else {
+            self.plan.report.n_blocks_by_sentence += 1;
+        }
+        self.plan.report.note_changed_links(index, entry, mapped.changed_links);
+    }
+
+    fn store_human(&mut self, source: &str, tagged: &str) {
+        let key = self.languages.key(source);
+        self.human.insert(key);
+        let record = Record::new(source, tagged, Origin::Human, "human");
+        self.plan.records.push((key, record));
     }
 }
 
@@ -286,6 +327,17 @@ pub fn import_catalog(
             refused.line,
             refused.msgid,
             refused.reason
+        );
+    }
+    for changed in &report.changed_links {
+        tracing::warn!(
+            "{}:{}: `{}`: the translation changes {} to `{}`; the build keeps the source's destination \
+             (link destinations are not translated)",
+            catalog.path_of(changed.entry).display(),
+            changed.line,
+            changed.msgid,
+            changed.link.source,
+            changed.link.translation
         );
     }
     eprintln!(
@@ -379,9 +431,11 @@ pub fn import_translations_if_changed(
     Ok(())
 }
 
-/// The `meta` key of the fingerprint of the last import of `target`.
+/// The `meta` key of the fingerprint of the last import of `target`: the
+/// same however the book's path was written (`.`, relative, absolute).
 fn import_meta_key(config: &Config, target: &LanguageTag) -> String {
-    format!("imported:{}:{}", config.po_dir.display(), target.canonical())
+    let po_dir = std::fs::canonicalize(&config.po_dir).unwrap_or_else(|_| config.po_dir.clone());
+    format!("imported:{}:{}", po_dir.display(), target.canonical())
 }
 
 /// A hash of the files of a layout (their names and bytes; or of their
@@ -398,7 +452,9 @@ fn import_fingerprint(layout: &Layout, book: &Book, collected: &CollectedBook) -
         update(b"\0no file");
     }
     for path in files {
-        update(path.as_os_str().as_encoded_bytes());
+        // The file's name in the layout, not its path, which depends on how the book's was written.
+        let name = path.strip_prefix(layout.path()).unwrap_or(&path);
+        update(name.as_os_str().as_encoded_bytes());
         update(&std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?);
     }
     for text in &collected.book_texts {

@@ -25,7 +25,7 @@ pub mod translation;
 
 pub use file::{PoEntry, PoError, PoFileError, parse_po, read_po_file};
 pub use import::{ImportReport, import_catalog, import_layout, import_translations_if_changed};
-pub use translation::{TranslationError, translation_to_tagged};
+pub use translation::{Piece, TranslationError, read_translation, translation_to_tagged};
 
 use crate::collect::{CollectedBook, name_to_tagged};
 use crate::segment::tagged::plain_text;

@@ -461,7 +461,13 @@ fn the_template_holds_every_message_without_a_translation() {
 #[test]
 fn a_build_after_po_import_does_not_import_the_same_file_again() {
     let book = crate::support::TestBook::new("human-translations");
-    let imported = book.run(&["po", "import", "--lang", "zh"]).assert_success();
+    // The book named as `.`; the build names it by its absolute path.
+    let imported = crate::support::Run::of(
+        binary()
+            .current_dir(book.path())
+            .args(["po", "import", "--lang", "zh", "."]),
+    )
+    .assert_success();
     assert!(imported.import("zh").is_some(), "{}", imported.stderr);
     let build = book.run(&["build"]).assert_success();
     assert_eq!(build.import("zh"), None, "zh was imported already:\n{}", build.stderr);
@@ -474,4 +480,26 @@ fn a_build_after_po_import_does_not_import_the_same_file_again() {
         .assert_success();
     let build = book.run(&["build"]).assert_success();
     assert!(build.import("zh").is_some(), "{}", build.stderr);
+}
+
+#[test]
+fn a_changed_link_destination_is_reported_and_the_page_keeps_the_source_link() {
+    let book = small_book("# One\n\nSee [the details](second.html#details) first.\n", "");
+    let po = "msgid \"\"\nmsgstr \"Language: es\\n\"\n\n#: one.md\nmsgid \"See [the details](second.html#details) first.\"\nmsgstr \"Mira [los detalles](segunda.html#detalles) antes.\"\n";
+    std::fs::create_dir_all(book.path().join("po")).expect("po");
+    std::fs::write(book.path().join("po/es.po"), po).expect("write");
+    let (ok, stderr) = run(book.path(), &["po", "import", "--lang", "es"]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains(
+            "es.po:4: `See [the details](second.html#details) first.`: the translation changes \
+             the link to `second.html#details` to `segunda.html#detalles`; the build keeps the source's destination"
+        ),
+        "{stderr}"
+    );
+    let page = translated_chapter(book.path()).expect("build");
+    assert!(
+        page.contains("Mira [los detalles](second.html#details) antes."),
+        "{page}"
+    );
 }
