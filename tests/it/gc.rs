@@ -127,3 +127,17 @@ fn gc_removes_what_an_edited_book_no_longer_uses_and_the_next_build_misses_nothi
         human.n_kept
     );
 }
+
+#[test]
+fn gc_keeps_the_block_translations_of_an_mdbook_i18n_helpers_file() {
+    let book = TestBook::copy_of(&crate::support::project_dir().join("tests/fixtures/i18n-helpers"));
+    let first = book.run(&["build"]).assert_success();
+    let before = first.summary("de");
+    assert!(before.n_human > 0 && before.n_missing > 0, "{}", first.stderr);
+    let gc = parse_gc(&book.run(&["gc", "--human"]).assert_success());
+    assert_eq!((gc.n_machine, gc.n_human), (0, 0), "{gc:?}");
+    // The block records are still there: the store needs no import to serve them.
+    let second = book.run(&["build"]).assert_success();
+    assert_eq!(second.import("de"), None, "{}", second.stderr);
+    assert_eq!(second.summary("de"), before);
+}

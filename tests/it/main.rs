@@ -8,6 +8,7 @@ mod cli;
 mod emulator;
 mod eval;
 mod gc;
+mod i18n_helpers;
 mod mdbook;
 mod parallel_data;
 mod po;

@@ -154,6 +154,11 @@ impl TestBook {
         }
     }
 
+    /// A copy of the book in `source` (a corpus book).
+    pub fn copy_of(source: &Path) -> TestBook {
+        TestBook { dir: copy_book(source) }
+    }
+
     /// A copy of the example book, for tests that want a real book.
     pub fn example() -> TestBook {
         TestBook {
