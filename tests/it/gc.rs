@@ -35,25 +35,26 @@ fn parse_gc(run: &Run) -> Gc {
     }
 }
 
-/// `status`'s line for all chapters of `language`: units, human, ACT,
-/// stale ACT, real-time, other, missing.
+/// `status --format json` for `language`: units and characters by state.
 #[track_caller]
-fn status_totals(book: &TestBook, language: &str) -> Vec<usize> {
-    let output = book.command(&["status", "--lang", language]).output().expect("status");
+fn status_of(book: &TestBook, language: &str) -> serde_json::Value {
+    let output = book
+        .command(&["status", "--lang", language, "--format", "json"])
+        .output()
+        .expect("status");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let all = stdout
-        .lines()
-        .find(|line| line.trim_start().starts_with("all "))
-        .unwrap_or_else(|| panic!("an `all` line in\n{stdout}"));
-    all.split_whitespace()
-        .skip(1)
-        .map(|n| n.parse().expect("a count"))
-        .collect()
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    report["languages"][0].clone()
+}
+
+/// The units of `status` in `state` (`human`, `edited`, `missing`, …) for all chapters.
+fn units(status: &serde_json::Value, state: &str) -> u64 {
+    status["all"][state]["units"].as_u64().expect("a count")
 }
 
 #[test]
@@ -67,7 +68,7 @@ fn gc_removes_what_an_edited_book_no_longer_uses_and_the_next_build_misses_nothi
     );
     let first = book.run(&["build"]).assert_success();
     assert_eq!(first.summary("zh").n_pseudo, 1, "{}", first.stderr);
-    let before = status_totals(&book, "zh");
+    let before = status_of(&book, "zh");
     // An edited sentence (its human translation no longer fits) and a new
     // one in place of a machine-translated one.
     book.replace(
@@ -84,14 +85,40 @@ fn gc_removes_what_an_edited_book_no_longer_uses_and_the_next_build_misses_nothi
         "{}",
         second.stderr
     );
-    // status: one human translation fewer; the two new units have only
-    // pseudo translations, which a release build does not serve.
-    let after = status_totals(&book, "zh");
+    // status: one human translation fewer; the edited sentence has the old
+    // one waiting in the PO file, the new one nothing (pseudo translations
+    // are not served to a release build).
+    let after = status_of(&book, "zh");
     assert_eq!(
-        (after[0], after[1], after[6]),
-        (before[0], before[1] - 1, before[6] + 1),
-        "{before:?} → {after:?}"
+        [
+            units(&after, "all"),
+            units(&after, "human"),
+            units(&after, "edited"),
+            units(&after, "missing")
+        ],
+        [
+            units(&before, "all"),
+            units(&before, "human") - 1,
+            1,
+            units(&before, "missing")
+        ],
+        "{before:#} → {after:#}"
     );
+    assert_eq!(
+        after["all"]["edited"]["characters"].as_u64(),
+        Some("A sum never sees swapped bytes.".chars().count() as u64)
+    );
+    assert_eq!(
+        after["chapters"]["notes.md"]["edited"]["units"].as_u64(),
+        Some(1),
+        "{after:#}"
+    );
+    let cost = |engine: &str| after["cost_usd"][engine].as_f64().expect("a cost");
+    assert!(cost("act") > cost("realtime") && cost("realtime") > 0.0, "{after:#}");
+    let percent = after["percent_translated"].as_f64().expect("a share");
+    let fail_under = |percent: f64| book.run(&["status", "--fail-under", &percent.to_string()]);
+    fail_under(percent.floor() + 1.0).assert_failure_saying("% of the units have a translation, under --fail-under");
+    fail_under(percent.floor()).assert_success();
 
     let dry_run = parse_gc(&book.run(&["gc", "--dry-run"]).assert_success());
     // Per language (zh, es): the pseudo record of the sentence that left;
@@ -121,7 +148,7 @@ fn gc_removes_what_an_edited_book_no_longer_uses_and_the_next_build_misses_nothi
     for language in ["zh", "es"] {
         third.summary(language).assert_all_from_store();
     }
-    assert_eq!(status_totals(&book, "zh"), after);
+    assert_eq!(status_of(&book, "zh"), after);
     assert_eq!(
         parse_gc(&book.run(&["gc", "--human"]).assert_success()).n_kept,
         human.n_kept
@@ -134,6 +161,10 @@ fn gc_keeps_the_block_translations_of_an_mdbook_i18n_helpers_file() {
     let first = book.run(&["build"]).assert_success();
     let before = first.summary("de");
     assert!(before.n_human > 0 && before.n_missing > 0, "{}", first.stderr);
+    // status counts the units a block translation covers as the build does.
+    let status = status_of(&book, "de");
+    assert_eq!(units(&status, "missing"), before.n_missing as u64, "{status:#}");
+    assert_eq!(units(&status, "human"), before.n_human as u64, "{status:#}");
     let gc = parse_gc(&book.run(&["gc", "--human"]).assert_success());
     assert_eq!((gc.n_machine, gc.n_human), (0, 0), "{gc:?}");
     // The block records are still there: the store needs no import to serve them.
