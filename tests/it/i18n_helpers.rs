@@ -143,6 +143,7 @@ fn every_translated_message_of_mdbook_xgettext_reaches_the_build() {
         entry.msgstr = Some(pseudo(&entry.msgid, index % 3 == 0));
     }
     book.write("po/de.po", &po_file_text(&catalog));
+    crate::po::msgfmt_check(&book.path().join("po/de.po"));
     let toml = book.read("book.toml");
     book.write(
         "book.toml",
@@ -170,6 +171,16 @@ fn every_translated_message_of_mdbook_xgettext_reaches_the_build() {
     assert_eq!(report.n_refused, 0, "{}", import.stderr);
     assert_eq!(report.n_imported, n_holding_prose, "{}", import.stderr);
     assert_eq!(report.n_imported + report.n_obsolete, catalog.entries.len());
+    // `po export` keeps every block message the build uses, in a file msgfmt accepts.
+    let export = book.run(&["po", "export", "--lang", "de"]).assert_success();
+    crate::po::msgfmt_check(&book.path().join("po/de.po"));
+    let reimport = book.run(&["po", "import", "--lang", "de"]).assert_success();
+    assert_eq!(
+        reimport.import("de").expect("a report").n_imported,
+        report.n_imported,
+        "{}",
+        export.stderr
+    );
     // The build: nothing left in the source language that a message translates.
     let summary = build_in_process(book.path());
     let untranslated: Vec<&str> = summary.untranslated.iter().map(|unit| unit.text.as_str()).collect();
@@ -211,8 +222,8 @@ fn message_units(msgid: &str) -> Vec<String> {
 
 /// The plain texts of the book's units, and of the units of every message.
 fn units_of_book_and_messages(book: &Path, catalog: &rspolib::POFile) -> (HashSet<String>, HashSet<String>) {
-    let (expanded, config) = expanded_book(book);
-    let collected = collect_book(&expanded, &BookTexts::default(), &config.segment_options());
+    let (expanded, texts, config) = expanded_book(book);
+    let collected = collect_book(&expanded, &texts, &config.segment_options());
     let target: LanguageTag = "de".parse().expect("a tag");
     let languages = Languages {
         source: &config.source_language,
@@ -231,19 +242,20 @@ fn units_of_book_and_messages(book: &Path, catalog: &rspolib::POFile) -> (HashSe
     (of_book, of_messages)
 }
 
-/// The book after `{{#include}}` and the other links, and its configuration.
-fn expanded_book(book: &Path) -> (mdbook_preprocessor::book::Book, Config) {
+/// The book after `{{#include}}` and the other links, its title and
+/// description, and its configuration.
+fn expanded_book(book: &Path) -> (mdbook_preprocessor::book::Book, BookTexts, Config) {
     let mdbook = MDBook::load(book).expect("load");
     let config = Config::from_book(&mdbook.root, &mdbook.config).expect("config");
     let ctx = PreprocessorContext::new(mdbook.root.clone(), mdbook.config.clone(), "html".to_string());
     let expanded = LinkPreprocessor::new().run(&ctx, mdbook.book.clone()).expect("links");
-    (expanded, config)
+    (expanded, BookTexts::of_book_toml(&mdbook.config), config)
 }
 
 /// Translates the book into German in-process, as the preprocessor does.
 fn build_in_process(book: &Path) -> mdbook_translate::pipeline::RunSummary {
-    let (mut expanded, config) = expanded_book(book);
+    let (mut expanded, texts, config) = expanded_book(book);
     let backend = make_translator(&config).expect("backend");
     let target: LanguageTag = "de".parse().expect("a tag");
-    run_with_backend(&mut expanded, &BookTexts::default(), &target, &config, &*backend).expect("build")
+    run_with_backend(&mut expanded, &texts, &target, &config, &*backend).expect("build")
 }

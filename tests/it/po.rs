@@ -74,6 +74,7 @@ fn the_built_page_shows_exactly_what_the_po_file_says() {
     let book = small_book(CHAPTER, "");
     let (ok, stderr) = run(book.path(), &["po", "export", "--lang", "es"]);
     assert!(ok, "{stderr}");
+    msgfmt_check(&book.path().join("po/es.po"));
     let mut po = po_text(book.path());
     for (msgid, msgstr) in [
         ("First sentence here.", "Primera frase."),
@@ -140,7 +141,7 @@ fn a_source_edit_keeps_the_old_translation_as_fuzzy_and_a_removed_sentence_as_ob
 
 /// `msgfmt -c` accepts the file, where gettext is installed (CI sets
 /// `MDBOOK_TRANSLATE_REQUIRE_GETTEXT=1` so that it never skips).
-fn msgfmt_check(path: &Path) {
+pub(crate) fn msgfmt_check(path: &Path) {
     match Command::new("msgfmt")
         .args(["-c", "-o", "/dev/null"])
         .arg(path)
