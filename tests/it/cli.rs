@@ -189,13 +189,11 @@ fn a_translation_that_drops_a_placeholder_is_refused_and_reported() {
     let import = run.import("zh").expect("imported");
     assert_eq!((import.n_imported, import.n_refused), (po_entry_count(&po) - 1, 1));
     // The refusal names the file, the entry's line and the piece in a translator's terms.
-    // The entry starts with its `#:` line, just above its msgid.
-    let msgid_index = po
+    // An entry's line is that of its first line, the `#:` just above the msgid.
+    let line = po
         .lines()
         .position(|l| l.starts_with("msgid \"A program reads"))
         .expect("the entry");
-    let line = msgid_index; // the 1-based number of the line above
-
     assert!(
         run.stderr.contains(&format!(
             "po/zh.po:{line}: not imported: `A program reads an `O` where the sender wrote a `K`.`: \
