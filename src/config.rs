@@ -116,7 +116,8 @@ pub struct Config {
     pub keep_email_addresses: bool,
     /// How long to wait for another process that holds the store.
     pub lock_timeout: Duration,
-    /// Folder of human translations, `<lang>.po` (absolute).
+    /// Folder of human translations, `<lang>.po` (absolute): `po-dir`, else
+    /// `[preprocessor.gettext] po-dir` (mdbook-i18n-helpers), else `po`.
     pub po_dir: PathBuf,
     /// Whether `po-dir` was given explicitly (a missing file is then reported).
     pub po_dir_explicit: bool,
@@ -432,6 +433,14 @@ impl Config {
             .flatten()
             .unwrap_or(true);
         let katex = book.contains_key("preprocessor.katex");
+        let gettext_po_dir = book
+            .get::<PathBuf>("preprocessor.gettext.po-dir")
+            .map_err(|e| ConfigError {
+                table: "preprocessor.gettext".to_string(),
+                key: "po-dir".to_string(),
+                variable: None,
+                message: format!("is not a path: {e:#}"),
+            })?;
         Config::from_table(
             &table,
             TableContext {
@@ -439,6 +448,7 @@ impl Config {
                 on_disk_language: on_disk_language.as_deref(),
                 katex,
                 smart_punctuation,
+                gettext_po_dir: gettext_po_dir.as_deref(),
                 environment: &environment,
             },
         )
@@ -488,8 +498,8 @@ impl Config {
             do_not_translate: compile_patterns(&keys.do_not_translate.0, environment)?,
             keep_email_addresses: keys.keep_email_addresses.unwrap_or(true),
             lock_timeout: Duration::from_secs(keys.lock_timeout.map_or(30, |s| s.0)),
-            po_dir_explicit: keys.po_dir.is_some(),
-            po_dir: resolve(context.root, keys.po_dir.as_deref(), "po"),
+            po_dir_explicit: keys.po_dir.is_some() || context.gettext_po_dir.is_some(),
+            po_dir: resolve(context.root, keys.po_dir.as_deref().or(context.gettext_po_dir), "po"),
             smart_punctuation: context.smart_punctuation,
             terminology: keys.terminology.0,
             formality: keys.formality,
@@ -558,6 +568,9 @@ pub struct TableContext<'a> {
     pub katex: bool,
     /// Whether the HTML output uses smart punctuation.
     pub smart_punctuation: bool,
+    /// `po-dir` of mdbook-i18n-helpers' `[preprocessor.gettext]`, the
+    /// folder of translations when this table names none.
+    pub gettext_po_dir: Option<&'a Path>,
     /// The variables that change the configuration.
     pub environment: &'a Environment,
 }

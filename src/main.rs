@@ -41,6 +41,8 @@ enum Command {
     ParallelData(cmd::parallel_data::ParallelDataArgs),
     /// What each language has: human, ACT (current or stale), real-time or missing; glossary adherence.
     Status(cmd::status::StatusArgs),
+    /// Remove the store's records of units no longer in the book (human ones only with `--human`).
+    Gc(cmd::gc::GcArgs),
     /// Custom terminology: `terminology push` imports the book's glossary into Amazon Translate.
     Terminology(cmd::push::TerminologyArgs),
     /// Score machine output against a human reference (BLEU, chrF).
@@ -73,6 +75,7 @@ fn main() -> ExitCode {
         Some(Command::Warm(args)) => cmd::warm::execute(args),
         Some(Command::Terminology(args)) => cmd::push::terminology(args),
         Some(Command::Status(args)) => cmd::status::execute(args),
+        Some(Command::Gc(args)) => cmd::gc::execute(args),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

@@ -7,6 +7,9 @@
 //! - `human`: human translations, keyed by unit key; they win over machine ones;
 //! - `meta`: the schema version.
 //!
+//! Records of units the book no longer uses go with
+//! [`Store::collect_garbage`] (`mdbook-translate gc`).
+//!
 //! Values are JSON [`Record`]s with a version field. Writes go to sled's log
 //! as they happen; [`Store::flush`] makes them durable, and the pipeline
 //! calls it at every batch boundary, so a killed build loses at most the
@@ -93,6 +96,20 @@ pub enum Origin {
     Pseudo,
     /// The identity round trip.
     Identity,
+}
+
+impl Origin {
+    /// The origin's name, as records, summaries and PO comments spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Human => "human",
+            Origin::Imported => "imported",
+            Origin::Act => "act",
+            Origin::Realtime => "realtime",
+            Origin::Pseudo => "pseudo",
+            Origin::Identity => "identity",
+        }
+    }
 }
 
 /// One stored translation.
@@ -345,14 +362,7 @@ impl Store {
     /// with the unit key.
     fn read_entry(&self, entry: sled::Result<(sled::IVec, sled::IVec)>) -> Result<(UnitKey, Record), StoreError> {
         let (stored_key, bytes) = entry.map_err(|e| classify(&self.path, e))?;
-        let key = stored_key
-            .get(..32)
-            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-            .map(UnitKey)
-            .ok_or_else(|| StoreError::Corrupted {
-                path: self.path.clone(),
-                detail: format!("a record has a key of {} bytes", stored_key.len()),
-            })?;
+        let key = self.unit_key_of(&stored_key)?;
         self.decode(&key, &bytes).map(|record| (key, record))
     }
 
@@ -397,6 +407,59 @@ impl Store {
         self.human.iter().map(|entry| self.read_entry(entry))
     }
 
+    /// Removes the records whose unit `in_use` does not know: every
+    /// machine record of such a unit, and its human record when
+    /// `options.human` says so (human records are the PO files' mirror, and
+    /// are kept otherwise). With `options.dry_run` nothing is removed and
+    /// the report says what would be.
+    pub fn collect_garbage(
+        &self,
+        in_use: &dyn Fn(&UnitKey) -> bool,
+        options: GcOptions,
+    ) -> Result<GcReport, StoreError> {
+        let mut report = GcReport::default();
+        for (tree, human) in [(&self.units, false), (&self.human, true)] {
+            let mut unused: Vec<sled::IVec> = Vec::new();
+            for entry in tree.iter() {
+                let (stored_key, bytes) = entry.map_err(|e| classify(&self.path, e))?;
+                if in_use(&self.unit_key_of(&stored_key)?) {
+                    report.n_kept += 1;
+                } else if human && !options.human {
+                    report.n_human_kept += 1;
+                } else {
+                    *(if human {
+                        &mut report.n_human
+                    } else {
+                        &mut report.n_machine
+                    }) += 1;
+                    report.bytes += (stored_key.len() + bytes.len()) as u64;
+                    unused.push(stored_key);
+                }
+            }
+            if !options.dry_run {
+                for stored_key in unused {
+                    tree.remove(stored_key).map_err(|e| classify(&self.path, e))?;
+                }
+            }
+        }
+        if !options.dry_run {
+            self.flush()?;
+        }
+        Ok(report)
+    }
+
+    /// The unit key a key of the `human` or `units` tree starts with.
+    fn unit_key_of(&self, stored_key: &[u8]) -> Result<UnitKey, StoreError> {
+        stored_key
+            .get(..32)
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+            .map(UnitKey)
+            .ok_or_else(|| StoreError::Corrupted {
+                path: self.path.clone(),
+                detail: format!("a record has a key of {} bytes", stored_key.len()),
+            })
+    }
+
     /// Number of machine and human records.
     pub fn n_records(&self) -> (usize, usize) {
         (self.units.len(), self.human.len())
@@ -409,6 +472,30 @@ impl Store {
             detail: e.to_string(),
         })
     }
+}
+
+/// What [`Store::collect_garbage`] removes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GcOptions {
+    /// Human records of unused units too.
+    pub human: bool,
+    /// Count only; remove nothing.
+    pub dry_run: bool,
+}
+
+/// What [`Store::collect_garbage`] removed (or, in a dry run, would remove).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GcReport {
+    /// Machine records removed.
+    pub n_machine: usize,
+    /// Human records removed.
+    pub n_human: usize,
+    /// Human records of unused units kept (without [`GcOptions::human`]).
+    pub n_human_kept: usize,
+    /// Records of units in use, kept.
+    pub n_kept: usize,
+    /// Bytes of the removed records (keys and values) in the store.
+    pub bytes: u64,
 }
 
 /// The `meta` key that says whether the human tree holds block-level

@@ -4,6 +4,7 @@ pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod emulator;
 pub(crate) mod eval;
+pub(crate) mod gc;
 pub(crate) mod parallel_data;
 pub(crate) mod po;
 pub(crate) mod preprocess;

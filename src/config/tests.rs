@@ -12,6 +12,7 @@ fn parse_with(table: Value, environment: &Environment) -> Result<Config, ConfigE
         on_disk_language: Some("en"),
         katex: false,
         smart_punctuation: true,
+        gettext_po_dir: None,
         environment,
     };
     Config::from_table(&map, context)
@@ -218,5 +219,35 @@ fn a_bad_book_language_is_reported_as_book_language() {
     assert_eq!(
         config.target_language(&book).map(|tag| tag.canonical().to_string()),
         Ok("zh".to_string())
+    );
+}
+
+/// The configuration of a book.toml in a book folder at `/books/demo`.
+fn from_book_toml(toml: &str) -> Result<Config, ConfigError> {
+    let book: BookToml = toml.parse().expect("book.toml");
+    Config::from_book(Path::new("/books/demo"), &book)
+}
+
+#[test]
+fn the_po_dir_of_mdbook_i18n_helpers_is_read_when_this_table_has_none() {
+    let gettext = "[preprocessor.gettext]\npo-dir = \"i18n\"\n";
+    let config = from_book_toml(&format!("[preprocessor.translate]\nlanguages = [\"zh\"]\n{gettext}")).expect("config");
+    assert_eq!(config.po_dir, Path::new("/books/demo/i18n"));
+    assert!(config.po_dir_explicit, "a missing file is reported");
+    let own = format!("[preprocessor.translate]\nlanguages = [\"zh\"]\npo-dir = \"translations\"\n{gettext}");
+    assert_eq!(
+        from_book_toml(&own).expect("config").po_dir,
+        Path::new("/books/demo/translations")
+    );
+    let neither = from_book_toml("[preprocessor.translate]\nlanguages = [\"zh\"]\n").expect("config");
+    assert_eq!(
+        (neither.po_dir.as_path(), neither.po_dir_explicit),
+        (Path::new("/books/demo/po"), false)
+    );
+    let error = from_book_toml("[preprocessor.translate]\n[preprocessor.gettext]\npo-dir = 3\n").expect_err("refused");
+    assert_eq!(
+        (error.table.as_str(), error.key.as_str()),
+        ("preprocessor.gettext", "po-dir"),
+        "{error}"
     );
 }

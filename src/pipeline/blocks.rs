@@ -7,7 +7,7 @@
 use super::lookup::{Lookup, WantedUnits};
 use crate::collect::CollectedBook;
 use crate::segment::{ChapterSegments, merge_units};
-use crate::store::{Languages, Store, StoreError, UnitKey, block_records_meta_key};
+use crate::store::{Languages, Origin, Store, StoreError, UnitKey, block_records_meta_key};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
@@ -47,6 +47,7 @@ pub fn lookup_block_translations<P: AsRef<str>>(
             match found {
                 Some((key, text)) => {
                     lookup.translations.insert(key, text);
+                    lookup.origins.insert(key, Origin::Human);
                     covered.extend(keys);
                     n_blocks += 1;
                 }
@@ -58,6 +59,9 @@ pub fn lookup_block_translations<P: AsRef<str>>(
     lookup
         .translations
         .retain(|key, _| !covered.contains(key) || needed.contains(key));
+    for key in covered.difference(&needed) {
+        lookup.origins.insert(*key, Origin::Human);
+    }
     Ok(n_blocks)
 }
 

@@ -3,7 +3,7 @@
 
 use crate::collect::CollectedBook;
 use crate::segment::tagged::SlotShape;
-use crate::store::{Languages, Store, StoreError, UnitKey};
+use crate::store::{Languages, Origin, Store, StoreError, UnitKey};
 use std::collections::HashMap;
 
 /// One distinct unit of the book.
@@ -63,6 +63,9 @@ impl WantedUnits {
 pub struct Lookup {
     /// Translations found, by key.
     pub translations: HashMap<UnitKey, String>,
+    /// The origin of each unit's translation, by key: of the translation
+    /// found, or of the block translation that covers the unit.
+    pub origins: HashMap<UnitKey, Origin>,
     /// Indexes (into [`WantedUnits::units`]) of the units the store lacks.
     pub misses: Vec<usize>,
 }
@@ -73,6 +76,7 @@ pub fn lookup_units<P: AsRef<str>>(store: &Store, wanted: &WantedUnits, profiles
     for (index, unit) in wanted.units.iter().enumerate() {
         match store.lookup(&unit.key, profiles)? {
             Some(record) => {
+                lookup.origins.insert(unit.key, record.origin);
                 lookup.translations.insert(unit.key, record.text);
             }
             None => lookup.misses.push(index),

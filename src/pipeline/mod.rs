@@ -16,14 +16,15 @@ pub mod misses;
 
 use crate::collect::{BookTexts, CollectedBook};
 use crate::config::Config;
-use crate::segment::alert_title;
 use crate::segment::tagged::{TagError, plain_text};
-use crate::store::{Languages, Store, StoreError};
+use crate::segment::{alert_title, merge_units};
+use crate::store::{Languages, Origin, Store, StoreError, UnitKey};
 use crate::translate::{BackendError, Translator};
 use apply::{LeftInSource, apply_translations};
 use lookup::{WantedUnits, lookup_units};
 use misses::translate_misses;
 use pulldown_cmark::BlockQuoteKind;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// What went wrong while translating a book.
@@ -113,6 +114,9 @@ pub struct RunSummary {
     pub n_from_store: usize,
     /// Distinct units translated by the backend in this run.
     pub n_translated: usize,
+    /// Distinct units with a translation, by the origin of the translation
+    /// used (stored before or made in this run).
+    pub by_origin: OriginCounts,
     /// Distinct units with no translation (kept in the source language),
     /// whatever the reason.
     pub n_missing: usize,
@@ -133,13 +137,13 @@ impl fmt::Display for RunSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: {} units ({} distinct): {} from the store, {} translated ({}), {} missing",
+            "{}: {} units ({} distinct), {} translated in this run ({}): {}{} missing",
             self.language,
             self.n_units,
             self.n_distinct,
-            self.n_from_store,
             self.n_translated,
             self.backend,
+            self.by_origin,
             self.n_missing
         )?;
         if self.n_failed > 0 {
@@ -150,6 +154,71 @@ impl fmt::Display for RunSummary {
         }
         if self.n_chapters_kept > 0 {
             write!(f, " ({} whole chapters)", self.n_chapters_kept)?;
+        }
+        Ok(())
+    }
+}
+
+/// How many distinct units have a translation of each origin: a reader of
+/// the summary tells human translations from machine ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OriginCounts {
+    counts: HashMap<Origin, usize>,
+}
+
+/// The machine origins, in the order the summary lists them.
+const MACHINE_ORIGINS: [Origin; 3] = [Origin::Act, Origin::Realtime, Origin::Imported];
+
+impl OriginCounts {
+    /// Counts the origin of each unit of `wanted` that `origins` has.
+    pub fn of_units(wanted: &WantedUnits, origins: &HashMap<UnitKey, Origin>) -> OriginCounts {
+        let mut counts: HashMap<Origin, usize> = HashMap::new();
+        for origin in wanted.units.iter().filter_map(|unit| origins.get(&unit.key)) {
+            *counts.entry(*origin).or_default() += 1;
+        }
+        OriginCounts { counts }
+    }
+
+    /// Units translated with `origin`.
+    pub fn get(&self, origin: Origin) -> usize {
+        self.counts.get(&origin).copied().unwrap_or(0)
+    }
+
+    /// Units with a machine translation (ACT, real-time, imported).
+    pub fn n_machine(&self) -> usize {
+        MACHINE_ORIGINS.iter().map(|&origin| self.get(origin)).sum()
+    }
+}
+
+/// `5 human, 7 machine (4 act, 3 realtime), 2 pseudo, `: each count that
+/// is not 0, followed by `, `.
+impl fmt::Display for OriginCounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let human = self.get(Origin::Human);
+        if human > 0 {
+            write!(f, "{human} human, ")?;
+        }
+        let machine: Vec<(Origin, usize)> = MACHINE_ORIGINS
+            .iter()
+            .map(|&origin| (origin, self.get(origin)))
+            .filter(|&(_, n)| n > 0)
+            .collect();
+        match machine.as_slice() {
+            [] => {}
+            [(origin, n)] => write!(f, "{n} machine ({}), ", origin.name())?,
+            several => {
+                let parts: Vec<String> = several
+                    .iter()
+                    .map(|(origin, n)| format!("{n} {}", origin.name()))
+                    .collect();
+                write!(f, "{} machine ({}), ", self.n_machine(), parts.join(", "))?;
+            }
+        }
+        for origin in [Origin::Pseudo, Origin::Identity] {
+            let n = self.get(origin);
+            if n > 0 {
+                write!(f, "{n} {}, ", origin.name())?;
+            }
         }
         Ok(())
     }
@@ -172,6 +241,7 @@ pub fn translate_book(
     let Filled {
         wanted,
         translations,
+        origins,
         n_from_store,
         n_translated,
         untranslated,
@@ -196,6 +266,7 @@ pub fn translate_book(
         n_distinct: wanted.units.len(),
         n_from_store,
         n_translated,
+        by_origin: OriginCounts::of_units(&wanted, &origins),
         n_missing: untranslated.len(),
         n_failed: untranslated
             .iter()
@@ -215,7 +286,9 @@ pub struct Filled {
     /// The distinct units.
     pub wanted: WantedUnits,
     /// Their translations, by key.
-    pub translations: std::collections::HashMap<crate::store::UnitKey, String>,
+    pub translations: HashMap<UnitKey, String>,
+    /// The origin of each unit's translation, by key.
+    pub origins: HashMap<UnitKey, Origin>,
     /// Distinct units the store had.
     pub n_from_store: usize,
     /// Distinct units the backend translated (now stored).
@@ -239,7 +312,13 @@ pub fn fill_store(
     blocks::lookup_block_translations(collected, languages, store, &profiles, &wanted, &mut lookup)?;
     let n_from_store = lookup.translations.len();
     let mut translations = lookup.translations;
+    let mut origins = lookup.origins;
     let outcome = translate_misses(backend, &wanted, &lookup.misses, languages, store, &mut translations)?;
+    if let Some(profile) = backend.profile() {
+        for key in translations.keys() {
+            origins.entry(*key).or_insert(profile.origin);
+        }
+    }
     let untranslated = outcome
         .untranslated
         .into_iter()
@@ -252,10 +331,29 @@ pub fn fill_store(
     Ok(Filled {
         wanted,
         translations,
+        origins,
         n_from_store,
         n_translated: outcome.n_translated,
         untranslated,
     })
+}
+
+/// Every key a build of `collected` into `languages.target` looks up: its
+/// distinct units and names, and each segment of several units as one (the
+/// key of a block translation). `gc` keeps the records of these keys.
+pub fn keys_in_use(collected: &CollectedBook, languages: Languages<'_>) -> HashSet<UnitKey> {
+    let mut keys: HashSet<UnitKey> = WantedUnits::of_book(collected, languages)
+        .units
+        .iter()
+        .map(|unit| unit.key)
+        .collect();
+    let blocks = collected
+        .chapters()
+        .flat_map(|chapter| &chapter.segments.segments)
+        .filter(|segment| segment.units.len() > 1)
+        .filter_map(|segment| merge_units(&segment.units));
+    keys.extend(blocks.map(|block| languages.key(&block.tagged)));
+    keys
 }
 
 /// The book's title, description and alert titles in one language, as the

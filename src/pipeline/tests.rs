@@ -4,7 +4,7 @@
 use super::*;
 use crate::collect::collect_book;
 use crate::language::LanguageTag;
-use crate::store::{Origin, UnitKey};
+use crate::store::{Origin, Record, UnitKey};
 use crate::translate::{BackendErrorKind, Profile, Request, Response, UnitAnswer, pseudo_translate};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
 use std::collections::VecDeque;
@@ -458,4 +458,46 @@ fn every_unit_left_in_the_source_language_is_counted_with_its_line_and_reason() 
             .ends_with(", 1 failed validation, 2 kept in the source language"),
         "{summary}"
     );
+}
+
+#[test]
+fn the_summary_tells_human_from_machine_translations() {
+    let test = TestBook::new(&["Kept by hand. Older machine. Sent now. Left out."], "");
+    let store = test.store();
+    for (text, origin, profile) in [
+        ("Kept by hand.", Origin::Human, "human"),
+        ("Older machine.", Origin::Realtime, "realtime/plain"),
+    ] {
+        let record = Record::new(text, &pseudo(text), origin, profile);
+        store.put(&languages().key(text), &record).expect("put");
+    }
+    let backend = Scripted::new().on("Left out.", &[Act::Silent, Act::Silent]);
+    let (summary, _) = test.translate(&store, &backend);
+    let summary = summary.expect("run");
+    // The chapter name and `Sent now.` are translated in this run.
+    assert_eq!(
+        summary.to_string(),
+        "zh: 5 units (5 distinct), 2 translated in this run (scripted): 1 human, 3 machine (realtime), 1 missing, 1 kept in the source language"
+    );
+}
+
+#[test]
+fn the_summary_names_each_machine_origin_and_leaves_out_origins_no_unit_has() {
+    let test = TestBook::new(&["Alpha one. Beta two. Gamma three. Delta four. Epsilon five."], "");
+    let collected = collect_book(&test.book, &BookTexts::default(), &test.config.segment_options());
+    let wanted = WantedUnits::of_book(&collected, languages());
+    let origins = [
+        Origin::Act,
+        Origin::Act,
+        Origin::Realtime,
+        Origin::Imported,
+        Origin::Pseudo,
+    ];
+    let by_key: HashMap<UnitKey, Origin> = wanted.units.iter().map(|u| u.key).zip(origins).collect();
+    let counts = OriginCounts::of_units(&wanted, &by_key);
+    assert_eq!(
+        counts.to_string(),
+        "4 machine (2 act, 1 realtime, 1 imported), 1 pseudo, "
+    );
+    assert_eq!(OriginCounts::default().to_string(), "");
 }

@@ -246,6 +246,10 @@ pub fn po_file_text(file: &POFile) -> String {
     let mut header = file.clone();
     header.entries.clear();
     let mut text = header.to_string();
+    if file.header.is_none() {
+        // rspolib writes an empty comment line for a file without a header comment.
+        text = text.strip_prefix("#\n").map(str::to_string).unwrap_or(text);
+    }
     let (live, obsolete): (Vec<&PoEntry>, Vec<&PoEntry>) = file.entries.iter().partition(|entry| !entry.obsolete);
     for entry in live.into_iter().chain(obsolete) {
         text.push('\n');

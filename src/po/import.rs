@@ -8,9 +8,10 @@
 //! loses its human record. The whole file is read and checked before the
 //! store is touched, so a file that cannot be read changes nothing.
 
-use super::blocks::{BlockTranslation, BookBlocks, map_block};
-use super::file::{PoEntry, read_po_file};
-use super::translation::{TranslationError, translation_to_tagged};
+use super::blocks::{BlockTranslation, BookBlocks, map_blocks};
+use super::file::PoEntry;
+use super::layout::{Catalog, Layout, find_layout};
+use super::translation::{ChangedLink, TranslationError, read_translation};
 use super::{Message, book_messages};
 use crate::collect::CollectedBook;
 use crate::config::Config;
@@ -21,17 +22,33 @@ use mdbook_preprocessor::book::Book;
 use rspolib::POFile;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// An entry whose msgstr is not imported, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefusedEntry {
-    /// Line of the entry in the PO file.
+    /// Index of the entry in the file (or catalogue) imported.
+    pub entry: usize,
+    /// Line of the entry in its PO file.
     pub line: usize,
     /// Its msgid.
     pub msgid: String,
     /// Why.
     pub reason: TranslationError,
+}
+
+/// An entry imported with the destination of a link or image as the
+/// source has it, not as its msgstr changed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangedLinkEntry {
+    /// Index of the entry in the file (or catalogue) imported.
+    pub entry: usize,
+    /// Line of the entry in its PO file.
+    pub line: usize,
+    /// Its msgid.
+    pub msgid: String,
+    /// The link and the destination the msgstr gave it.
+    pub link: ChangedLink,
 }
 
 /// What an import did.
@@ -55,6 +72,29 @@ pub struct ImportReport {
     pub n_blocks_whole: usize,
     /// Entries refused, with the reason.
     pub refused: Vec<RefusedEntry>,
+    /// Links whose destination a msgstr changed (the source's is kept).
+    pub changed_links: Vec<ChangedLinkEntry>,
+}
+
+impl ImportReport {
+    fn refuse(&mut self, index: usize, entry: &PoEntry, reason: TranslationError) {
+        self.refused.push(RefusedEntry {
+            entry: index,
+            line: entry.linenum.max(1),
+            msgid: entry.msgid.clone(),
+            reason,
+        });
+    }
+
+    fn note_changed_links(&mut self, index: usize, entry: &PoEntry, links: Vec<ChangedLink>) {
+        self.changed_links
+            .extend(links.into_iter().map(|link| ChangedLinkEntry {
+                entry: index,
+                line: entry.linenum.max(1),
+                msgid: entry.msgid.clone(),
+                link,
+            }));
+    }
 }
 
 /// What an import will write: nothing is stored until [`apply_import`].
@@ -72,7 +112,7 @@ pub struct ImportPlan {
 
 /// The comment `po export` gives machine output: `machine: act, profile act/book-zh@3`.
 pub fn machine_comment(record: &Record) -> String {
-    format!("machine: {}, profile {}", origin_name(record.origin), record.profile)
+    format!("machine: {}, profile {}", record.origin.name(), record.profile)
 }
 
 /// The origin and profile named by a `#. machine:` comment of `entry`.
@@ -89,18 +129,6 @@ pub fn machine_origin(entry: &PoEntry) -> Option<(Origin, String)> {
         let profile = profile.trim();
         (!profile.is_empty() && !profile.contains(char::is_whitespace)).then(|| (origin, profile.to_string()))
     })
-}
-
-/// The name of an origin, as records and comments spell it.
-pub fn origin_name(origin: Origin) -> &'static str {
-    match origin {
-        Origin::Human => "human",
-        Origin::Imported => "imported",
-        Origin::Act => "act",
-        Origin::Realtime => "realtime",
-        Origin::Pseudo => "pseudo",
-        Origin::Identity => "identity",
-    }
 }
 
 /// What one entry asks for.
@@ -134,16 +162,16 @@ pub fn plan_import(
     languages: Languages<'_>,
     options: &SegmentOptions,
 ) -> ImportPlan {
-    let mut by_msgid: HashMap<&str, &PoEntry> = HashMap::new();
-    for entry in file.entries.iter().filter(|entry| !entry.obsolete) {
-        by_msgid.entry(entry.msgid.as_str()).or_insert(entry);
+    let mut by_msgid: HashMap<&str, (usize, &PoEntry)> = HashMap::new();
+    for (index, entry) in file.entries.iter().enumerate().filter(|(_, entry)| !entry.obsolete) {
+        by_msgid.entry(entry.msgid.as_str()).or_insert((index, entry));
     }
     let mut plan = ImportPlan::default();
     let mut human: HashSet<UnitKey> = HashSet::new();
     let mut unused: Vec<UnitKey> = Vec::new();
     for (message, _) in messages {
         let key = languages.key(&message.tagged);
-        let Some(entry) = by_msgid.remove(message.msgid.as_str()) else {
+        let Some((index, entry)) = by_msgid.remove(message.msgid.as_str()) else {
             unused.push(key);
             continue;
         };
@@ -161,8 +189,8 @@ pub fn plan_import(
                 continue;
             }
         };
-        match translation_to_tagged(message, msgstr, options) {
-            Ok(tagged) => {
+        match read_translation(message, msgstr, options) {
+            Ok(translation) => {
                 if origin == Origin::Human {
                     plan.report.n_human += 1;
                     human.insert(key);
@@ -170,24 +198,21 @@ pub fn plan_import(
                     plan.report.n_machine += 1;
                     unused.push(key);
                 }
-                plan.records
-                    .push((key, Record::new(&message.tagged, &tagged, origin, &profile)));
+                let record = Record::new(&message.tagged, &translation.tagged, origin, &profile);
+                plan.records.push((key, record));
+                plan.report.note_changed_links(index, entry, translation.changed_links);
             }
             Err(reason) => {
-                plan.report.refused.push(RefusedEntry {
-                    line: entry.linenum.max(1),
-                    msgid: entry.msgid.clone(),
-                    reason,
-                });
+                plan.report.refuse(index, entry, reason);
                 unused.push(key);
             }
         }
     }
-    let leftovers = file.entries.iter().filter(|entry| {
-        by_msgid
-            .get(entry.msgid.as_str())
-            .is_some_and(|e| std::ptr::eq(*e, *entry))
-    });
+    let leftovers = file
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(index, entry)| by_msgid.get(entry.msgid.as_str()).is_some_and(|(i, _)| i == index));
     let mut planner = BlockPlanner {
         plan: &mut plan,
         human: &mut human,
@@ -195,7 +220,7 @@ pub fn plan_import(
         languages,
         options,
     };
-    leftovers.for_each(|entry| planner.plan_entry(entry));
+    leftovers.for_each(|(index, entry)| planner.plan_entry(index, entry));
     unused.extend(blocks.tagged_texts().map(|tagged| languages.key(tagged)));
     plan.withdrawn = unused.into_iter().filter(|key| !human.contains(key)).collect();
     plan.block_flag = (block_records_meta_key(languages.target), plan.report.n_blocks_whole > 0);
@@ -213,8 +238,8 @@ struct BlockPlanner<'a, 'b> {
 }
 
 impl BlockPlanner<'_, '_> {
-    fn plan_entry(&mut self, entry: &PoEntry) {
-        let Some(units) = self.blocks.units_of(&entry.msgid, self.options) else {
+    fn plan_entry(&mut self, index: usize, entry: &PoEntry) {
+        let Some(blocks) = self.blocks.blocks_of(&entry.msgid, self.options) else {
             tracing::debug!(
                 "line {}: not a unit or block of the book: {:?}",
                 entry.linenum,
@@ -228,29 +253,38 @@ impl BlockPlanner<'_, '_> {
             EntryUse::Untranslated => return self.plan.report.n_untranslated += 1,
             EntryUse::Fuzzy | EntryUse::Machine(..) => return self.plan.report.n_fuzzy += 1,
         };
-        let mut store_human = |source: &str, tagged: &str| {
-            let key = self.languages.key(source);
-            self.human.insert(key);
-            let record = Record::new(source, tagged, Origin::Human, "human");
-            self.plan.records.push((key, record));
+        let mapped = match map_blocks(&blocks, msgstr, self.languages.target, self.options) {
+            Ok(mapped) => mapped,
+            Err(reason) => return self.plan.report.refuse(index, entry, reason),
         };
-        match map_block(&units, msgstr, self.languages.target, self.options) {
-            Ok(BlockTranslation::Sentences(sentences)) => {
-                sentences
-                    .iter()
-                    .for_each(|(source, tagged)| store_human(source, tagged));
-                self.plan.report.n_blocks_by_sentence += 1;
+        let mut whole = false;
+        for block in &mapped.blocks {
+            match block {
+                BlockTranslation::Sentences(sentences) => {
+                    sentences
+                        .iter()
+                        .for_each(|(source, tagged)| self.store_human(source, tagged));
+                }
+                BlockTranslation::Whole(source, tagged) => {
+                    self.store_human(source, tagged);
+                    whole = true;
+                }
             }
-            Ok(BlockTranslation::Whole(source, tagged)) => {
-                store_human(&source, &tagged);
-                self.plan.report.n_blocks_whole += 1;
-            }
-            Err(reason) => self.plan.report.refused.push(RefusedEntry {
-                line: entry.linenum.max(1),
-                msgid: entry.msgid.clone(),
-                reason,
-            }),
         }
+        // A message counts once, by sentence only when each of its blocks is.
+        if whole {
+            self.plan.report.n_blocks_whole += 1;
+        } else {
+            self.plan.report.n_blocks_by_sentence += 1;
+        }
+        self.plan.report.note_changed_links(index, entry, mapped.changed_links);
+    }
+
+    fn store_human(&mut self, source: &str, tagged: &str) {
+        let key = self.languages.key(source);
+        self.human.insert(key);
+        let record = Record::new(source, tagged, Origin::Human, "human");
+        self.plan.records.push((key, record));
     }
 }
 
@@ -271,27 +305,39 @@ pub fn apply_import(plan: ImportPlan, store: &Store) -> Result<ImportReport, Sto
     Ok(report)
 }
 
-/// Mirrors `file` (read from `path`) into the store for the units of
-/// `collected`; warns about each refused entry and prints a one-line report.
-pub fn import_translation_file(
+/// Mirrors `catalog` (read from `source`, a file or a folder of chapter
+/// files) into the store for the units of `collected`; warns about each
+/// refused entry by file and line and prints a one-line report.
+pub fn import_catalog(
     collected: &CollectedBook,
-    path: &Path,
-    file: &POFile,
+    source: &Path,
+    catalog: &Catalog,
     languages: Languages<'_>,
     config: &Config,
     store: &Store,
 ) -> anyhow::Result<ImportReport> {
     let messages = book_messages(collected, config.math.dollar);
     let blocks = BookBlocks::of_book(collected);
-    let plan = plan_import(file, &messages, &blocks, languages, &config.segment_options());
+    let plan = plan_import(&catalog.file, &messages, &blocks, languages, &config.segment_options());
     let report = apply_import(plan, store)?;
     for refused in &report.refused {
         tracing::warn!(
             "{}:{}: not imported: `{}`: {}",
-            path.display(),
+            catalog.path_of(refused.entry).display(),
             refused.line,
             refused.msgid,
             refused.reason
+        );
+    }
+    for changed in &report.changed_links {
+        tracing::warn!(
+            "{}:{}: `{}`: the translation changes {} to `{}`; the build keeps the source's destination \
+             (link destinations are not translated)",
+            catalog.path_of(changed.entry).display(),
+            changed.line,
+            changed.msgid,
+            changed.link.source,
+            changed.link.translation
         );
     }
     eprintln!(
@@ -299,7 +345,7 @@ pub fn import_translation_file(
          {} no longer in the book, {} refused, {} withdrawn; {} block messages by sentence, {} whole)",
         languages.target,
         report.n_human + report.n_blocks_by_sentence + report.n_blocks_whole,
-        path.display(),
+        source.display(),
         report.n_machine,
         report.n_untranslated,
         report.n_fuzzy,
@@ -312,37 +358,41 @@ pub fn import_translation_file(
     Ok(report)
 }
 
-/// The PO file of `language` in `po_dir`: `<lang>.po`, or the file an
-/// mdbook-i18n-helpers user keeps (`zh_CN.po` for `zh-CN`, and the reverse;
-/// any case). `<lang>.po` when none exists.
-pub fn po_file_path(po_dir: &Path, language: &LanguageTag) -> PathBuf {
-    let wanted = language.as_str().replace('_', "-").to_lowercase();
-    let default = po_dir.join(format!("{language}.po"));
-    if default.exists() {
-        return default;
+/// Mirrors the translations of `languages.target` in `layout` into the
+/// store now (`po import`). When `layout` is the one the build reads, the
+/// import is recorded as the build's, which then does not import again;
+/// otherwise the next build imports its own files.
+pub fn import_layout(
+    book: &Book,
+    collected: &CollectedBook,
+    layout: &Layout,
+    languages: Languages<'_>,
+    config: &Config,
+    store: &Store,
+) -> anyhow::Result<ImportReport> {
+    let fingerprint = import_fingerprint(layout, book, collected)?;
+    let catalog = Catalog::read(layout)?.ok_or_else(|| match layout {
+        Layout::Single(path) => anyhow::anyhow!("{} does not exist", path.display()),
+        Layout::Split(folder) => anyhow::anyhow!("{} holds no PO file", folder.display()),
+    })?;
+    let report = import_catalog(collected, layout.path(), &catalog, languages, config, store)?;
+    let meta_key = import_meta_key(config, languages.target);
+    if find_layout(&config.po_dir, languages.target)? == *layout {
+        store.set_meta(&meta_key, &fingerprint)?;
+    } else {
+        // The store no longer mirrors the build's files: the next build imports them.
+        store.remove_meta(&meta_key)?;
     }
-    let Ok(entries) = std::fs::read_dir(po_dir) else {
-        return default;
-    };
-    let mut found: Vec<PathBuf> = entries
-        .flatten()
-        .map(|entry| entry.path())
-        .filter(|path| {
-            path.extension().is_some_and(|ext| ext == "po")
-                && path
-                    .file_stem()
-                    .and_then(|stem| stem.to_str())
-                    .is_some_and(|stem| stem.replace('_', "-").to_lowercase() == wanted)
-        })
-        .collect();
-    found.sort();
-    found.into_iter().next().unwrap_or(default)
+    store.flush()?;
+    Ok(report)
 }
 
-/// Mirrors `<po-dir>/<target>.po` into the store for the units of `book`,
-/// which `collected` holds, when the file or the book changed since the
-/// last import (a fingerprint of both is kept in the store's `meta` tree).
-/// A file that was deleted withdraws the human records of the book's units.
+/// Mirrors the translations of `languages.target` in `<po-dir>` (one file or
+/// one per chapter, see [`super::layout`]) into the store for the units of
+/// `book`, which `collected` holds, when a file or the book changed since
+/// the last import (a fingerprint of both is kept in the store's `meta`
+/// tree). Translations that were deleted withdraw the human records of the
+/// book's units.
 pub fn import_translations_if_changed(
     book: &Book,
     collected: &CollectedBook,
@@ -350,23 +400,22 @@ pub fn import_translations_if_changed(
     config: &Config,
     store: &Store,
 ) -> anyhow::Result<()> {
-    let path = po_file_path(&config.po_dir, languages.target);
-    let bytes = std::fs::read(&path).ok();
-    let fingerprint = import_fingerprint(bytes.as_deref(), book, collected);
-    let meta_key = format!("imported:{}:{}", config.po_dir.display(), languages.target.canonical());
+    let layout = find_layout(&config.po_dir, languages.target)?;
+    let fingerprint = import_fingerprint(&layout, book, collected)?;
+    let meta_key = import_meta_key(config, languages.target);
     if store.meta(&meta_key)?.as_deref() == Some(&fingerprint[..]) {
         return Ok(());
     }
-    match read_po_file(&path)? {
-        Some(file) => {
-            import_translation_file(collected, &path, &file, languages, config, store)?;
+    match Catalog::read(&layout)? {
+        Some(catalog) => {
+            import_catalog(collected, layout.path(), &catalog, languages, config, store)?;
         }
         None => {
             if config.po_dir_explicit {
                 eprintln!(
                     "mdbook-translate: {}: no human translations: {} does not exist",
                     languages.target,
-                    path.display()
+                    layout.path().display()
                 );
             }
             if store.n_records().1 > 0 {
@@ -382,17 +431,31 @@ pub fn import_translations_if_changed(
     Ok(())
 }
 
-/// A hash of a PO file (or of its absence), of the book it is imported
-/// into and of the book's own texts.
-fn import_fingerprint(po_bytes: Option<&[u8]>, book: &Book, collected: &CollectedBook) -> [u8; 32] {
+/// The `meta` key of the fingerprint of the last import of `target`: the
+/// same however the book's path was written (`.`, relative, absolute).
+fn import_meta_key(config: &Config, target: &LanguageTag) -> String {
+    let po_dir = std::fs::canonicalize(&config.po_dir).unwrap_or_else(|_| config.po_dir.clone());
+    format!("imported:{}:{}", po_dir.display(), target.canonical())
+}
+
+/// A hash of the files of a layout (their names and bytes; or of their
+/// absence), of the book they are imported into and of the book's own texts.
+fn import_fingerprint(layout: &Layout, book: &Book, collected: &CollectedBook) -> anyhow::Result<[u8; 32]> {
+    use anyhow::Context;
     let mut hasher = Sha256::new();
     let mut update = |part: &[u8]| {
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part);
     };
-    match po_bytes {
-        Some(bytes) => update(bytes),
-        None => update(b"\0no file"),
+    let files = layout.files();
+    if files.is_empty() {
+        update(b"\0no file");
+    }
+    for path in files {
+        // The file's name in the layout, not its path, which depends on how the book's was written.
+        let name = path.strip_prefix(layout.path()).unwrap_or(&path);
+        update(name.as_os_str().as_encoded_bytes());
+        update(&std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?);
     }
     for text in &collected.book_texts {
         update(text.text.as_bytes());
@@ -401,5 +464,5 @@ fn import_fingerprint(po_bytes: Option<&[u8]>, book: &Book, collected: &Collecte
         update(chapter.name.as_bytes());
         update(chapter.content.as_bytes());
     }
-    hasher.finalize().into()
+    Ok(hasher.finalize().into())
 }

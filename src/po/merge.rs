@@ -50,6 +50,19 @@ pub struct MergeReport {
 /// edited msgid, as `msgmerge` uses.
 const FUZZY_THRESHOLD: f64 = 0.6;
 
+/// A merged file, with where each of its entries came from.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    /// The file to write.
+    pub file: POFile,
+    /// What the merge did.
+    pub report: MergeReport,
+    /// For each entry of `file`, the index of the entry of the existing
+    /// file it is (kept, brought back or made obsolete); `None` for an
+    /// entry new to the file.
+    pub from_existing: Vec<Option<usize>>,
+}
+
 /// Merges `messages` (with their references) into `existing`, or into a new
 /// file for `language`; `machine_of` gives the store's machine output for a
 /// message, and `in_use` tells the other entries the build still uses
@@ -61,22 +74,27 @@ pub fn merge_book(
     machine_of: &dyn Fn(&Message) -> Option<Record>,
     in_use: &dyn Fn(&PoEntry) -> bool,
     options: MergeOptions,
-) -> (POFile, MergeReport) {
+) -> Merged {
     let mut file = existing.unwrap_or_else(|| new_po_file(language));
     let mut old = OldEntries::new(std::mem::take(&mut file.entries), in_use);
     let mut entries: Vec<PoEntry> = Vec::with_capacity(messages.len());
+    let mut from_existing: Vec<Option<usize>> = Vec::with_capacity(messages.len());
     let mut untranslated: Vec<usize> = Vec::new();
     for (message, references) in messages {
         // As msgmerge does, only a msgid new to the file looks for a similar old one.
-        let mut entry = old.take(&message.msgid).unwrap_or_else(|| {
-            untranslated.push(entries.len());
-            let mut entry = PoEntry::new(0);
-            entry.msgid = message.msgid.clone();
-            entry.msgstr = Some(String::new());
-            entry
-        });
+        let (index, mut entry) = match old.take(&message.msgid) {
+            Some((index, entry)) => (Some(index), entry),
+            None => {
+                untranslated.push(entries.len());
+                let mut entry = PoEntry::new(0);
+                entry.msgid = message.msgid.clone();
+                entry.msgstr = Some(String::new());
+                (None, entry)
+            }
+        };
         entry.occurrences = references.iter().map(|r| (r.clone(), String::new())).collect();
         entries.push(entry);
+        from_existing.push(index);
     }
     let mut report = MergeReport::default();
     carry_over(&mut entries, &untranslated, &mut old, &mut report);
@@ -93,22 +111,33 @@ pub fn merge_book(
     report.n_translated = entries.iter().filter(|e| has_human_translation(e)).count();
     report.n_machine = entries.iter().filter(|e| machine_origin(e).is_some()).count();
     let (kept, gone) = old.into_leftovers();
-    report.n_translated += kept.iter().filter(|e| has_human_translation(e)).count();
-    entries.extend(kept);
-    for mut entry in gone {
+    report.n_translated += kept.iter().filter(|(_, e)| has_human_translation(e)).count();
+    for (index, entry) in kept {
+        entries.push(entry);
+        from_existing.push(Some(index));
+    }
+    for (index, mut entry) in gone {
         let keep = options.keep_obsolete && has_translation(&entry) && machine_origin(&entry).is_none();
         if keep {
             entry.obsolete = true;
             entry.occurrences.clear();
             report.n_obsolete += 1;
             entries.push(entry);
+            from_existing.push(Some(index));
         } else if has_human_translation(&entry) {
             report.n_dropped += 1;
         }
     }
     file.entries = entries;
-    (file, report)
+    Merged {
+        file,
+        report,
+        from_existing,
+    }
 }
+
+/// An entry of the existing file with its index there.
+type IndexedEntry = (usize, PoEntry);
 
 /// The entries of the existing file, by msgid, each taken at most once.
 struct OldEntries {
@@ -135,14 +164,18 @@ impl OldEntries {
         }
     }
 
-    /// The live entry with `msgid`, else the obsolete one brought back.
-    fn take(&mut self, msgid: &str) -> Option<PoEntry> {
-        if let Some(entry) = self.live.get(msgid).and_then(|&i| self.entries[i].take()) {
-            return Some(entry);
+    /// The live entry with `msgid`, else the obsolete one brought back,
+    /// with its index in the existing file.
+    fn take(&mut self, msgid: &str) -> Option<(usize, PoEntry)> {
+        if let Some(&index) = self.live.get(msgid)
+            && let Some(entry) = self.entries[index].take()
+        {
+            return Some((index, entry));
         }
-        let mut entry = self.obsolete.get(msgid).and_then(|&i| self.entries[i].take())?;
+        let index = *self.obsolete.get(msgid)?;
+        let mut entry = self.entries[index].take()?;
         entry.obsolete = false;
-        Some(entry)
+        Some((index, entry))
     }
 
     /// Live entries not taken that hold a person's translation.
@@ -164,13 +197,15 @@ impl OldEntries {
             .count()
     }
 
-    /// The entries not taken: those the build still uses, and the others.
-    fn into_leftovers(self) -> (Vec<PoEntry>, Vec<PoEntry>) {
+    /// The entries not taken, with their index: those the build still
+    /// uses, and the others.
+    fn into_leftovers(self) -> (Vec<IndexedEntry>, Vec<IndexedEntry>) {
         let (kept, gone): (Vec<_>, Vec<_>) = self
             .entries
             .into_iter()
             .zip(self.in_use)
-            .filter_map(|(entry, in_use)| entry.map(|entry| (entry, in_use)))
+            .enumerate()
+            .filter_map(|(index, (entry, in_use))| entry.map(|entry| ((index, entry), in_use)))
             .partition(|(_, in_use)| *in_use);
         (
             kept.into_iter().map(|(entry, _)| entry).collect(),

@@ -9,6 +9,8 @@
 //!
 //! - [`file`](mod@file): reading and writing the files (rspolib), with errors by line;
 //! - [`translation`]: a translator's msgstr read back as tagged text;
+//! - [`layout`]: one file per language or one per chapter, read as one
+//!   catalogue;
 //! - [`import`]: a file mirrored into the store (human records, machine
 //!   records from `#, fuzzy` entries with a `#. machine:` comment,
 //!   withdrawals of what the file no longer holds);
@@ -17,12 +19,13 @@
 pub mod blocks;
 pub mod file;
 pub mod import;
+pub mod layout;
 pub mod merge;
 pub mod translation;
 
 pub use file::{PoEntry, PoError, PoFileError, parse_po, read_po_file};
-pub use import::{ImportReport, import_translation_file, import_translations_if_changed};
-pub use translation::{TranslationError, translation_to_tagged};
+pub use import::{ImportReport, import_catalog, import_layout, import_translations_if_changed};
+pub use translation::{Piece, TranslationError, read_translation, translation_to_tagged};
 
 use crate::collect::{CollectedBook, name_to_tagged};
 use crate::segment::tagged::plain_text;

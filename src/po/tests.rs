@@ -1,8 +1,8 @@
 use super::*;
 use crate::po::translation::translation_to_tagged;
+use crate::po::translation::{ChangedLink, Piece, read_translation};
 use crate::segment::SegmentOptions;
 use crate::segment::extract_segments;
-use crate::segment::tagged::TagError;
 
 fn options() -> SegmentOptions {
     SegmentOptions {
@@ -52,15 +52,25 @@ fn translations_map_onto_source_slots() {
     check_import(
         "Run `cargo build` now.",
         "Ejecuta `cargo test` ya.",
-        Err("`cargo test`` is not in the source"),
+        Err("the code span `cargo test` is not in the source"),
     );
-    check_import("Run `cargo build` now.", "Ejecuta ya.", Err("<x1/> is missing"));
+    check_import(
+        "Run `cargo build` now.",
+        "Ejecuta ya.",
+        Err("the code span `cargo build` is missing"),
+    );
     check_import("Run `cargo build` now.", "Uno.\n\nDos.", Err("not one paragraph"));
     let source = message("Run `cargo build` now.");
     for (msgstr, reason) in [
         ("Uno.\n\nDos.", TranslationError::NotOneParagraph),
-        ("Ejecuta `x` ya.", TranslationError::NotInSource("`x`".to_string())),
-        ("Ejecuta ya.", TranslationError::Tags(TagError::MissingPlaceholder(1))),
+        (
+            "Ejecuta `x` ya.",
+            TranslationError::NotInSource(Piece::CodeSpan("`x`".to_string())),
+        ),
+        (
+            "Ejecuta ya.",
+            TranslationError::Missing(Piece::CodeSpan("`cargo build`".to_string())),
+        ),
     ] {
         assert_eq!(
             translation_to_tagged(&source, msgstr, &options()),
@@ -73,6 +83,96 @@ fn translations_map_onto_source_slots() {
         translation_to_tagged(&name, "In\ntro", &options()),
         Err(TranslationError::NameOverSeveralLines)
     );
+}
+
+#[test]
+fn a_refusal_names_the_missing_or_extra_piece_as_a_translator_sees_it() {
+    for (source, msgstr, reason) in [
+        (
+            "Take a `&str` here.",
+            "Nimm hier einen.",
+            "the code span `&str` is missing",
+        ),
+        (
+            "See [the details](second.html#details) first.",
+            "Lies zuerst die Einzelheiten.",
+            "the link to `second.html#details` is missing",
+        ),
+        (
+            "Read [the docs][std] now.\n\n[std]: https://doc.rust-lang.org\n",
+            "Lies die Doku.",
+            "the link to `[std]` is missing",
+        ),
+        (
+            "Skip this <!-- ignore --> part.",
+            "Überspringe diesen Teil.",
+            "the comment `<!-- ignore -->` is missing",
+        ),
+        ("It *really* works.", "Es geht.", "the emphasis `*…*` is missing"),
+        (
+            "It **really** works.",
+            "Es geht.",
+            "the strong emphasis `**…**` is missing",
+        ),
+        (
+            "Press <kbd>Enter</kbd> now.",
+            "Drücke Enter.",
+            "the HTML `<kbd>Enter</kbd>` is missing",
+        ),
+        (
+            "The mean \\\\( \\mu \\\\) here.",
+            "Der Mittelwert.",
+            "the math `\\\\( \\mu \\\\)` is missing",
+        ),
+        (
+            "Visit <https://example.com> now.",
+            "Besuche sie.",
+            "the URL `<https://example.com>` is missing",
+        ),
+        (
+            "A fact.[^1]\n\n[^1]: The note.\n",
+            "Eine Tatsache.",
+            "the footnote reference `[^1]` is missing",
+        ),
+        (
+            "Use `a` once.",
+            "Nimm `a` und `a`.",
+            "the code span `a` is there more often than in the source",
+        ),
+        (
+            "Use `a` once.",
+            "Nimm `a` und <b>b</b>.",
+            "the HTML `<b>` is not in the source",
+        ),
+    ] {
+        let error = read_translation(&message(source), msgstr, &options()).expect_err(source);
+        assert_eq!(error.to_string(), reason, "{source} → {msgstr}");
+    }
+}
+
+#[test]
+fn a_changed_link_destination_is_reported_and_the_source_one_kept() {
+    let translation = read_translation(
+        &message("See [the details](second.html#details) first."),
+        "Lies zuerst [die Einzelheiten](zweite.html#einzelheiten).",
+        &options(),
+    )
+    .expect("imported");
+    assert_eq!(translation.tagged, "Lies zuerst <g1>die Einzelheiten</g1>.");
+    assert_eq!(
+        translation.changed_links,
+        [ChangedLink {
+            source: Piece::Link("second.html#details".to_string()),
+            translation: "zweite.html#einzelheiten".to_string(),
+        }]
+    );
+    let same = read_translation(
+        &message("See [the details](second.html#details \"Title\") first."),
+        "Lies zuerst [die Einzelheiten](second.html#details \"Titel\").",
+        &options(),
+    )
+    .expect("imported");
+    assert_eq!(same.changed_links, [], "a title is not a destination");
 }
 
 #[test]
@@ -146,7 +246,8 @@ mod merge_and_import {
     fn an_edited_sentence_comes_back_fuzzy_and_a_removed_one_obsolete() {
         let existing = parse_po(OLD).expect("parses");
         let messages = messages("The cat sleeps. The dog barks at midnight.\n");
-        let (file, report) = merge_book(Some(existing), "es", &messages, &|_| None, &|_| false, MERGE);
+        let merged = merge_book(Some(existing), "es", &messages, &|_| None, &|_| false, MERGE);
+        let (file, report) = (merged.file, merged.report);
         let kept = entry(&file, "The cat sleeps.");
         assert_eq!(kept.msgstr.as_deref(), Some("El gato duerme."));
         assert_eq!(kept.tcomment.as_deref(), Some("keep this note"));
@@ -164,7 +265,7 @@ mod merge_and_import {
         assert!(text.starts_with("# Team header\n"), "{text}");
         assert!(text.contains("#| msgid \"The dog barks at night.\""), "{text}");
         assert!(text.contains("#~ msgid \"Nothing like this remains.\""), "{text}");
-        let (file, report) = merge_book(
+        let merged = merge_book(
             parse_po(OLD).ok(),
             "es",
             &messages,
@@ -175,8 +276,8 @@ mod merge_and_import {
                 ..MERGE
             },
         );
-        assert!(!file.entries.iter().any(|e| e.obsolete));
-        assert_eq!(report.n_dropped, 1);
+        assert!(!merged.file.entries.iter().any(|e| e.obsolete));
+        assert_eq!(merged.report.n_dropped, 1);
     }
 
     #[test]
@@ -188,7 +289,8 @@ mod merge_and_import {
             Origin::Act,
             "act/book-es@3",
         );
-        let (file, report) = merge_book(None, "es", &messages, &|_| Some(record.clone()), &|_| false, MERGE);
+        let merged = merge_book(None, "es", &messages, &|_| Some(record.clone()), &|_| false, MERGE);
+        let (file, report) = (merged.file, merged.report);
         let exported = &file.entries[0];
         assert!(exported.fuzzy());
         assert_eq!(exported.msgstr.as_deref(), Some("*Ahora* ejecuta `cargo build`."));
@@ -252,7 +354,10 @@ mod blocks {
     fn check_block(msgid: &str, msgstr: &str, expected: BlockTranslation) {
         let units = extract_segments(msgid, &options()).segments[0].units.clone();
         let target = "de".parse().expect("a tag");
-        assert_eq!(map_block(&units, msgstr, &target, &options()), Ok(expected));
+        assert_eq!(
+            map_block(&units, msgstr, &target, &options()),
+            Ok((expected, Vec::new()))
+        );
     }
 
     #[test]
@@ -284,5 +389,69 @@ mod blocks {
         assert_eq!(without_alert_marker("\\[!NOTE\\] Text."), "Text.");
         assert_eq!(without_alert_marker("[!tip] Text."), "Text.");
         assert_eq!(without_alert_marker("Text [!NOTE]."), "Text [!NOTE].");
+    }
+}
+
+mod definition_lists {
+    use super::options;
+    use crate::collect::{BookTexts, collect_book};
+    use crate::po::blocks::{BlockTranslation, BookBlocks, map_blocks};
+    use crate::po::translation::TranslationError;
+    use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+
+    const CHAPTER: &str = "term A\n  : This is a definition of term A. Text\n    can span multiple lines.\n\nterm B\n  : This is the second term. It matters.\n  : A second *one*.\n";
+
+    fn book_blocks() -> BookBlocks {
+        let mut book = Book::new();
+        book.push_item(BookItem::Chapter(Chapter::new(
+            "One",
+            CHAPTER.to_string(),
+            "one.md",
+            Vec::new(),
+        )));
+        BookBlocks::of_book(&collect_book(&book, &BookTexts::default(), &options()))
+    }
+
+    #[test]
+    fn a_definition_list_message_of_mdbook_xgettext_maps_onto_its_term_and_definitions() {
+        let blocks = book_blocks();
+        // As mdbook-xgettext writes them: the lines joined by spaces.
+        let message = "term B : This is the second term. It matters. : A second *one*.";
+        let parts = blocks
+            .blocks_of(message, &options())
+            .expect("the term and its definitions");
+        assert_eq!(parts.len(), 3);
+        let target = "de".parse().expect("a tag");
+        let mapped = map_blocks(
+            &parts,
+            "Begriff B : Das ist der zweite, er zählt. : Eine *zweite*.",
+            &target,
+            &options(),
+        )
+        .expect("mapped");
+        assert_eq!(
+            mapped.blocks,
+            [
+                BlockTranslation::Sentences(vec![("term B".to_string(), "Begriff B".to_string())]),
+                BlockTranslation::Whole(
+                    "This is the second term. It matters.".to_string(),
+                    "Das ist der zweite, er zählt.".to_string()
+                ),
+                BlockTranslation::Sentences(vec![(
+                    "A second <g1>one</g1>.".to_string(),
+                    "Eine <g1>zweite</g1>.".to_string()
+                )]),
+            ]
+        );
+        assert_eq!(
+            map_blocks(&parts, "Begriff B : Das ist B.", &target, &options()),
+            Err(TranslationError::DefinitionParts {
+                n_source: 3,
+                n_translation: 2
+            })
+        );
+        let first = "term A : This is a definition of term A. Text can span multiple lines.";
+        assert_eq!(blocks.blocks_of(first, &options()).map(|parts| parts.len()), Some(2));
+        assert_eq!(blocks.blocks_of("term A : Not a definition here.", &options()), None);
     }
 }

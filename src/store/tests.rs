@@ -214,3 +214,47 @@ fn of_several_refinements_the_newest_record_is_served() {
     let found = store.lookup(&source, &["act"]).expect("lookup").expect("found");
     assert_eq!(found.text, "new parallel data");
 }
+
+#[test]
+fn garbage_collection_removes_the_records_of_unused_units_and_human_ones_only_when_asked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
+    let (used, unused) = (key("en", "zh", "Used."), key("en", "zh", "Gone."));
+    for unit in [used, unused] {
+        store
+            .put(&unit, &record("机器", Origin::Pseudo, "pseudo"))
+            .expect("put");
+        store
+            .put(&unit, &record("机器", Origin::Act, "act/book@1"))
+            .expect("put");
+        store.put(&unit, &record("人", Origin::Human, "human")).expect("put");
+    }
+    let in_use = |unit: &UnitKey| *unit == used;
+    let dry_run = GcOptions {
+        human: true,
+        dry_run: true,
+    };
+    let would = store.collect_garbage(&in_use, dry_run).expect("dry run");
+    assert_eq!((would.n_machine, would.n_human, would.n_kept), (2, 1, 3));
+    assert!(would.bytes > 3 * 32, "{would:?}");
+    assert_eq!(store.n_records(), (4, 2), "a dry run removes nothing");
+    let machine_only = store.collect_garbage(&in_use, GcOptions::default()).expect("gc");
+    assert_eq!(
+        (machine_only.n_machine, machine_only.n_human, machine_only.n_human_kept),
+        (2, 0, 1)
+    );
+    assert_eq!(store.n_records(), (2, 2));
+    let human = store
+        .collect_garbage(
+            &in_use,
+            GcOptions {
+                human: true,
+                dry_run: false,
+            },
+        )
+        .expect("gc --human");
+    assert_eq!((human.n_machine, human.n_human), (0, 1));
+    assert_eq!(store.n_records(), (2, 1));
+    assert!(store.lookup(&used, &["human"]).expect("lookup").is_some());
+    assert!(store.lookup(&used, &["act"]).expect("lookup").is_some());
+}

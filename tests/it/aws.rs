@@ -465,8 +465,10 @@ fn the_readme_block_that_tries_the_aws_path_offline_works() {
         .find(|l| l.starts_with("fr "))
         .expect("a dry-run line for fr");
     assert!(!fr_line.contains(" 0 "), "French has units to send: {fr_line}");
-    assert!(
-        stderr.contains("fr: ") && stderr.contains("translated (aws), 0 missing"),
+    let fr_summary = crate::support::parse_summary(&stderr, "fr");
+    assert_eq!(
+        (fr_summary.backend.as_str(), fr_summary.n_missing),
+        ("aws", 0),
         "{stderr}"
     );
     let fr = std::fs::read_to_string(book.join("book/html/fr/index.html")).expect("the French book");

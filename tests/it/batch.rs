@@ -139,11 +139,11 @@ fn status_counts(stdout: &str) -> StatusCounts {
         .skip(1)
         .map(|f| f.parse().expect("a number"))
         .collect();
-    // units, human, ACT, stale, realtime, other, missing
+    // units, human, ACT, stale, realtime, other, edited, missing
     StatusCounts {
         act: n[2],
         stale: n[3],
-        missing: n[6],
+        missing: n[7],
     }
 }
 

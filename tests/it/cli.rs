@@ -53,7 +53,7 @@ fn the_preprocessor_protocol_translates_chapters_and_names() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(
-        stderr.contains("zh: ") && stderr.contains("translated (pseudo)"),
+        stderr.contains("zh: ") && stderr.contains("translated in this run (pseudo)"),
         "one-line summary: {stderr}"
     );
     let translated: Book = serde_json::from_slice(&output.stdout).expect("stdout is only the book JSON");
@@ -188,6 +188,20 @@ fn a_translation_that_drops_a_placeholder_is_refused_and_reported() {
     let po = book.read("po/zh.po");
     let import = run.import("zh").expect("imported");
     assert_eq!((import.n_imported, import.n_refused), (po_entry_count(&po) - 1, 1));
+    // The refusal names the file, the entry's line and the piece in a translator's terms.
+    // An entry's line is that of its first line, the `#:` just above the msgid.
+    let line = po
+        .lines()
+        .position(|l| l.starts_with("msgid \"A program reads"))
+        .expect("the entry");
+    assert!(
+        run.stderr.contains(&format!(
+            "po/zh.po:{line}: not imported: `A program reads an `O` where the sender wrote a `K`.`: \
+             the code span `O` is missing"
+        )),
+        "{}",
+        run.stderr
+    );
     let summary = run.summary("zh");
     assert_eq!(
         (summary.n_from_store, summary.n_missing),

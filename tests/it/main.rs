@@ -7,6 +7,8 @@ mod browser;
 mod cli;
 mod emulator;
 mod eval;
+mod gc;
+mod i18n_helpers;
 mod mdbook;
 mod parallel_data;
 mod po;

@@ -15,7 +15,7 @@ const MDBOOK_VERSION: &str = "0.5.4";
 
 /// The `mdbook` binary: `$MDBOOK_TRANSLATE_MDBOOK`, else `mdbook` on the PATH,
 /// if it is version 0.5.4.
-fn mdbook_binary() -> Option<PathBuf> {
+pub(crate) fn mdbook_binary() -> Option<PathBuf> {
     let candidate = std::env::var_os("MDBOOK_TRANSLATE_MDBOOK")
         .map(PathBuf::from)
         .or_else(|| {

@@ -74,6 +74,7 @@ fn the_built_page_shows_exactly_what_the_po_file_says() {
     let book = small_book(CHAPTER, "");
     let (ok, stderr) = run(book.path(), &["po", "export", "--lang", "es"]);
     assert!(ok, "{stderr}");
+    msgfmt_check(&book.path().join("po/es.po"));
     let mut po = po_text(book.path());
     for (msgid, msgstr) in [
         ("First sentence here.", "Primera frase."),
@@ -140,7 +141,7 @@ fn a_source_edit_keeps_the_old_translation_as_fuzzy_and_a_removed_sentence_as_ob
 
 /// `msgfmt -c` accepts the file, where gettext is installed (CI sets
 /// `MDBOOK_TRANSLATE_REQUIRE_GETTEXT=1` so that it never skips).
-fn msgfmt_check(path: &Path) {
+pub(crate) fn msgfmt_check(path: &Path) {
     match Command::new("msgfmt")
         .args(["-c", "-o", "/dev/null"])
         .arg(path)
@@ -251,11 +252,14 @@ fn a_fresh_clone_builds_from_its_po_files_alone() {
 #[test]
 fn a_language_the_book_does_not_have_is_refused() {
     let book = small_book(CHAPTER, "");
-    let (ok, stderr) = run(book.path(), &["po", "import", "--lang", "fr"]);
-    assert!(
-        !ok && stderr.contains("`fr` is not a language of this book"),
-        "{stderr}"
-    );
+    for action in ["import", "export"] {
+        let (ok, stderr) = run(book.path(), &["po", action, "--lang", "fr"]);
+        assert!(
+            !ok && stderr.contains("`fr` is not a language of this book: the list is es"),
+            "{action}: {stderr}"
+        );
+    }
+    assert!(!book.path().join("po").exists(), "no file written");
 }
 
 /// A book whose `po/de.po` was written by mdbook-xgettext (mdbook-i18n-helpers
@@ -316,4 +320,187 @@ fn exporting_over_an_mdbook_i18n_helpers_file_keeps_its_block_messages() {
 
 fn po_text_of(book: &Path, language: &str) -> String {
     std::fs::read_to_string(book.join(format!("po/{language}.po"))).expect("po file")
+}
+
+#[test]
+fn po_files_are_found_whether_their_name_has_an_underscore_or_a_hyphen_in_any_case() {
+    let entry = "#: one.md\nmsgid \"First sentence here.\"\nmsgstr \"第一句。\"\n";
+    for (listed, file) in [("zh-CN", "zh_CN.po"), ("zh-cn", "zh-CN.po"), ("zh-TW", "zh-tw.po")] {
+        let book = small_book(CHAPTER, "");
+        let toml = std::fs::read_to_string(book.path().join("book.toml")).expect("book.toml");
+        std::fs::write(
+            book.path().join("book.toml"),
+            toml.replace("[\"es\"]", &format!("[\"{listed}\"]")),
+        )
+        .expect("book.toml");
+        std::fs::create_dir_all(book.path().join("po")).expect("po");
+        let po = format!("msgid \"\"\nmsgstr \"Language: {listed}\\n\"\n\n{entry}");
+        std::fs::write(book.path().join("po").join(file), po).expect("po file");
+        let page = translated_chapter_in(book.path(), listed).expect("build");
+        assert!(
+            page.contains("第一句。 Second sentence here."),
+            "{listed} from {file}: {page}"
+        );
+        let (ok, stderr) = run(book.path(), &["po", "export", "--lang", listed]);
+        assert!(ok, "{stderr}");
+        let files: Vec<String> = std::fs::read_dir(book.path().join("po"))
+            .expect("po")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(files, [file], "export writes into the file it found");
+        assert!(po_text_of_file(&book.path().join("po").join(file)).contains("msgstr \"第一句。\""));
+    }
+}
+
+fn po_text_of_file(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The paths of the files under `dir` with `extension`, relative, as strings.
+fn file_names(dir: &Path, extension: &str) -> Vec<String> {
+    crate::support::files_with_extension(dir, extension)
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect()
+}
+
+#[test]
+fn a_split_export_writes_a_file_per_chapter_that_import_and_the_build_read() {
+    let book = crate::support::TestBook::new("human-translations");
+    let single = book.read("po/zh.po");
+    book.run(&["po", "export", "--lang", "zh", "--split", "chapter"])
+        .assert_success();
+    assert!(!book.path().join("po/zh.po").exists(), "the entries moved");
+    let folder = book.path().join("po/zh");
+    assert_eq!(file_names(&folder, "po"), ["SUMMARY.po", "introduction.po", "notes.po"]);
+    for file in crate::support::files_with_extension(&folder, "po") {
+        msgfmt_check(&folder.join(file));
+    }
+    // Each message once, in the file of the first chapter that has it.
+    assert!(book.read("po/zh/SUMMARY.po").contains("msgid \"Checksums\""));
+    assert!(book.read("po/zh/notes.po").contains("msgid \"Notes\"\nmsgstr \"笔记\""));
+    assert!(!book.read("po/zh/SUMMARY.po").contains("msgid \"Notes\""));
+    // A build on a fresh store reads the chapter files, and follows an edit of one.
+    book.replace("po/zh/notes.po", "每个字节都算数。", "每个字节都重要。");
+    let run = book.run(&["build"]).assert_success();
+    let summary = run.summary("zh");
+    assert_eq!(
+        (summary.n_human, summary.n_missing),
+        (summary.n_distinct, 0),
+        "{}",
+        run.stderr
+    );
+    assert!(book.read("book/html/zh/notes.html").contains("每个字节都重要。"));
+    // `po import` reads them too, and so does the export back to one file.
+    book.run(&["po", "import", "--lang", "zh"]).assert_success();
+    book.run(&["po", "export", "--lang", "zh", "--split", "none"])
+        .assert_success();
+    assert!(!folder.exists(), "the chapter files moved back");
+    assert_eq!(
+        book.read("po/zh.po"),
+        single.replace("每个字节都算数。", "每个字节都重要。")
+    );
+}
+
+#[test]
+fn a_msgid_in_two_chapter_files_and_both_layouts_at_once_are_refused() {
+    let book = crate::support::TestBook::new("human-translations");
+    book.run(&["po", "export", "--lang", "zh", "--split", "chapter"])
+        .assert_success();
+    let entry = "\n#: notes.md\nmsgid \"Every byte counts.\"\nmsgstr \"字节。\"\n";
+    let introduction = format!("{}{entry}", book.read("po/zh/introduction.po"));
+    book.write("po/zh/introduction.po", &introduction);
+    // An entry's line is the line of its first comment.
+    let line_of = |text: &str| 1 + text.lines().position(|l| l == "#: notes.md").expect("the entry");
+    let notes_line = line_of(&book.read("po/zh/notes.po"));
+    let introduction_line = line_of(&introduction);
+    for args in [
+        &["build"][..],
+        &["po", "import", "--lang", "zh"],
+        &["po", "export", "--lang", "zh"],
+    ] {
+        book.run(args)
+            .assert_failure_saying(&format!(
+                "zh/notes.po:{notes_line}: the msgid `Every byte counts.` is already the msgid of the entry at "
+            ))
+            .assert_failure_saying(&format!("zh/introduction.po:{introduction_line}; keep one of the two"));
+        assert_eq!(book.read("po/zh/introduction.po"), introduction, "unchanged");
+    }
+    book.write("po/zh/introduction.po", &introduction.replace(entry, ""));
+    book.write("po/zh.po", "msgid \"\"\nmsgstr \"Language: zh\\n\"\n");
+    book.run(&["build"])
+        .assert_failure_saying("po/zh.po and ")
+        .assert_failure_saying("both hold zh translations; keep one of them");
+}
+
+#[test]
+fn the_template_holds_every_message_without_a_translation() {
+    let book = crate::support::TestBook::new("human-translations");
+    book.run(&["po", "template"]).assert_success();
+    let template = book.read("po/messages.pot");
+    assert_eq!(
+        crate::support::po_entry_count(&template),
+        crate::support::po_entry_count(&book.read("po/zh.po"))
+    );
+    assert_eq!(
+        template.matches("msgstr \"\"\n").count(),
+        crate::support::po_entry_count(&template) + 1
+    );
+    assert!(template.contains("\"Project-Id-Version: Checksums\\n\""), "{template}");
+    msgfmt_check(&book.path().join("po/messages.pot"));
+    book.run(&["po", "template", "--split", "chapter"]).assert_success();
+    let folder = book.path().join("po/messages");
+    assert_eq!(
+        file_names(&folder, "pot"),
+        ["SUMMARY.pot", "introduction.pot", "notes.pot"]
+    );
+    for file in crate::support::files_with_extension(&folder, "pot") {
+        msgfmt_check(&folder.join(file));
+    }
+}
+
+#[test]
+fn a_build_after_po_import_does_not_import_the_same_file_again() {
+    let book = crate::support::TestBook::new("human-translations");
+    // The book named as `.`; the build names it by its absolute path.
+    let imported = crate::support::Run::of(
+        binary()
+            .current_dir(book.path())
+            .args(["po", "import", "--lang", "zh", "."]),
+    )
+    .assert_success();
+    assert!(imported.import("zh").is_some(), "{}", imported.stderr);
+    let build = book.run(&["build"]).assert_success();
+    assert_eq!(build.import("zh"), None, "zh was imported already:\n{}", build.stderr);
+    assert!(build.import("es").is_some(), "es was not:\n{}", build.stderr);
+    build.summary("zh").assert_all_from_store();
+    // A file given with --file is not the build's: the build mirrors its own file again.
+    std::fs::copy(book.path().join("po/zh.po"), book.path().join("other.po")).expect("copy");
+    let other = book.path().join("other.po").display().to_string();
+    book.run(&["po", "import", "--lang", "zh", "--file", &other])
+        .assert_success();
+    let build = book.run(&["build"]).assert_success();
+    assert!(build.import("zh").is_some(), "{}", build.stderr);
+}
+
+#[test]
+fn a_changed_link_destination_is_reported_and_the_page_keeps_the_source_link() {
+    let book = small_book("# One\n\nSee [the details](second.html#details) first.\n", "");
+    let po = "msgid \"\"\nmsgstr \"Language: es\\n\"\n\n#: one.md\nmsgid \"See [the details](second.html#details) first.\"\nmsgstr \"Mira [los detalles](segunda.html#detalles) antes.\"\n";
+    std::fs::create_dir_all(book.path().join("po")).expect("po");
+    std::fs::write(book.path().join("po/es.po"), po).expect("write");
+    let (ok, stderr) = run(book.path(), &["po", "import", "--lang", "es"]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains(
+            "es.po:4: `See [the details](second.html#details) first.`: the translation changes \
+             the link to `second.html#details` to `segunda.html#detalles`; the build keeps the source's destination"
+        ),
+        "{stderr}"
+    );
+    let page = translated_chapter(book.path()).expect("build");
+    assert!(
+        page.contains("Mira [los detalles](second.html#details) antes."),
+        "{page}"
+    );
 }

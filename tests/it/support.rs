@@ -186,6 +186,11 @@ impl TestBook {
         }
     }
 
+    /// A copy of the book in `source` (a corpus book).
+    pub fn copy_of(source: &Path) -> TestBook {
+        TestBook { dir: copy_book(source) }
+    }
+
     /// A copy of the example book, for tests that want a real book.
     pub fn example() -> TestBook {
         TestBook {
@@ -299,20 +304,31 @@ impl Run {
 #[track_caller]
 pub fn parse_summary(stderr: &str, language: &str) -> Summary {
     let pattern = regex::Regex::new(&format!(
-        r"(?m)^mdbook-translate: {}: (\d+) units \((\d+) distinct\): (\d+) from the store, (\d+) translated \(([^)]*)\), (\d+) missing(?:, (\d+) failed validation)?",
+        r"(?m)^mdbook-translate: {}: (\d+) units \((\d+) distinct\), (\d+) translated in this run \(([^)]*)\): (.*?)(\d+) missing(?:, (\d+) failed validation)?",
         regex::escape(language)
     ))
     .expect("a valid pattern");
     let found: Vec<_> = pattern.captures_iter(stderr).collect();
     assert_eq!(found.len(), 1, "one summary for {language} in:\n{stderr}");
     let number = |i: usize| found[0].get(i).map_or(0, |m| m.as_str().parse().expect("a number"));
+    let origins = &found[0][5];
+    let origin = |name: &str| {
+        regex::Regex::new(&format!(r"(?:^|, )(\d+) {name}\b"))
+            .expect("a valid pattern")
+            .captures(origins)
+            .map_or(0, |m| m[1].parse().expect("a number"))
+    };
+    let (n_distinct, n_translated, n_missing) = (number(2), number(3), number(6));
     Summary {
         n_units: number(1),
-        n_distinct: number(2),
-        n_from_store: number(3),
-        n_translated: number(4),
-        backend: found[0][5].to_string(),
-        n_missing: number(6),
+        n_distinct,
+        n_from_store: n_distinct - n_translated - n_missing,
+        n_translated,
+        backend: found[0][4].to_string(),
+        n_human: origin("human"),
+        n_machine: origin("machine"),
+        n_pseudo: origin("pseudo"),
+        n_missing,
         n_failed: number(7),
     }
 }
@@ -322,9 +338,13 @@ pub fn parse_summary(stderr: &str, language: &str) -> Summary {
 pub struct Summary {
     pub n_units: usize,
     pub n_distinct: usize,
+    /// Distinct units neither translated in this run nor missing.
     pub n_from_store: usize,
     pub n_translated: usize,
     pub backend: String,
+    pub n_human: usize,
+    pub n_machine: usize,
+    pub n_pseudo: usize,
     pub n_missing: usize,
     pub n_failed: usize,
 }

@@ -147,3 +147,12 @@ fn long_strings_with_escapes_are_written_whole() {
         po_file_text(&file)
     );
 }
+
+#[test]
+fn a_file_without_a_header_comment_is_written_back_byte_for_byte() {
+    // Regression: rspolib's writer put an empty `#` comment line first.
+    let text = "msgid \"\"\nmsgstr \"\"\n\"Language: zh\\n\"\n\n#: a.md\nmsgid \"One.\"\nmsgstr \"一。\"\n";
+    assert_eq!(po_file_text(&parse_po(text).expect("parses")), text);
+    let commented = format!("#\n{text}");
+    assert_eq!(po_file_text(&parse_po(&commented).expect("parses")), commented);
+}
