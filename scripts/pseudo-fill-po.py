@@ -27,6 +27,7 @@ PROTECTED = re.compile(
     r"|\]\[[^\]]*\]"             # reference labels
     r"|\[\^[^\]]*\]"             # footnote references
     r"|^\\?\[![A-Z]+\\?\]"        # alert markers
+    r"|<(code|kbd|samp|var|tt)\b[^>]*>(?:.|\n)*?</\2\s*>"  # code-like elements
     r"|<[^>]*>"                   # HTML and autolinks
     r"|\{\{.*?\}\}"              # mdBook directives
     r"|\\\\\(.*?\\\\\)|\\\\\[.*?\\\\\]"  # MathJax

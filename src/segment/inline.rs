@@ -196,7 +196,13 @@ impl Tokenizer {
     /// of the range: the escaped character becomes a token of its own that
     /// covers the backslash too.
     fn text(&mut self, source: &str, text: &str, mut range: Range<usize>) {
-        let previous_end = self.tokens.last().map_or(0, |t| t.range().end);
+        // An open pair's token still covers the whole pair: the text right
+        // after its opening bytes follows its start.
+        let previous_end = match self.tokens.last() {
+            Some(Token::Open { range, .. }) => range.start,
+            Some(token) => token.range().end,
+            None => 0,
+        };
         let escaped = range.start >= 1
             && previous_end < range.start
             && source.as_bytes()[range.start - 1] == b'\\'

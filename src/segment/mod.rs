@@ -346,6 +346,8 @@ static FOOTNOTE_REFERENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[\^([^\]\s]+)\]").expect("the footnote pattern is valid"));
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod tests;

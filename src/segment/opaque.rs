@@ -19,14 +19,20 @@ static MATHJAX: LazyLock<Regex> =
 pub(super) static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\\\{\{#.*\}\}|\{\{\s*#[a-zA-Z0-9_]+\s+[^}]+\}\}").expect("the directive pattern is valid")
 });
+/// URLs end at white space, quotes, angle brackets, CJK text and punctuation
+/// (text in Chinese or Japanese runs on with no space), and never end in
+/// sentence punctuation. Word boundaries are ASCII ones, so a URL right
+/// after CJK text is found.
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"\b(?:https?|ftp)://[^\s<>"'`]*[^\s<>"'`.,;:!?)\]]|\bwww\.[A-Za-z0-9-]+\.[^\s<>"'`]*[^\s<>"'`.,;:!?)\]]"#,
-    )
+    let part = r#"[^\s<>"'`\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\x{3000}-\x{303F}\x{FF00}-\x{FFEF}]"#;
+    let last = r#"[^\s<>"'`.,;:!?)\]\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\x{3000}-\x{303F}\x{FF00}-\x{FFEF}]"#;
+    Regex::new(&format!(
+        r"(?-u:\b)(?:https?|ftp)://{part}*{last}|(?-u:\b)www\.[A-Za-z0-9-]+\.{part}*{last}"
+    ))
     .expect("the URL pattern is valid")
 });
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+    Regex::new(r"(?-u:\b)[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
         .expect("the e-mail pattern is valid")
 });
 
@@ -46,11 +52,13 @@ pub(super) fn absorb_opaque_spans(
     block: Range<usize>,
     options: &SegmentOptions,
 ) -> Option<Vec<Token>> {
-    let candidates = candidate_spans(source, &tokens, block, options);
-    if candidates.is_empty() {
+    // Math and directives first; then the patterns, in the text around them.
+    let markup = accept_candidates(&tokens, markup_candidates(source, block, options));
+    let patterns = pattern_candidates(source, &tokens, &markup, options);
+    if markup.is_empty() && patterns.is_empty() {
         return Some(tokens);
     }
-    let spans = accept_candidates(&tokens, candidates);
+    let spans = accept_candidates(&tokens, markup.into_iter().chain(patterns).collect());
     let spans = grow_over_unsplittable_tokens(&tokens, spans);
     if cuts_a_pair(&tokens, pairs.len(), &spans) {
         return None;
@@ -58,9 +66,8 @@ pub(super) fn absorb_opaque_spans(
     Some(replace_spans(tokens, &spans))
 }
 
-/// Matches in the order they are preferred: MathJax, directives, then URLs,
-/// e-mail addresses and do-not-translate matches, each inside one run of text.
-fn candidate_spans(source: &str, tokens: &[Token], block: Range<usize>, options: &SegmentOptions) -> Vec<Range<usize>> {
+/// MathJax math and directives in the segment's bytes `block`, MathJax first.
+fn markup_candidates(source: &str, block: Range<usize>, options: &SegmentOptions) -> Vec<Range<usize>> {
     let text = &source[block.clone()];
     let shift = |r: Range<usize>| r.start + block.start..r.end + block.start;
     let mut spans: Vec<Range<usize>> = Vec::new();
@@ -68,14 +75,26 @@ fn candidate_spans(source: &str, tokens: &[Token], block: Range<usize>, options:
         spans.extend(MATHJAX.find_iter(text).map(|m| shift(m.range())));
     }
     spans.extend(DIRECTIVE.find_iter(text).map(|m| shift(m.range())));
-    // Patterns are matched in each run of text on its own, so that a URL
-    // never runs on into the markup around it (`_http://host_`, `[url](url)`).
+    spans
+}
+
+/// URLs, e-mail addresses and do-not-translate matches, in that order of
+/// preference, each inside one run of text and outside the `markup` spans
+/// (sorted, disjoint), so that a URL never runs on into the markup around
+/// it (`_http://host_`, `[url](url)`, `url{{#include x}}`).
+fn pattern_candidates(
+    source: &str,
+    tokens: &[Token],
+    markup: &[Range<usize>],
+    options: &SegmentOptions,
+) -> Vec<Range<usize>> {
     let mut patterns: Vec<&Regex> = vec![&URL];
     if options.keep_email_addresses {
         patterns.push(&EMAIL);
     }
     patterns.extend(&options.do_not_translate);
-    let runs = text_runs(tokens);
+    let runs = without_spans(text_runs(tokens), markup);
+    let mut spans = Vec::new();
     for pattern in patterns {
         for run in &runs {
             let shift = |r: Range<usize>| r.start + run.start..r.end + run.start;
@@ -83,6 +102,25 @@ fn candidate_spans(source: &str, tokens: &[Token], block: Range<usize>, options:
         }
     }
     spans
+}
+
+/// `runs` with the bytes of `spans` (sorted, disjoint) cut out.
+fn without_spans(runs: Vec<Range<usize>>, sorted: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut pieces = Vec::new();
+    for run in runs {
+        let mut start = run.start;
+        let first = sorted.partition_point(|s| s.end <= run.start);
+        for span in sorted[first..].iter().take_while(|s| s.start < run.end) {
+            if span.start > start {
+                pieces.push(start..span.start);
+            }
+            start = start.max(span.end);
+        }
+        if start < run.end {
+            pieces.push(start..run.end);
+        }
+    }
+    pieces
 }
 
 /// The byte ranges of the runs of adjacent exact text tokens.

@@ -568,3 +568,25 @@ fn translated_html_text_cannot_create_directives() {
         "{output}"
     );
 }
+
+#[test]
+fn urls_and_e_mail_addresses_next_to_cjk_text_are_kept() {
+    let options = SegmentOptions {
+        source_language: "zh".parse().expect("a language tag"),
+        ..options()
+    };
+    let units = |markdown: &str| -> Vec<String> {
+        extract_segments(markdown, &options)
+            .translatable_units()
+            .map(|u| u.tagged.clone())
+            .collect()
+    };
+    assert_eq!(units("访问https://example.com/a获取。"), ["访问<x1/>获取。"]);
+    assert_eq!(units("发邮件至me@example.org获取"), ["发邮件至<x1/>获取"]);
+    assert_eq!(units("见 https://example.com/a。"), ["见 <x1/>。"]);
+}
+
+#[test]
+fn an_escape_right_after_an_opening_belongs_to_the_text() {
+    check_units("~~\\\\(a_b\\\\)~~ and *\\*x*.", &["<g1><x2/></g1> and <g3>*x</g3>."]);
+}

@@ -39,7 +39,7 @@ fn free_port() -> u16 {
 /// One WebDriver request to chromedriver on 127.0.0.1:port; returns the JSON body.
 /// How long one WebDriver call may take. A page load that hangs (seen on a
 /// loaded 2-core machine while other tests build books) fails the attempt.
-const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Attempts with a fresh browser before the test fails.
 const ATTEMPTS: usize = 3;

@@ -72,6 +72,8 @@ static PROTECTED: LazyLock<Regex> = LazyLock::new(|| {
         r"```[\s\S]*?```|``[\s\S]*?``|`[^`]*`",    // code
         r"|\]\([^)]*\)|\]\[[^\]]*\]|\[\^[^\]]*\]", // link destinations, references, footnotes
         r"|(?m:^\\?\[![A-Z]+\\?\])",               // alert markers
+        r"|(?is:<code\b[^>]*>.*?</code\s*>|<kbd\b[^>]*>.*?</kbd\s*>|<samp\b[^>]*>.*?</samp\s*>)", // code-like
+        r"|(?is:<var\b[^>]*>.*?</var\s*>|<tt\b[^>]*>.*?</tt\s*>)", // elements
         r"|<[^>]*>|\{\{.*?\}\}",                   // HTML, autolinks, directives
         r"|\\\\\(.*?\\\\\)|\\\\\[.*?\\\\\]",       // MathJax
         r"|https?://\S+|\\.",                      // bare URLs, escapes

@@ -1,6 +1,7 @@
 //! The one integration-test crate.
 
 mod aws;
+mod bad_input;
 mod batch;
 mod books;
 mod browser;
