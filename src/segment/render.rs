@@ -139,6 +139,14 @@ pub enum RenderError {
         /// The rendered translation.
         rendered: String,
     },
+    /// The rendered translation would read code spans or math other than
+    /// the placeholders that hold them (a backtick or dollar of a
+    /// placeholder meeting the text's).
+    #[error("code spans or math would change in `{rendered}`")]
+    CodeChanged {
+        /// The rendered translation.
+        rendered: String,
+    },
 }
 
 /// Writes translations into `source`, replacing only the bytes of units
@@ -280,8 +288,14 @@ fn render_checked(
             line_start,
             escape_dollar: options.escape_dollar,
             html_emphasis,
+            code_in_placeholders: unit.slots.iter().any(|slot| {
+                matches!(slot, Slot::Placeholder(bytes) if bytes.contains(['`', '$']))
+            }),
         };
         let rendered = render_tokens(&trim_tokens(&tokens), &unit.slots, context);
+        if context.code_in_placeholders {
+            check_code_and_math(unit, &rendered, options.escape_dollar)?;
+        }
         if !unit.slots.iter().any(|slot| matches!(slot, Slot::Pair { .. })) {
             // Escaped text between whole placeholders cannot create or break markup.
             return Ok(rendered);
@@ -325,6 +339,7 @@ pub fn unit_markdown(unit: &Unit, escape_dollar: bool) -> String {
         line_start: true,
         escape_dollar,
         html_emphasis: false,
+        code_in_placeholders: false,
     };
     render_tokens(&tokens, &unit.slots, context)
 }
@@ -340,6 +355,36 @@ fn trim_tokens(tokens: &[TaggedToken]) -> Vec<TaggedToken> {
         *text = text.trim_end().to_string();
     }
     tokens
+}
+
+/// Checks that `rendered` reads as code spans and math exactly the
+/// placeholders of `unit` that are code spans or math on their own.
+fn check_code_and_math(unit: &Unit, rendered: &str, dollar_math: bool) -> Result<(), RenderError> {
+    let code_and_math = |markdown: &str| -> Vec<String> {
+        let mut found: Vec<String> = Parser::new_ext(markdown, segment_parser_options(dollar_math))
+            .into_offset_iter()
+            .filter(|(event, _)| matches!(event, Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_)))
+            .map(|(_, range)| markdown[range].to_string())
+            .collect();
+        found.sort();
+        found
+    };
+    let mut expected: Vec<String> = unit
+        .slots
+        .iter()
+        .filter_map(|slot| match slot {
+            Slot::Placeholder(bytes) if code_and_math(bytes).first() == Some(bytes) => Some(bytes.clone()),
+            _ => None,
+        })
+        .collect();
+    expected.sort();
+    if code_and_math(rendered) == expected {
+        Ok(())
+    } else {
+        Err(RenderError::CodeChanged {
+            rendered: rendered.to_string(),
+        })
+    }
 }
 
 /// The inline markup a rendered unit parses to, as a sorted list of kinds.
@@ -365,6 +410,13 @@ struct RenderContext {
     line_start: bool,
     escape_dollar: bool,
     html_emphasis: bool,
+    /// A placeholder holds a backtick or a dollar that may open a code
+    /// span or math the source does not have: a backslash escape in the
+    /// text would not stop the text's own backtick or dollar from closing
+    /// it (escapes do not work inside code, and escaped braces change where
+    /// math may end), so backticks, dollars and braces are written as
+    /// character references, which never delimit anything.
+    code_in_placeholders: bool,
 }
 
 fn render_tokens(tokens: &[TaggedToken], slots: &[Slot], context: RenderContext) -> String {
@@ -438,6 +490,19 @@ fn escape_markdown(text: &str, line_start: bool, before_open: bool, context: Ren
             }
             _ => false,
         };
+        let reference = match c {
+            '`' => Some("&#96;"),
+            '$' if context.escape_dollar => Some("&#36;"),
+            // Braces count towards the end of math, escaped or not.
+            '{' => Some("&#123;"),
+            '}' => Some("&#125;"),
+            _ => None,
+        };
+        if let Some(reference) = reference.filter(|_| context.code_in_placeholders) {
+            out.push_str(reference);
+            at_line_start = false;
+            continue;
+        }
         if escape {
             out.push('\\');
         }

@@ -590,3 +590,10 @@ fn urls_and_e_mail_addresses_next_to_cjk_text_are_kept() {
 fn an_escape_right_after_an_opening_belongs_to_the_text() {
     check_units("~~\\\\(a_b\\\\)~~ and *\\*x*.", &["<g1><x2/></g1> and <g3>*x</g3>."]);
 }
+
+#[test]
+fn a_backtick_of_the_text_never_closes_a_code_span_a_placeholder_opens() {
+    // The MathJax placeholder holds an unbalanced backtick.
+    let output = splice_with("Word \\\\(`\\\\) `` end.\n", "xx", &shout);
+    assert_eq!(output, "WORD \\\\(`\\\\) &#96;&#96; END.\n");
+}
