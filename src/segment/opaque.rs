@@ -19,13 +19,14 @@ static MATHJAX: LazyLock<Regex> =
 pub(super) static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\\\{\{#.*\}\}|\{\{\s*#[a-zA-Z0-9_]+\s+[^}]+\}\}").expect("the directive pattern is valid")
 });
-/// URLs end at white space, quotes, angle brackets, CJK text and punctuation
+/// URLs end at white space, quotes, angle and square brackets (which a URL
+/// must percent-encode), CJK text and punctuation
 /// (text in Chinese or Japanese runs on with no space), and never end in
 /// sentence punctuation. Word boundaries are ASCII ones, so a URL right
 /// after CJK text is found.
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    let part = r#"[^\s<>"'`\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\x{3000}-\x{303F}\x{FF00}-\x{FFEF}]"#;
-    let last = r#"[^\s<>"'`.,;:!?)\]\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\x{3000}-\x{303F}\x{FF00}-\x{FFEF}]"#;
+    let part = r#"[^\s<>"'`\[\]\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\x{3000}-\x{303F}\x{FF00}-\x{FFEF}]"#;
+    let last = r#"[^\s<>"'`.,;:!?)\[\]\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\x{3000}-\x{303F}\x{FF00}-\x{FFEF}]"#;
     Regex::new(&format!(
         r"(?-u:\b)(?:https?|ftp)://{part}*{last}|(?-u:\b)www\.[A-Za-z0-9-]+\.{part}*{last}"
     ))

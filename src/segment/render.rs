@@ -288,16 +288,22 @@ fn render_checked(
             line_start,
             escape_dollar: options.escape_dollar,
             html_emphasis,
-            code_in_placeholders: unit.slots.iter().any(|slot| {
-                matches!(slot, Slot::Placeholder(bytes) if bytes.contains(['`', '$']))
-            }),
+            code_in_placeholders: unit
+                .slots
+                .iter()
+                .any(|slot| matches!(slot, Slot::Placeholder(bytes) if bytes.contains(['`', '$']))),
         };
         let rendered = render_tokens(&trim_tokens(&tokens), &unit.slots, context);
         if context.code_in_placeholders {
             check_code_and_math(unit, &rendered, options.escape_dollar)?;
         }
-        if !unit.slots.iter().any(|slot| matches!(slot, Slot::Pair { .. })) {
-            // Escaped text between whole placeholders cannot create or break markup.
+        let delimiters_in_placeholders = unit
+            .slots
+            .iter()
+            .any(|slot| matches!(slot, Slot::Placeholder(bytes) if bytes.contains(['[', ']', '*', '_', '~', '<'])));
+        if !delimiters_in_placeholders && !unit.slots.iter().any(|slot| matches!(slot, Slot::Pair { .. })) {
+            // Escaped text between whole placeholders that hold no delimiter
+            // cannot create or break markup.
             return Ok(rendered);
         }
         // CJK text may touch the unit on both sides (no spaces between

@@ -597,3 +597,8 @@ fn a_backtick_of_the_text_never_closes_a_code_span_a_placeholder_opens() {
     let output = splice_with("Word \\\\(`\\\\) `` end.\n", "xx", &shout);
     assert_eq!(output, "WORD \\\\(`\\\\) &#96;&#96; END.\n");
 }
+
+#[test]
+fn a_url_ends_before_brackets() {
+    check_units("See https://example.com/a_b)[^1] here.", &["See <x1/>)[^1] here."]);
+}
