@@ -288,13 +288,14 @@ fn render_checked(
             line_start,
             escape_dollar: options.escape_dollar,
             html_emphasis,
-            code_in_placeholders: unit
-                .slots
-                .iter()
-                .any(|slot| matches!(slot, Slot::Placeholder(bytes) if bytes.contains(['`', '$']))),
+            character_references: true,
         };
         let rendered = render_tokens(&trim_tokens(&tokens), &unit.slots, context);
-        if context.code_in_placeholders {
+        let code_in_placeholders = unit
+            .slots
+            .iter()
+            .any(|slot| matches!(slot, Slot::Placeholder(bytes) if bytes.contains(['`', '$'])));
+        if code_in_placeholders {
             check_code_and_math(unit, &rendered, options.escape_dollar)?;
         }
         let delimiters_in_placeholders = unit
@@ -345,7 +346,7 @@ pub fn unit_markdown(unit: &Unit, escape_dollar: bool) -> String {
         line_start: true,
         escape_dollar,
         html_emphasis: false,
-        code_in_placeholders: false,
+        character_references: false,
     };
     render_tokens(&tokens, &unit.slots, context)
 }
@@ -416,13 +417,13 @@ struct RenderContext {
     line_start: bool,
     escape_dollar: bool,
     html_emphasis: bool,
-    /// A placeholder holds a backtick or a dollar that may open a code
-    /// span or math the source does not have: a backslash escape in the
-    /// text would not stop the text's own backtick or dollar from closing
-    /// it (escapes do not work inside code, and escaped braces change where
-    /// math may end), so backticks, dollars and braces are written as
-    /// character references, which never delimit anything.
-    code_in_placeholders: bool,
+    /// Write the text's backticks, dollars and braces as character
+    /// references, which never delimit anything (the splice). A backslash
+    /// escape would not do: a backtick or dollar in a placeholder, of this
+    /// unit or another of the segment, may open a code span or math in
+    /// which escapes do not work, and escaped braces still change where
+    /// math may end. Translators read `\``, so the PO files keep escapes.
+    character_references: bool,
 }
 
 fn render_tokens(tokens: &[TaggedToken], slots: &[Slot], context: RenderContext) -> String {
@@ -504,7 +505,7 @@ fn escape_markdown(text: &str, line_start: bool, before_open: bool, context: Ren
             '}' => Some("&#125;"),
             _ => None,
         };
-        if let Some(reference) = reference.filter(|_| context.code_in_placeholders) {
+        if let Some(reference) = reference.filter(|_| context.character_references) {
             out.push_str(reference);
             at_line_start = false;
             continue;
