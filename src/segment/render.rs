@@ -377,7 +377,7 @@ fn trim_tokens(tokens: &[TaggedToken]) -> Vec<TaggedToken> {
 /// placeholders of `unit` that are code spans or math on their own.
 fn check_code_and_math(unit: &Unit, rendered: &str, dollar_math: bool) -> Result<(), RenderError> {
     let code_and_math = |markdown: &str| -> Vec<String> {
-        let mut found: Vec<String> = Parser::new_ext(markdown, segment_parser_options(dollar_math))
+        let mut found: Vec<String> = parse_fragment(markdown, dollar_math)
             .into_offset_iter()
             .filter(|(event, _)| matches!(event, Event::Code(_) | Event::InlineMath(_) | Event::DisplayMath(_)))
             .map(|(_, range)| markdown[range].to_string())
@@ -403,23 +403,26 @@ fn check_code_and_math(unit: &Unit, rendered: &str, dollar_math: bool) -> Result
     }
 }
 
-/// The inline markup a rendered unit parses to, as a sorted list of kinds.
-fn inline_shape(markdown: &str, dollar_math: bool) -> Vec<PairKind> {
-    // A unit comes without the chapter's link definitions: every reference
-    // counts as defined.
+/// A parser over one unit's markdown. The unit comes without the chapter's
+/// link definitions: every reference counts as defined.
+fn parse_fragment(markdown: &str, dollar_math: bool) -> Parser<'_, impl pulldown_cmark::BrokenLinkCallback<'_>> {
     let any_reference =
         |_: pulldown_cmark::BrokenLink<'_>| Some((pulldown_cmark::CowStr::from(""), pulldown_cmark::CowStr::from("")));
-    let mut kinds: Vec<PairKind> =
-        Parser::new_with_broken_link_callback(markdown, segment_parser_options(dollar_math), Some(any_reference))
-            .filter_map(|event| match event {
-                Event::Start(Tag::Emphasis) => Some(PairKind::Emphasis),
-                Event::Start(Tag::Strong) => Some(PairKind::Strong),
-                Event::Start(Tag::Strikethrough) => Some(PairKind::Strikethrough),
-                Event::Start(Tag::Link { .. }) => Some(PairKind::Link),
-                Event::Start(Tag::Image { .. }) => Some(PairKind::Image),
-                _ => None,
-            })
-            .collect();
+    Parser::new_with_broken_link_callback(markdown, segment_parser_options(dollar_math), Some(any_reference))
+}
+
+/// The inline markup a rendered unit parses to, as a sorted list of kinds.
+fn inline_shape(markdown: &str, dollar_math: bool) -> Vec<PairKind> {
+    let mut kinds: Vec<PairKind> = parse_fragment(markdown, dollar_math)
+        .filter_map(|event| match event {
+            Event::Start(Tag::Emphasis) => Some(PairKind::Emphasis),
+            Event::Start(Tag::Strong) => Some(PairKind::Strong),
+            Event::Start(Tag::Strikethrough) => Some(PairKind::Strikethrough),
+            Event::Start(Tag::Link { .. }) => Some(PairKind::Link),
+            Event::Start(Tag::Image { .. }) => Some(PairKind::Image),
+            _ => None,
+        })
+        .collect();
     kinds.sort();
     kinds
 }
