@@ -263,6 +263,9 @@ pub struct TranslatedTexts {
     /// Each alert title mdBook writes ("Note") with its translation, for
     /// the titles the store has a translation of.
     pub alert_titles: Vec<(String, String)>,
+    /// mdBook's interface texts (by their English wording) that have a
+    /// reviewed (human) translation, from the PO file.
+    pub interface: std::collections::BTreeMap<String, String>,
 }
 
 /// Reads the translations of `texts` and of mdBook's alert titles from
@@ -299,6 +302,14 @@ pub fn translated_texts<P: AsRef<str>>(
     for title in kinds.map(alert_title) {
         if let Some(translation) = translate(title)? {
             translated.alert_titles.push((title.to_string(), translation));
+        }
+    }
+    for text in crate::interface::INTERFACE_TEXTS {
+        let key = languages.key(&crate::collect::name_to_tagged(text.english));
+        if let Some(record) = store.lookup(&key, &["human"])?
+            && let Ok(translation) = plain_text(&record.text)
+        {
+            translated.interface.insert(text.english.to_string(), translation);
         }
     }
     Ok(translated)

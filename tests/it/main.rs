@@ -10,5 +10,6 @@ mod eval;
 mod mdbook;
 mod parallel_data;
 mod po;
+mod readers;
 mod site;
 mod support;
