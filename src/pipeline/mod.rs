@@ -20,7 +20,7 @@ use crate::segment::alert_title;
 use crate::segment::tagged::{TagError, plain_text};
 use crate::store::{Languages, Store, StoreError};
 use crate::translate::{BackendError, Translator};
-use apply::{KeptChapter, KeptUnit, apply_translations};
+use apply::{CheckedChapters, KeptChapter, KeptUnit, apply_translations};
 use lookup::{WantedUnits, lookup_units};
 use misses::translate_misses;
 use pulldown_cmark::BlockQuoteKind;
@@ -184,7 +184,8 @@ pub fn translate_book(
                 .join("\n"),
         });
     }
-    let applied = apply_translations(book, collected, &translations, languages, config);
+    let checked = CheckedChapters::new(store, languages);
+    let applied = apply_translations(book, collected, &translations, languages, config, &checked)?;
     Ok(RunSummary {
         language: languages.target.to_string(),
         backend: backend.name().to_string(),

@@ -248,3 +248,64 @@ fn mdbook_serve_previews_one_language() {
     book.replace("po/zh.po", "msgstr \"引言\"", "msgstr \"引言（预览）\"");
     server.wait_for("/introduction.html", "the rebuild", |b| b.contains("引言（预览）"));
 }
+
+/// Requests `paths` over and over until `done` holds for the body of the
+/// first one; returns the statuses other than 200 seen meanwhile.
+fn poll_until(server: &Server, paths: &[&str], done: impl Fn(&str) -> bool) -> Vec<(String, u16)> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut failures = Vec::new();
+    loop {
+        for path in paths {
+            match http_get(server.port, path) {
+                Some((200, body)) => {
+                    if path == &paths[0] && done(&body) {
+                        return failures;
+                    }
+                }
+                Some((status, _)) => failures.push((path.to_string(), status)),
+                None => failures.push((path.to_string(), 0)),
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the rebuild did not happen; mdbook serve said:\n{}",
+            std::fs::read_to_string(&server.log).unwrap_or_default()
+        );
+    }
+}
+
+#[test]
+fn under_mdbook_serve_no_page_is_ever_missing_while_every_language_is_rebuilt() {
+    let Some(binary) = mdbook_binary() else {
+        return;
+    };
+    // `[output.translate]` alone: the output renders the source book too.
+    let book = TestBook::new("site");
+    book.replace("book.toml", "[output.html]\n", "");
+    let server = Server::start(&binary, book.path(), &[]);
+    server.wait_for("/zh/sums/parity.html", "the first build", |b| {
+        b.contains("<html lang=\"zh\"")
+    });
+    for round in 0..3 {
+        let marker = format!("served_marker_{round}");
+        let text = book.read("src/sums/parity.md");
+        book.write(
+            "src/sums/parity.md",
+            &format!("{text}\nA sentence with `{marker}` in it.\n"),
+        );
+        let failures = poll_until(
+            &server,
+            &[
+                "/zh/sums/parity.html",
+                "/es/sums/parity.html",
+                "/sums/parity.html",
+                "/zh/index.html",
+            ],
+            |body| body.contains(&marker),
+        );
+        assert!(
+            failures.is_empty(),
+            "round {round}: pages missing while rebuilt: {failures:?}"
+        );
+    }
+}
