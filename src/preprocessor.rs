@@ -41,29 +41,43 @@ impl TranslatePreprocessor {
 
 /// What the preprocessors of one site build's languages share.
 pub struct SharedWork {
-    store: Store,
+    config: Config,
+    /// Opened by the first language that needs it.
+    store: std::sync::OnceLock<Store>,
     /// The last book segmented, with its texts, and what was collected.
     collected: Mutex<Option<(Book, BookTexts, Arc<CollectedBook>)>>,
 }
 
 impl std::fmt::Debug for SharedWork {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SharedWork").field("store", &self.store).finish()
+        f.debug_struct("SharedWork").field("store", &self.store.get()).finish()
     }
 }
 
 impl SharedWork {
-    /// Opens the store of `config` for the languages to share.
-    pub fn new(config: &Config) -> anyhow::Result<SharedWork> {
-        Ok(SharedWork {
-            store: open_store(config)?,
+    /// Work to share among the languages of the book configured by `config`.
+    pub fn new(config: &Config) -> SharedWork {
+        SharedWork {
+            config: config.clone(),
+            store: std::sync::OnceLock::new(),
             collected: Mutex::new(None),
-        })
+        }
     }
 
-    /// The store.
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// The store, opened on first use; an error if it cannot be opened.
+    pub fn store(&self) -> anyhow::Result<&Store> {
+        if let Some(store) = self.store.get() {
+            return Ok(store);
+        }
+        // Two languages may open it at once: sled's lock lets one through,
+        // so one opens it while the other waits here.
+        static OPENING: Mutex<()> = Mutex::new(());
+        let _opening = OPENING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(store) = self.store.get() {
+            return Ok(store);
+        }
+        let store = open_store(&self.config)?;
+        Ok(self.store.get_or_init(|| store))
     }
 
     /// `book` and `texts` collected: segmented now, or taken from the last
@@ -101,7 +115,7 @@ impl Preprocessor for TranslatePreprocessor {
         let summary = match &self.shared {
             Some(shared) => {
                 let collected = shared.collected(&book, &texts, &config);
-                translate_collected(&mut book, &collected, &target, &config, shared.store(), &*backend)?
+                translate_collected(&mut book, &collected, &target, &config, shared.store()?, &*backend)?
             }
             None => run_with_backend(&mut book, &texts, &target, &config, &*backend)?,
         };

@@ -63,6 +63,8 @@ const OUTPUT_KEYS: &[&str] = &["command", "optional"];
 pub struct TranslateRenderer {
     only: Option<Vec<LanguageTag>>,
     jobs: Option<usize>,
+    /// The book as read from `src/`, when the caller has it already.
+    loaded: Option<mdbook_driver::book::Book>,
 }
 
 /// How many books to render at once by default: one per core
@@ -71,13 +73,14 @@ pub struct TranslateRenderer {
 ///
 /// mdBook's HTML renderer holds the book several times over while it
 /// renders (the markdown, the HTML tree of every chapter, the print page,
-/// the search index); measured on the mdBook guide it peaked at about 40
-/// bytes per byte of markdown, so a render is reckoned at 64 bytes per byte
-/// of markdown and at least 64 MiB, and at most half of the available
-/// memory (`MemAvailable` on Linux) is planned for.
+/// the search index): on the mdBook guide (110 KB of markdown) each render
+/// at once added about 20 MB to the peak, some 190 bytes per byte of
+/// markdown. A render is reckoned at 256 bytes per byte of markdown and at
+/// least 64 MiB, and at most half of the available memory (`MemAvailable`
+/// on Linux) is planned for.
 pub fn default_jobs(markdown_bytes: u64) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let per_render = (markdown_bytes.saturating_mul(64)).max(64 << 20);
+    let per_render = (markdown_bytes.saturating_mul(256)).max(64 << 20);
     match available_memory() {
         Some(available) => cores.min(usize::try_from(available / 2 / per_render).unwrap_or(usize::MAX).max(1)),
         None => cores,
@@ -103,8 +106,15 @@ impl TranslateRenderer {
     pub fn only(languages: Vec<LanguageTag>) -> TranslateRenderer {
         TranslateRenderer {
             only: Some(languages),
-            jobs: None,
+            ..TranslateRenderer::default()
         }
+    }
+
+    /// Uses `book`, the book as mdBook loaded it from `src/` (before any
+    /// preprocessor), instead of reading it again.
+    pub fn with_loaded_book(mut self, book: mdbook_driver::book::Book) -> TranslateRenderer {
+        self.loaded = Some(book);
+        self
     }
 
     /// Renders at most `jobs` books at once (at least one).
@@ -160,7 +170,7 @@ impl TranslateRenderer {
         let build_dir = root.join(&book_toml.build.build_dir);
         restore_kept_languages(&site_dir, &build_dir)
             .with_context(|| format!("putting back the language folders kept in {}", build_dir.display()))?;
-        let build = SiteBuild::load(root, book_toml, config, site_dir)?;
+        let build = SiteBuild::load(root, book_toml, config, site_dir, self.loaded.clone())?;
         let site = plan_site(&build, root, book_toml, &languages)?;
         let jobs = self.jobs.unwrap_or_else(|| default_jobs(build.markdown_bytes()));
         build_books(&build, &site, &languages, source, jobs)?;
@@ -313,7 +323,7 @@ fn build_books(
     let render_source = !matches!(source, SourceBook::Rendered);
     let staging = Staging::create(&build.build_dir())
         .with_context(|| format!("creating a staging folder in {}", build.build_dir().display()))?;
-    let shared = Arc::new(SharedWork::new(build.config())?);
+    let shared = Arc::new(SharedWork::new(build.config()));
     let tasks: Vec<Option<&LanguageTag>> = render_source
         .then_some(None)
         .into_iter()

@@ -59,7 +59,7 @@ pub(crate) fn execute(args: BuildArgs) -> anyhow::Result<i32> {
         // mdBook's HTML output becomes the whole site: the source book and
         // every language rendered side by side; the `translate` output,
         // if book.toml lists it, then has nothing left to do.
-        book.with_renderer(SiteRenderer::new(renderer));
+        book.with_renderer(SiteRenderer::new(renderer.with_loaded_book(book.book.clone())));
         if has_output(&book.config, OUTPUT_NAME) {
             book.with_renderer(SiteBuilt);
         }

@@ -39,16 +39,23 @@ pub(super) struct SiteBuild {
 }
 
 impl SiteBuild {
-    /// Loads the book at `root` configured by `book_toml`, whose site is
-    /// (or will be) in `site_dir`.
+    /// Loads the book at `root` configured by `book_toml` (unless `loaded`
+    /// holds it already), whose site is (or will be) in `site_dir`.
     pub(super) fn load(
         root: &Path,
         book_toml: &BookToml,
         config: Config,
         site_dir: PathBuf,
+        loaded: Option<Book>,
     ) -> anyhow::Result<SiteBuild> {
-        let loaded = MDBook::load_with_config(root, book_toml.clone())
-            .with_context(|| format!("loading the book in {}", root.display()))?;
+        let book = match loaded {
+            Some(book) => book,
+            None => {
+                MDBook::load_with_config(root, book_toml.clone())
+                    .with_context(|| format!("loading the book in {}", root.display()))?
+                    .book
+            }
+        };
         let html = book_toml.html_config().unwrap_or_default();
         let theme = BookTheme::of_book(root, html.theme.as_deref())
             .with_context(|| format!("reading the theme of the book in {}", root.display()))?;
@@ -57,7 +64,7 @@ impl SiteBuild {
             book_toml: book_toml.clone(),
             config,
             site_dir,
-            book: loaded.book,
+            book,
             theme,
         })
     }
@@ -156,7 +163,7 @@ pub(super) fn render_language(
     let html = HtmlHandlebars::new();
     let (preprocessed, preprocess_ctx) = mdbook.preprocess_book(&html)?;
     let config = Config::from_book(&build.root, &mdbook.config)?;
-    let texts = read_translated_texts(&mdbook.config, &config, language, shared.store())?;
+    let texts = read_translated_texts(&mdbook.config, &config, language, shared.store()?)?;
     let no_overrides = BTreeMap::new();
     let interface = Interface::for_language(
         language,

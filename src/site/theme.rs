@@ -17,8 +17,8 @@ use std::sync::LazyLock;
 pub struct BookTheme {
     /// The book's theme folder, if it has one.
     dir: Option<PathBuf>,
-    /// Its `index.hbs`, else mdBook's.
-    index: String,
+    /// Its `index.hbs`, if it has one (else mdBook's is used).
+    index: Option<String>,
     /// Its `head.hbs`, else nothing.
     head: String,
     /// Its `header.hbs`, else nothing.
@@ -44,12 +44,8 @@ impl BookTheme {
                 _ => Ok(None),
             }
         };
-        let index = match read("index.hbs")? {
-            Some(index) => index,
-            None => default_index_template()?,
-        };
         Ok(BookTheme {
-            index,
+            index: read("index.hbs")?,
             head: read("head.hbs")?.unwrap_or_default(),
             header: read("header.hbs")?.unwrap_or_default(),
             dir,
@@ -62,10 +58,14 @@ impl BookTheme {
         let scripts = additional_js
             .iter()
             .filter_map(|script| std::fs::read_to_string(root.join(script)).ok());
-        [self.index.clone(), self.head.clone(), self.header.clone()]
-            .into_iter()
-            .chain(scripts)
-            .any(|text| LANGUAGE_PICKER.is_match(&text))
+        [
+            self.index.clone().unwrap_or_default(),
+            self.head.clone(),
+            self.header.clone(),
+        ]
+        .into_iter()
+        .chain(scripts)
+        .any(|text| LANGUAGE_PICKER.is_match(&text))
     }
 
     /// Writes the theme of one book into `dest`: every file of the book's
@@ -76,7 +76,15 @@ impl BookTheme {
         if let Some(dir) = &self.dir {
             link_tree(dir, dest)?;
         }
-        std::fs::write(dest.join("index.hbs"), interface.translate_markup(&self.index))?;
+        // mdBook's own index.hbs is written only when its texts change.
+        let index = match &self.index {
+            Some(index) => Some(interface.translate_markup(index)),
+            None if *interface != Interface::english() => Some(interface.translate_markup(&default_index_template()?)),
+            None => None,
+        };
+        if let Some(index) = index {
+            std::fs::write(dest.join("index.hbs"), index)?;
+        }
         std::fs::write(dest.join("head.hbs"), format!("{}{head_extra}", self.head))?;
         std::fs::write(dest.join("header.hbs"), format!("{}{header_extra}", self.header))
     }
@@ -131,7 +139,7 @@ mod tests {
         std::fs::write(book.path().join("theme/css/custom.css"), "p {}").expect("css");
         std::fs::write(book.path().join("theme/head.hbs"), "<meta name=\"own\">").expect("head");
         let theme = BookTheme::of_book(book.path(), None).expect("theme");
-        assert!(theme.index.contains("Print this book"), "mdBook's own template");
+        assert!(theme.index.is_none(), "mdBook's own template");
         let zh = Interface::for_language(&"zh".parse().expect("tag"), &BTreeMap::new(), &|_| None);
         let dest = book.path().join("zh-theme");
         theme
@@ -143,6 +151,10 @@ mod tests {
         assert_eq!(read("header.hbs"), "<noscript></noscript>");
         assert!(read("index.hbs").contains("title=\"打印本书\""));
         assert!(!theme.has_language_picker(book.path(), &[]));
+        // In English, mdBook's own template is left to mdBook.
+        let en = book.path().join("en-theme");
+        theme.write(&en, &Interface::english(), "", "").expect("write");
+        assert!(!en.join("index.hbs").exists() && en.join("head.hbs").exists());
     }
 
     #[test]
