@@ -76,7 +76,7 @@ jobs_args=()
 [ -n "$jobs" ] && jobs_args=(--jobs "$jobs")
 
 python3 - "$runs" "$has_mdbook" "$bin" "$work" "${jobs_args[@]}" <<'EOF'
-import os, resource, statistics, subprocess, sys, time
+import ctypes, os, resource, statistics, subprocess, sys, time
 
 runs, has_mdbook, bin, work = int(sys.argv[1]), sys.argv[2] == "true", sys.argv[3], sys.argv[4]
 jobs = sys.argv[5:]
@@ -91,11 +91,26 @@ if has_mdbook:
     builds["mdbook-all"] = (["mdbook", "build"], f"{work}/site")
     builds["mdbook-source"] = (["mdbook", "build"], f"{work}/source")
 
+# The languages `mdbook build` renders beside the source book run in a process
+# the preprocessor starts and leaves: as the subreaper, this script inherits
+# and waits for it, so that its CPU time is counted.
+PR_SET_CHILD_SUBREAPER = 36
+ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+def reap():
+    while True:
+        try:
+            if os.waitpid(-1, 0)[0] == 0:
+                return
+        except ChildProcessError:
+            return
+
 def run(command, cwd):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - start
+    reap()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall * 1000, cpu * 1000

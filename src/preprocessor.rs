@@ -106,7 +106,6 @@ impl Preprocessor for TranslatePreprocessor {
         let config = Config::from_book(&ctx.root, &ctx.config)?;
         let target = config.target_language(&ctx.config)?;
         if target == config.source_language {
-            keep_languages_for_the_output(ctx, &config)?;
             return Ok(book);
         }
         let backend =
@@ -128,21 +127,6 @@ impl Preprocessor for TranslatePreprocessor {
     fn supports_renderer(&self, renderer: &str) -> anyhow::Result<bool> {
         Ok(renderer != OUTPUT_NAME)
     }
-}
-
-/// Before mdBook's HTML output renders the source book of a site that the
-/// `translate` output completes (and empties `<build>/html/` to do so),
-/// moves the language folders there aside for the output to put back.
-fn keep_languages_for_the_output(ctx: &PreprocessorContext, config: &Config) -> anyhow::Result<()> {
-    if ctx.renderer != "html" || !crate::renderer::has_output(&ctx.config, OUTPUT_NAME) {
-        return Ok(());
-    }
-    let build_dir = ctx.root.join(&ctx.config.build.build_dir);
-    let html_dir = build_dir.join("html");
-    let languages: Vec<&str> = config.languages.iter().map(LanguageTag::as_str).collect();
-    crate::site::publish::keep_languages_aside(&html_dir, &build_dir, &languages)
-        .with_context(|| format!("moving the language folders of {} aside", html_dir.display()))?;
-    Ok(())
 }
 
 /// Opens the store of `config`, imports `<po-dir>/<target>.po` if it or the

@@ -15,11 +15,12 @@
 //! for all of them, and segmented once ([`SharedWork`]); each language is
 //! rendered into a staging folder and swapped in whole
 //! ([`publish`](crate::site::publish)). What a preprocessor cannot
-//! translate through the book JSON is done here ([`book`]): the title and
+//! translate through the book JSON is done here (`renderer/book.rs`): the title and
 //! description, mdBook's interface texts, the titles mdBook writes above
 //! alerts, the 404 page.
 
 mod book;
+pub mod prebuild;
 
 pub use crate::config::OUTPUT_NAME;
 use crate::config::{Config, PREPROCESSOR_NAME};
@@ -170,11 +171,56 @@ impl TranslateRenderer {
         let build_dir = root.join(&book_toml.build.build_dir);
         restore_kept_languages(&site_dir, &build_dir)
             .with_context(|| format!("putting back the language folders kept in {}", build_dir.display()))?;
+        if matches!(source, SourceBook::Rendered)
+            && let Some(prebuilt) = prebuild::wait_for_languages(&build_dir)
+        {
+            let outputs = prebuild::publish(&prebuilt, &site_dir, &languages);
+            let _ = std::fs::remove_dir_all(&prebuilt);
+            if outputs.is_ok() {
+                let build = SiteBuild::load(root, book_toml, config, site_dir, self.loaded.clone())?;
+                let site = plan_site(&build, root, book_toml, &languages)?;
+                if site.books.len() > 1 {
+                    site.add_to_rendered_pages(0)
+                        .context("adding the language links to the source book's pages")?;
+                }
+                return Ok(site.outputs());
+            }
+        }
         let build = SiteBuild::load(root, book_toml, config, site_dir, self.loaded.clone())?;
         let site = plan_site(&build, root, book_toml, &languages)?;
-        let jobs = self.jobs.unwrap_or_else(|| default_jobs(build.markdown_bytes()));
-        build_books(&build, &site, &languages, source, jobs)?;
+        let books = Books {
+            building: &languages,
+            source,
+            jobs: self.jobs.unwrap_or_else(|| default_jobs(build.markdown_bytes())),
+            publish: Publish::SwapIn,
+        };
+        build_books(&build, &site, books)?;
         Ok(site.outputs())
+    }
+
+    /// Renders every language of the book at `root` into `folder`, for the
+    /// `translate` output of the same mdBook run to swap into `site_dir`
+    /// ([`prebuild`]); the source book is mdBook's HTML output's.
+    pub fn prebuild_languages(
+        &self,
+        root: &Path,
+        book_toml: &BookToml,
+        site_dir: PathBuf,
+        folder: &Path,
+    ) -> anyhow::Result<()> {
+        let config = Config::from_book(root, book_toml)?;
+        let languages: Vec<LanguageTag> = self.languages(&config)?.into_iter().cloned().collect();
+        let languages: Vec<&LanguageTag> = languages.iter().collect();
+        check_clashes(root, book_toml, &site_dir, &languages)?;
+        let build = SiteBuild::load(root, book_toml, config, site_dir, None)?;
+        let site = plan_site(&build, root, book_toml, &languages)?;
+        let books = Books {
+            building: &languages,
+            source: SourceBook::Rendered,
+            jobs: self.jobs.unwrap_or_else(|| default_jobs(build.markdown_bytes())),
+            publish: Publish::MoveInto(folder),
+        };
+        build_books(&build, &site, books)
     }
 }
 
@@ -313,13 +359,13 @@ fn plan_site(build: &SiteBuild, root: &Path, book_toml: &BookToml, building: &[&
 /// swapped in as soon as it is finished; then adds the site's links to the
 /// source book mdBook rendered. The first failure is returned once every
 /// book in flight has finished.
-fn build_books(
-    build: &SiteBuild,
-    site: &Site,
-    building: &[&LanguageTag],
-    source: SourceBook,
-    jobs: usize,
-) -> anyhow::Result<()> {
+fn build_books(build: &SiteBuild, site: &Site, books: Books<'_>) -> anyhow::Result<()> {
+    let Books {
+        building,
+        source,
+        jobs,
+        publish,
+    } = books;
     let render_source = !matches!(source, SourceBook::Rendered);
     let staging = Staging::create(&build.build_dir())
         .with_context(|| format!("creating a staging folder in {}", build.build_dir().display()))?;
@@ -332,12 +378,17 @@ fn build_books(
     let next = AtomicUsize::new(0);
     let errors = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|scope| {
+        if !building.is_empty() {
+            // Opening the store reads from disk: done meanwhile, not by the
+            // first language (an error is met again by that language).
+            scope.spawn(|| shared.store().map(|_| ()));
+        }
         for _ in 0..jobs.min(tasks.len()) {
             scope.spawn(|| {
                 while let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let result = match task {
                         None => build_source(build, site, &staging, &source),
-                        Some(language) => build_language(build, site, &staging, &shared, language),
+                        Some(language) => build_language(build, site, &staging, &shared, language, publish),
                     };
                     if let Err(error) = result {
                         errors.lock().unwrap_or_else(|p| p.into_inner()).push(error);
@@ -354,7 +405,7 @@ fn build_books(
     {
         return Err(error);
     }
-    if !render_source && site.books.len() > 1 {
+    if !render_source && site.books.len() > 1 && matches!(publish, Publish::SwapIn) {
         site.add_to_rendered_pages(0)
             .context("adding the language links to the source book's pages")?;
     }
@@ -375,20 +426,51 @@ fn build_source(build: &SiteBuild, site: &Site, staging: &Staging, source: &Sour
         .with_context(|| format!("moving the {language} book into {}", build.site_dir().display()))
 }
 
-/// Renders one language into `staging` and swaps it into the site.
+/// Renders one language into `staging` and publishes it.
 fn build_language(
     build: &SiteBuild,
     site: &Site,
     staging: &Staging,
     shared: &Arc<SharedWork>,
     language: &LanguageTag,
+    publish: Publish<'_>,
 ) -> anyhow::Result<()> {
     let target = build.site_dir().join(language.as_str());
     let out = staging.book_dir(language.as_str());
     eprintln!("mdbook-translate: building {language} into {}", target.display());
     render_language(build, site, staging, shared, language, &out)
         .with_context(|| format!("building the {language} book"))?;
-    swap_in(&out, &target).with_context(|| format!("moving the {language} book into {}", target.display()))
+    match publish {
+        Publish::SwapIn => {
+            swap_in(&out, &target).with_context(|| format!("moving the {language} book into {}", target.display()))
+        }
+        Publish::MoveInto(folder) => {
+            let kept = folder.join(language.as_str());
+            std::fs::rename(&out, &kept).with_context(|| format!("moving the {language} book into {}", kept.display()))
+        }
+    }
+}
+
+/// What [`build_books`] builds and where the books go.
+struct Books<'a> {
+    /// The languages rendered now.
+    building: &'a [&'a LanguageTag],
+    /// Where the source book comes from.
+    source: SourceBook,
+    /// Books rendered at once.
+    jobs: usize,
+    /// Where each finished language goes.
+    publish: Publish<'a>,
+}
+
+/// Where a finished language book goes.
+#[derive(Debug, Clone, Copy)]
+enum Publish<'a> {
+    /// Swapped into the site as soon as it is finished.
+    SwapIn,
+    /// Moved into this folder, for the `translate` output to swap in
+    /// ([`prebuild`]).
+    MoveInto(&'a Path),
 }
 
 /// Prints where each book's `index.html` is.

@@ -23,7 +23,7 @@ use mdbook_html::HtmlHandlebars;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
 use mdbook_renderer::{RenderContext, Renderer};
 use regex::Regex;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
@@ -159,17 +159,14 @@ pub(super) fn render_language(
         "output.html.site-url",
         format!("{}/{language}/", site_url.trim_end_matches('/')),
     )?;
+    let started = std::time::Instant::now();
     let mdbook = build.mdbook(book_toml, TranslatePreprocessor::sharing(Arc::clone(shared)))?;
     let html = HtmlHandlebars::new();
     let (preprocessed, preprocess_ctx) = mdbook.preprocess_book(&html)?;
+    let preprocessed_at = started.elapsed();
     let config = Config::from_book(&build.root, &mdbook.config)?;
     let texts = read_translated_texts(&mdbook.config, &config, language, shared.store()?)?;
-    let no_overrides = BTreeMap::new();
-    let interface = Interface::for_language(
-        language,
-        config.interface.get(language.canonical()).unwrap_or(&no_overrides),
-        &|english| texts.interface.get(english).cloned(),
-    );
+    let interface = interface_of(language, &config, &texts);
     let index = site
         .books
         .iter()
@@ -178,36 +175,24 @@ pub(super) fn render_language(
     let site = site.with_texts(index, &interface);
     let theme_dir = staging.book_dir(&format!(".theme-{language}"));
     write_theme(build.theme(), &site, index, &interface, &theme_dir)?;
-    let mut render_config = mdbook.config.clone();
-    render_config.book.title = texts.book.title.clone();
-    render_config.book.description = texts.book.description.clone();
-    render_config.set("output.html.theme", &theme_dir)?;
-    let alert_pages = pages_with_alerts(&preprocessed);
-    let page_404 = page_404(&render_config);
-    let mut render_ctx = RenderContext::new(&build.root, preprocessed, render_config, out);
-    render_ctx
-        .chapter_titles
-        .extend(preprocess_ctx.chapter_titles.borrow_mut().drain());
-    html.render(&render_ctx).context("rendering HTML")?;
-    finish_language_book(out, &site, index, &texts, &interface, &alert_pages, page_404)
+    let rendering_at = started.elapsed();
+    let chapter_titles = preprocess_ctx.chapter_titles.borrow_mut().drain().collect();
+    let book = (preprocessed, chapter_titles);
+    render_translated(&build.root, &mdbook.config, book, (&texts, &interface), &theme_dir, out)?;
+    let rendered_at = started.elapsed();
+    finish_language_book(out, &site, index)?;
+    tracing::debug!(
+        "{language}: preprocessed in {preprocessed_at:?}, theme at {rendering_at:?}, rendered at {rendered_at:?}, finished at {:?}",
+        started.elapsed()
+    );
+    Ok(())
 }
 
-/// Everything done to a language's book after mdBook's HTML renderer
-/// wrote it into `out` (its staging folder) and before it is swapped into
-/// the site: the one place for work that follows a language's render. The
-/// alert titles of the pages that have alerts, the 404 page's text, and
-/// the switcher script.
-fn finish_language_book(
-    out: &Path,
-    site: &Site,
-    index: usize,
-    texts: &TranslatedTexts,
-    interface: &Interface,
-    alert_pages: &[PathBuf],
-    page_404: Option<String>,
-) -> anyhow::Result<()> {
-    translate_alert_titles(out, &texts.alert_titles, alert_pages).context("writing the translated alert titles")?;
-    translate_404_page(out, page_404, interface).context("writing the translated 404 page")?;
+/// Everything done to a language's book after it was rendered into `out`
+/// (its staging folder, with its alert titles and 404 page translated) and
+/// before it is swapped into the site: the one place for work that follows
+/// a language's render. Writes the switcher script.
+fn finish_language_book(out: &Path, site: &Site, index: usize) -> anyhow::Result<()> {
     site.write_switcher_script(index, out)
         .context("writing the language switcher")?;
     Ok(())
@@ -249,9 +234,7 @@ pub(super) fn render_source(
     write_theme(build.theme(), site, 0, &Interface::english(), &theme_dir)?;
     let mut render_config = build.book_toml.clone();
     render_config.set("output.html.theme", &theme_dir)?;
-    let mut render_ctx = RenderContext::new(&build.root, preprocessed, render_config, out);
-    render_ctx.chapter_titles = chapter_titles;
-    html.render(&render_ctx).context("rendering HTML")?;
+    render_html(&build.root, render_config, (preprocessed, chapter_titles), out)?;
     if site.books.len() > 1 {
         site.write_switcher_script(0, out)
             .context("writing the language switcher")?;
@@ -307,31 +290,61 @@ pub(super) fn render_alone(root: &Path, book_toml: &BookToml, out: &Path) -> any
     let store = open_store(&config)?;
     let texts = read_translated_texts(&mdbook.config, &config, &language, &store)?;
     drop(store);
-    let no_overrides = BTreeMap::new();
-    let interface = Interface::for_language(
-        &language,
-        config.interface.get(language.canonical()).unwrap_or(&no_overrides),
-        &|english| texts.interface.get(english).cloned(),
-    );
+    let interface = interface_of(&language, &config, &texts);
     let theme_staging = Staging::create(&root.join(&book_toml.build.build_dir))?;
     let theme_dir = theme_staging.book_dir(".theme");
     let html_config = book_toml.html_config().unwrap_or_default();
     BookTheme::of_book(root, html_config.theme.as_deref())?
         .write(&theme_dir, &interface, "", "")
         .with_context(|| format!("writing the theme into {}", theme_dir.display()))?;
-    let mut config_out = mdbook.config.clone();
-    config_out.book.title = texts.book.title.clone();
-    config_out.book.description = texts.book.description.clone();
-    config_out.set("output.html.theme", &theme_dir)?;
-    let alert_pages = pages_with_alerts(&preprocessed);
-    let page_404 = page_404(&config_out);
-    let mut render_ctx = RenderContext::new(root, preprocessed, config_out, out);
-    render_ctx
-        .chapter_titles
-        .extend(preprocess_ctx.chapter_titles.borrow_mut().drain());
-    html.render(&render_ctx).context("rendering HTML")?;
+    let chapter_titles = preprocess_ctx.chapter_titles.borrow_mut().drain().collect();
+    let book = (preprocessed, chapter_titles);
+    render_translated(root, &mdbook.config, book, (&texts, &interface), &theme_dir, out)
+}
+
+/// A book as the preprocessors left it, with the chapter titles they set.
+type Preprocessed = (Book, HashMap<PathBuf, String>);
+
+/// Renders `book` into `out` with mdBook's HTML renderer, configured by `book_toml`.
+fn render_html(root: &Path, book_toml: BookToml, book: Preprocessed, out: &Path) -> anyhow::Result<()> {
+    let (book, chapter_titles) = book;
+    let mut render_ctx = RenderContext::new(root, book, book_toml, out);
+    render_ctx.chapter_titles = chapter_titles;
+    HtmlHandlebars::new().render(&render_ctx).context("rendering HTML")
+}
+
+/// Renders the translated `book` into `out`: with the title and description
+/// of `texts` and the theme in `theme_dir`, then with the alert titles of
+/// `texts` in the pages that have alerts and `interface`'s texts in the
+/// 404 page.
+fn render_translated(
+    root: &Path,
+    book_toml: &BookToml,
+    book: Preprocessed,
+    (texts, interface): (&TranslatedTexts, &Interface),
+    theme_dir: &Path,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let mut render_config = book_toml.clone();
+    render_config.book.title = texts.book.title.clone();
+    render_config.book.description = texts.book.description.clone();
+    render_config.set("output.html.theme", theme_dir)?;
+    let alert_pages = pages_with_alerts(&book.0);
+    let page_404 = page_404(&render_config);
+    render_html(root, render_config, book, out)?;
     translate_alert_titles(out, &texts.alert_titles, &alert_pages).context("writing the translated alert titles")?;
-    translate_404_page(out, page_404, &interface).context("writing the translated 404 page")
+    translate_404_page(out, page_404, interface).context("writing the translated 404 page")
+}
+
+/// The interface of the `language` book: book.toml's texts for it, the
+/// reviewed ones of `texts`, then the built-in table.
+fn interface_of(language: &LanguageTag, config: &Config, texts: &TranslatedTexts) -> Interface {
+    let no_overrides = BTreeMap::new();
+    Interface::for_language(
+        language,
+        config.interface.get(language.canonical()).unwrap_or(&no_overrides),
+        &|english| texts.interface.get(english).cloned(),
+    )
 }
 
 /// The translated title, description, alert titles and reviewed interface

@@ -39,6 +39,9 @@ impl Staging {
         static N_STAGINGS: AtomicUsize = AtomicUsize::new(0);
         let n = N_STAGINGS.fetch_add(1, Ordering::Relaxed);
         let dir = build_dir.join(format!("{WORK_PREFIX}{}-{n}", std::process::id()));
+        if n == 0 {
+            remove_abandoned_stagings(build_dir);
+        }
         if dir.exists() {
             // Left by a killed process that had the same id.
             std::fs::remove_dir_all(&dir)?;
@@ -55,6 +58,30 @@ impl Staging {
     /// The staging folder itself.
     pub fn path(&self) -> &Path {
         &self.dir
+    }
+}
+
+/// Removes the staging folders in `build_dir` of processes that were killed
+/// (on Linux, where a process can be told to be running).
+fn remove_abandoned_stagings(build_dir: &Path) {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(build_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix(WORK_PREFIX)
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, n)| n.parse::<u64>().ok().and(pid.parse::<u32>().ok()));
+        if let Some(pid) = pid
+            && pid != std::process::id()
+            && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 

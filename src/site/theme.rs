@@ -99,10 +99,10 @@ fn link_tree(from: &Path, to: &Path) -> io::Result<()> {
         let target = to.join(relative);
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target)?;
-        } else if !(entry.depth() == 1 && CHANGED.iter().any(|name| relative == Path::new(name))) {
-            if std::fs::hard_link(entry.path(), &target).is_err() {
-                std::fs::copy(entry.path(), &target)?;
-            }
+        } else if !(entry.depth() == 1 && CHANGED.iter().any(|name| relative == Path::new(name)))
+            && std::fs::hard_link(entry.path(), &target).is_err()
+        {
+            std::fs::copy(entry.path(), &target)?;
         }
     }
     Ok(())
