@@ -153,6 +153,9 @@ impl TranslateRenderer {
             if render_book {
                 book::render_alone(root, book_toml, &site_dir)
                     .with_context(|| format!("building the {current} book"))?;
+            } else {
+                book::translate_rendered_alone(root, book_toml, &site_dir)
+                    .with_context(|| format!("translating mdBook's texts in the {current} book"))?;
             }
             return Ok(vec![BookOutput {
                 language: current.to_string(),

@@ -285,21 +285,53 @@ pub(super) fn render_alone(root: &Path, book_toml: &BookToml, out: &Path) -> any
     mdbook.with_preprocessor(TranslatePreprocessor::new());
     let html = HtmlHandlebars::new();
     let (preprocessed, preprocess_ctx) = mdbook.preprocess_book(&html)?;
-    let config = Config::from_book(root, &mdbook.config)?;
-    let language = config.target_language(&mdbook.config)?;
-    let store = open_store(&config)?;
-    let texts = read_translated_texts(&mdbook.config, &config, &language, &store)?;
-    drop(store);
-    let interface = interface_of(&language, &config, &texts);
-    let theme_staging = Staging::create(&root.join(&book_toml.build.build_dir))?;
-    let theme_dir = theme_staging.book_dir(".theme");
+    let (texts, interface) = texts_alone(root, &mdbook.config)?;
+    // Outside the build folder, which the renderer empties (it is `out`).
+    let theme_dir = tempfile::tempdir().context("creating a folder for the theme")?;
     let html_config = book_toml.html_config().unwrap_or_default();
     BookTheme::of_book(root, html_config.theme.as_deref())?
-        .write(&theme_dir, &interface, "", "")
-        .with_context(|| format!("writing the theme into {}", theme_dir.display()))?;
+        .write(theme_dir.path(), &interface, "", "")
+        .with_context(|| format!("writing the theme into {}", theme_dir.path().display()))?;
     let chapter_titles = preprocess_ctx.chapter_titles.borrow_mut().drain().collect();
     let book = (preprocessed, chapter_titles);
-    render_translated(root, &mdbook.config, book, (&texts, &interface), &theme_dir, out)
+    render_translated(root, &mdbook.config, book, (&texts, &interface), theme_dir.path(), out)
+}
+
+/// A one-language build that mdBook's HTML output rendered into `dir`:
+/// the interface texts and alert titles written into every page (the title
+/// and description stay, set by mdBook from book.toml).
+pub(super) fn translate_rendered_alone(root: &Path, book_toml: &BookToml, dir: &Path) -> anyhow::Result<()> {
+    let (texts, interface) = texts_alone(root, book_toml)?;
+    let outputs = [crate::site::BookOutput {
+        language: String::new(),
+        html_dir: dir.to_path_buf(),
+    }];
+    let pages = crate::site::book_pages(&outputs[0], &outputs).with_context(|| format!("reading {}", dir.display()))?;
+    translate_alert_titles(dir, &texts.alert_titles, &pages).context("writing the translated alert titles")?;
+    if interface == Interface::english() {
+        return Ok(());
+    }
+    for page in pages.iter().chain([&PathBuf::from("toc.html")]) {
+        let path = dir.join(page);
+        let Ok(html) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let translated = interface.translate_markup(&html);
+        if translated != html {
+            std::fs::write(&path, translated).with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The texts and interface of a one-language build configured by `book_toml`.
+fn texts_alone(root: &Path, book_toml: &BookToml) -> anyhow::Result<(TranslatedTexts, Interface)> {
+    let config = Config::from_book(root, book_toml)?;
+    let language = config.target_language(book_toml)?;
+    let store = open_store(&config)?;
+    let texts = read_translated_texts(book_toml, &config, &language, &store)?;
+    let interface = interface_of(&language, &config, &texts);
+    Ok((texts, interface))
 }
 
 /// A book as the preprocessors left it, with the chapter titles they set.
