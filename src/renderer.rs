@@ -174,23 +174,22 @@ impl TranslateRenderer {
         let build_dir = root.join(&book_toml.build.build_dir);
         restore_kept_languages(&site_dir, &build_dir)
             .with_context(|| format!("putting back the language folders kept in {}", build_dir.display()))?;
-        if matches!(source, SourceBook::Rendered)
-            && let Some(prebuilt) = prebuild::wait_for_languages(&build_dir)
-        {
-            let outputs = prebuild::publish(&prebuilt, &site_dir, &languages);
-            let _ = std::fs::remove_dir_all(&prebuilt);
-            if outputs.is_ok() {
-                let build = SiteBuild::load(root, book_toml, config, site_dir, self.loaded.clone())?;
-                let site = plan_site(&build, root, book_toml, &languages)?;
-                if site.books.len() > 1 {
-                    site.add_to_rendered_pages(0)
-                        .context("adding the language links to the source book's pages")?;
-                }
-                return Ok(site.outputs());
-            }
-        }
+        // The languages the preprocessor started beside mdBook's HTML output.
+        let prebuilt = prebuild::wait_for_languages(&build_dir).filter(|prebuilt| {
+            let published =
+                matches!(source, SourceBook::Rendered) && prebuild::publish(prebuilt, &site_dir, &languages).is_ok();
+            let _ = std::fs::remove_dir_all(prebuilt);
+            published
+        });
         let build = SiteBuild::load(root, book_toml, config, site_dir, self.loaded.clone())?;
         let site = plan_site(&build, root, book_toml, &languages)?;
+        if prebuilt.is_some() {
+            if site.books.len() > 1 {
+                site.add_to_rendered_pages(0)
+                    .context("adding the language links to the source book's pages")?;
+            }
+            return Ok(site.outputs());
+        }
         let books = Books {
             building: &languages,
             source,
@@ -238,11 +237,15 @@ impl Renderer for TranslateRenderer {
         // several, and runs them in name order, so the HTML output has
         // written `<build>/html/` by now if it is one of them. (`mdbook
         // serve` adds `output.html` keys to the configuration even when the
-        // book has no HTML output, hence the look at the folder.)
+        // book has no HTML output, hence the look at book.toml on disk, or
+        // at the folder when an `MDBOOK_OUTPUT__HTML` variable added it.)
         let build_dir = ctx.root.join(&ctx.config.build.build_dir);
         let html_dir = build_dir.join("html");
-        let html_output =
-            ctx.destination != build_dir && has_output(&ctx.config, "html") && html_dir.join("index.html").is_file();
+        // Not the folder alone: another build may be emptying it right now.
+        let html_in_book_toml = BookToml::from_disk(ctx.root.join("book.toml")).is_ok_and(|t| has_output(&t, "html"));
+        let html_output = ctx.destination != build_dir
+            && has_output(&ctx.config, "html")
+            && (html_in_book_toml || html_dir.join("index.html").is_file());
         let site_dir = if html_output { html_dir } else { ctx.destination.clone() };
         // mdBook made a folder for this output; the site is elsewhere.
         // (Removed first, so that a failed build leaves no empty folder.)

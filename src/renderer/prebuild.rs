@@ -15,7 +15,7 @@ use super::{OUTPUT_NAME, TranslateRenderer, has_output};
 use crate::config::Config;
 use crate::language::LanguageTag;
 use crate::site::BookOutput;
-use crate::site::publish::{WORK_PREFIX, swap_in};
+use crate::site::publish::{WORK_PREFIX, restore_kept_languages, swap_in};
 use anyhow::Context;
 use mdbook_driver::config::Config as BookToml;
 use mdbook_preprocessor::PreprocessorContext;
@@ -29,6 +29,8 @@ struct Order {
     root: PathBuf,
     book_toml: BookToml,
     site_dir: PathBuf,
+    /// The mdBook process whose `translate` output takes the books.
+    mdbook: u32,
 }
 
 /// The folder of the prebuild of the mdBook process `mdbook`.
@@ -92,6 +94,7 @@ fn start(ctx: &PreprocessorContext, build_dir: &Path, site_dir: PathBuf) -> anyh
         root: ctx.root.clone(),
         book_toml: ctx.config.clone(),
         site_dir,
+        mdbook,
     };
     std::fs::write(dir.join("order.json"), serde_json::to_vec(&order)?)?;
     let child = std::process::Command::new(std::env::current_exe()?)
@@ -126,14 +129,17 @@ fn remove_abandoned(build_dir: &Path) {
 
 /// The work of `mdbook-translate prebuild <folder>`: renders the languages
 /// the order in `folder` asks for into it, then writes `status` (`ok`, or
-/// the error).
+/// the error). Then waits until the `translate` output has taken the folder
+/// or mdBook has ended without running it (its HTML output failed): the
+/// folder is then removed, and the language folders kept aside go back.
 pub fn run(folder: &Path) -> anyhow::Result<()> {
     let order_file = folder.join("order.json");
     let order: Order = serde_json::from_slice(
         &std::fs::read(&order_file).with_context(|| format!("reading {}", order_file.display()))?,
     )
     .with_context(|| format!("reading {}", order_file.display()))?;
-    let result = TranslateRenderer::new().prebuild_languages(&order.root, &order.book_toml, order.site_dir, folder);
+    let result =
+        TranslateRenderer::new().prebuild_languages(&order.root, &order.book_toml, order.site_dir.clone(), folder);
     let status = match &result {
         Ok(()) => "ok".to_string(),
         Err(error) => format!("{error:#}"),
@@ -141,6 +147,14 @@ pub fn run(folder: &Path) -> anyhow::Result<()> {
     let written = folder.join("status.partial");
     std::fs::write(&written, status)?;
     std::fs::rename(&written, folder.join("status"))?;
+    while folder.exists() && process_is_alive(order.mdbook) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if folder.exists() {
+        let _ = std::fs::remove_dir_all(folder);
+        let build_dir = order.root.join(&order.book_toml.build.build_dir);
+        restore_kept_languages(&order.site_dir, &build_dir)?;
+    }
     result
 }
 

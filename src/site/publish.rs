@@ -156,12 +156,23 @@ pub fn keep_languages_aside(site_dir: &Path, build_dir: &Path, languages: &[&str
         let aside = kept.join(language);
         if aside.exists() {
             // Kept by a build that did not finish; this one is newer.
-            std::fs::remove_dir_all(&aside)?;
+            ignore_missing(std::fs::remove_dir_all(&aside))?;
         }
-        std::fs::rename(&folder, &aside)?;
-        n_kept += 1;
+        // Another build may have moved it meanwhile.
+        if ignore_missing(std::fs::rename(&folder, &aside))?.is_some() {
+            n_kept += 1;
+        }
     }
     Ok(n_kept)
+}
+
+/// `result`, with "not found" (another build got there first) as `None`.
+fn ignore_missing<T>(result: io::Result<T>) -> io::Result<Option<T>> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(error),
+    }
 }
 
 /// Puts back the language folders [`keep_languages_aside`] moved, where
@@ -178,7 +189,8 @@ pub fn restore_kept_languages(site_dir: &Path, build_dir: &Path) -> io::Result<V
         let language = entry.file_name().to_string_lossy().into_owned();
         let target = site_dir.join(&language);
         if target.exists() || std::fs::rename(entry.path(), &target).is_err() {
-            std::fs::remove_dir_all(entry.path())?;
+            // Newer, or taken by another build meanwhile.
+            ignore_missing(std::fs::remove_dir_all(entry.path()))?;
         } else {
             restored.push(language);
         }

@@ -3,6 +3,7 @@
 //! variables. `.ci/run` installs mdBook and sets
 //! `MDBOOK_TRANSLATE_REQUIRE_MDBOOK=1` so that CI never skips these tests.
 
+use crate::readers::assert_no_work_folders;
 use crate::site::assert_complete_site;
 use crate::support::{Run, TestBook, http_get};
 use std::ffi::OsString;
@@ -308,4 +309,73 @@ fn under_mdbook_serve_no_page_is_ever_missing_while_every_language_is_rebuilt() 
             "round {round}: pages missing while rebuilt: {failures:?}"
         );
     }
+}
+
+/// Waits until `check` passes (a process this tool started may still be
+/// cleaning up after an mdBook process that failed), then runs it once more.
+fn eventually(check: impl Fn() -> bool, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !check() {
+        assert!(Instant::now() < deadline, "{what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn two_mdbook_builds_at_once_leave_no_half_written_language_and_no_stray_folder() {
+    let Some(binary) = mdbook_binary() else {
+        return;
+    };
+    let book = TestBook::new("site");
+    Run::of(&mut mdbook(&binary, book.path(), &["build"], &[])).assert_success();
+    let build_dir = book.path().join("book");
+    let whole = crate::support::files_with_extension(&build_dir.join("html/zh"), "html");
+    for round in 0..3 {
+        book.replace(
+            "src/sums.md",
+            "",
+            &format!("Round {round} of two mdbook builds at once.\n\n"),
+        );
+        let builds: Vec<Child> = (0..2)
+            .map(|_| {
+                mdbook(&binary, book.path(), &["build"], &[])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("start mdbook build")
+            })
+            .collect();
+        for build in builds {
+            let output = build.wait_with_output().expect("mdbook build");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            // mdBook's own HTML output empties its folder while the other
+            // build writes into it, and may fail doing so (as it does without
+            // this tool); nothing else may fail.
+            assert!(
+                output.status.success() || stderr.contains("Unable to remove stale HTML output"),
+                "{stderr}"
+            );
+        }
+        let no_work_folders = || {
+            std::fs::read_dir(&build_dir)
+                .expect("the build folder")
+                .flatten()
+                .all(|entry| {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    !name.starts_with(".mdbook-translate") && name != "translate"
+                })
+        };
+        eventually(no_work_folders, "work folders or `book/translate` are left");
+        // A language folder is whole or absent, never half written.
+        for language in ["zh", "es"] {
+            let folder = build_dir.join("html").join(language);
+            if folder.exists() {
+                let pages = crate::support::files_with_extension(&folder, "html");
+                assert_eq!(pages, whole, "{language} in round {round}");
+            }
+        }
+    }
+    Run::of(&mut mdbook(&binary, book.path(), &["build"], &[])).assert_success();
+    assert_complete_site(&build_dir.join("html"));
+    assert_no_work_folders(&build_dir);
 }

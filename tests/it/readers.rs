@@ -178,7 +178,7 @@ fn one_language_built_after_a_full_build_leaves_the_others_in_place() {
 
 /// Panics if the build folder holds a folder this tool works in, or the
 /// empty folder mdBook makes for the `translate` output.
-fn assert_no_work_folders(build: &Path) {
+pub(crate) fn assert_no_work_folders(build: &Path) {
     let left: Vec<String> = std::fs::read_dir(build)
         .expect("the build folder")
         .flatten()
