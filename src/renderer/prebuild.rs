@@ -52,6 +52,17 @@ fn mdbook_process() -> Option<u32> {
     }
 }
 
+/// Whether the process that runs this one is the `mdbook` binary, which
+/// runs the `translate` output after the HTML output. (A program that runs
+/// the preprocessor otherwise, such as a test or another tool built on
+/// mdbook-driver, might never run the output; the languages are then not
+/// started ahead.)
+fn run_by_mdbook() -> bool {
+    mdbook_process()
+        .and_then(|pid| std::fs::read_to_string(format!("/proc/{pid}/comm")).ok())
+        .is_some_and(|name| name.trim() == "mdbook")
+}
+
 /// Before mdBook's HTML output renders the source book of a site that the
 /// `translate` output completes (the preprocessor runs for that output, in
 /// the source language): moves the language folders of `<build>/html/`
@@ -70,7 +81,7 @@ pub fn before_html_output(ctx: &PreprocessorContext) -> anyhow::Result<()> {
     let languages: Vec<&str> = config.languages.iter().map(LanguageTag::as_str).collect();
     crate::site::publish::keep_languages_aside(&site_dir, &build_dir, &languages)
         .with_context(|| format!("moving the language folders of {} aside", site_dir.display()))?;
-    if languages.is_empty() {
+    if languages.is_empty() || !run_by_mdbook() {
         return Ok(());
     }
     if let Err(error) = start(ctx, &build_dir, site_dir) {
@@ -147,7 +158,10 @@ pub fn run(folder: &Path) -> anyhow::Result<()> {
     let written = folder.join("status.partial");
     std::fs::write(&written, status)?;
     std::fs::rename(&written, folder.join("status"))?;
-    while folder.exists() && process_is_alive(order.mdbook) {
+    // mdBook renders the source book meanwhile; one that takes longer than
+    // this is not waited for.
+    let deadline = std::time::Instant::now() + Duration::from_secs(600);
+    while folder.exists() && process_is_alive(order.mdbook) && std::time::Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
     if folder.exists() {
