@@ -7,8 +7,9 @@
 //! segments each chapter once. No IO happens here.
 
 use crate::segment::tagged::plain_to_tagged;
-use crate::segment::{ChapterSegments, SegmentOptions, extract_segments};
+use crate::segment::{ChapterSegments, HeadingIds, SegmentOptions, extract_segments};
 use mdbook_preprocessor::book::{Book, BookItem};
+use std::sync::OnceLock;
 
 /// Texts outside the chapters that are translated with them: the title and
 /// description of book.toml.
@@ -45,6 +46,18 @@ pub struct CollectedChapter {
     pub source_file: Option<String>,
     /// Its segments and units.
     pub segments: ChapterSegments,
+    /// mdBook's ids of its headings, computed when first asked for (once
+    /// for every language that shares this collected book).
+    heading_ids: OnceLock<HeadingIds>,
+}
+
+impl CollectedChapter {
+    /// mdBook's ids of the headings of `content`, this chapter's markdown,
+    /// with or without smart punctuation: computed once, then remembered.
+    pub fn heading_ids(&self, content: &str, smart_punctuation: bool) -> &HeadingIds {
+        self.heading_ids
+            .get_or_init(|| HeadingIds::compute(content, smart_punctuation))
+    }
 }
 
 /// A chapter name, part title, book text or alert title: plain text, one unit.
@@ -109,6 +122,7 @@ pub fn collect_book(book: &Book, texts: &BookTexts, options: &SegmentOptions) ->
                     source_file: source_file.map(|p| p.display().to_string()),
                     label,
                     segments,
+                    heading_ids: OnceLock::new(),
                 }));
             }
             BookItem::PartTitle(title) => {

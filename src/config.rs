@@ -15,6 +15,7 @@ use regex::Regex;
 use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
@@ -139,6 +140,13 @@ pub struct Config {
     pub batch_s3: Option<S3Location>,
     /// The IAM role Amazon Translate assumes to read and write `batch-s3`.
     pub data_access_role_arn: Option<String>,
+    /// The switcher's label of a language, where book.toml sets one
+    /// (`language-labels`), by canonical language code.
+    pub language_labels: BTreeMap<String, String>,
+    /// mdBook's interface texts that book.toml sets for a language
+    /// (`[preprocessor.translate.interface.<lang>]`), by canonical language
+    /// code, then by the text's id.
+    pub interface: BTreeMap<String, BTreeMap<String, String>>,
     /// The variable that set `[book] language`, if one did.
     book_language_variable: Option<String>,
 }
@@ -268,6 +276,10 @@ struct Keys {
     parallel_data: List<String>,
     batch_s3: Option<String>,
     data_access_role_arn: Option<String>,
+    #[serde(default)]
+    language_labels: BTreeMap<LanguageTag, String>,
+    #[serde(default)]
+    interface: BTreeMap<LanguageTag, BTreeMap<String, String>>,
     // The keys mdBook itself reads from every `[preprocessor.*]` table.
     #[serde(rename = "command")]
     _command: Option<IgnoredAny>,
@@ -459,7 +471,7 @@ impl Config {
         let environment = context.environment;
         let keys = read_keys(table, environment)?;
         let aws = AwsSettings::check(&keys, environment)?;
-        let source_language = match keys.source_language {
+        let source_language = match keys.source_language.clone() {
             Some(tag) => tag,
             None => match context.on_disk_language {
                 Some(written) => LanguageTag::parse(written).map_err(|error| {
@@ -472,6 +484,7 @@ impl Config {
             },
         };
         check_languages(&keys.languages.0, &source_language, environment)?;
+        check_site_texts(&keys, &source_language, environment)?;
         let (backend, backend_explicit) = match (&environment.backend, keys.backend) {
             (Some(name), _) => (backend_from_variable(name)?, true),
             (None, Some(backend)) => (backend, true),
@@ -509,6 +522,8 @@ impl Config {
             parallel_data: keys.parallel_data.0,
             batch_s3: aws.batch_s3,
             data_access_role_arn: keys.data_access_role_arn,
+            language_labels: by_canonical_code(keys.language_labels),
+            interface: by_canonical_code(keys.interface),
             book_language_variable: environment.variable_for("book.language").map(str::to_string),
         })
     }
@@ -598,6 +613,60 @@ fn check_languages(
         }
     }
     Ok(())
+}
+
+/// The switcher labels and interface texts of book.toml: each for a
+/// language of the book (the source's label too), no empty text, and
+/// interface texts under their ids.
+fn check_site_texts(keys: &Keys, source_language: &LanguageTag, environment: &Environment) -> Result<(), ConfigError> {
+    let of_book = |language: &LanguageTag| language == source_language || keys.languages.0.contains(language);
+    let listed = || join_languages(&keys.languages.0);
+    for (language, label) in &keys.language_labels {
+        if !of_book(language) {
+            return Err(environment.error(
+                "language-labels",
+                format!("`{language}` is not a language of this book (the source is {source_language}, the others {}); label only those", listed()),
+            ));
+        }
+        if label.trim().is_empty() {
+            return Err(environment.error("language-labels", format!("the label of `{language}` is empty")));
+        }
+    }
+    for (language, texts) in &keys.interface {
+        if language == source_language || !of_book(language) {
+            return Err(environment.error(
+                "interface",
+                format!(
+                    "`{language}` is not a language this book is translated into (they are {}); the source book keeps mdBook's own interface (its theme)",
+                    listed()
+                ),
+            ));
+        }
+        for (id, text) in texts {
+            if crate::interface::interface_text(id).is_none() {
+                let ids: Vec<&str> = crate::interface::INTERFACE_TEXTS.iter().map(|text| text.id).collect();
+                return Err(environment.error(
+                    "interface",
+                    format!(
+                        "`interface.{language}.{id}` is not an interface text; they are {}",
+                        ids.join(", ")
+                    ),
+                ));
+            }
+            if text.trim().is_empty() {
+                return Err(environment.error("interface", format!("`interface.{language}.{id}` is empty")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A table by language, keyed by each language's canonical code.
+fn by_canonical_code<T>(table: BTreeMap<LanguageTag, T>) -> BTreeMap<String, T> {
+    table
+        .into_iter()
+        .map(|(language, value)| (language.canonical().to_string(), value))
+        .collect()
 }
 
 /// The backend named by `MDBOOK_TRANSLATE_BACKEND`.

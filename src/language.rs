@@ -129,6 +129,19 @@ impl PartialEq for LanguageTag {
 
 impl Eq for LanguageTag {}
 
+impl PartialOrd for LanguageTag {
+    fn partial_cmp(&self, other: &LanguageTag) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// By canonical form, as equality is.
+impl Ord for LanguageTag {
+    fn cmp(&self, other: &LanguageTag) -> std::cmp::Ordering {
+        self.canonical.cmp(&other.canonical)
+    }
+}
+
 impl Hash for LanguageTag {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.canonical.hash(state);

@@ -7,6 +7,7 @@ pub mod collect;
 pub mod config;
 pub mod emulator;
 pub mod eval;
+pub mod interface;
 pub mod language;
 pub mod parallel_data;
 pub mod pipeline;

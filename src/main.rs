@@ -49,6 +49,12 @@ enum Command {
     Eval(cmd::eval::EvalArgs),
     /// Serve a local emulator of Amazon Translate and S3 (for tests and offline demos).
     Emulator(cmd::emulator::EmulatorArgs),
+    /// Started by the preprocessor: render the languages into a folder while mdBook renders the source.
+    #[command(hide = true)]
+    Prebuild {
+        /// The folder holding the order, where the books go.
+        folder: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -76,6 +82,7 @@ fn main() -> ExitCode {
         Some(Command::Terminology(args)) => cmd::push::terminology(args),
         Some(Command::Status(args)) => cmd::status::execute(args),
         Some(Command::Gc(args)) => cmd::gc::execute(args),
+        Some(Command::Prebuild { folder }) => cmd::preprocess::prebuild(&folder),
     };
     match result {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

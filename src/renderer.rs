@@ -5,37 +5,56 @@
 //! output (renderer) instead. Outputs run in name order, so with both
 //! `[output.html]` and `[output.translate]` in book.toml mdBook renders the
 //! source book into `<build>/html/` first; this output then builds each
-//! language in-process into `<build>/html/<lang>/` and adds the language
-//! switcher to every page. With `[output.translate]` alone, it also renders
-//! the source book, into `<build>/` itself.
+//! language in-process into `<build>/html/<lang>/`. With `[output.translate]`
+//! alone, it also renders the source book, into `<build>/` itself.
 //!
-//! Each language is rendered with mdBook's own HTML renderer, the same theme
-//! and `[output.html]` settings, after every configured preprocessor (the
-//! `translate` preprocessor runs in-process). What a preprocessor cannot
-//! translate through the book JSON is done here: the book's title and
-//! description in the configuration, and the titles mdBook writes above
-//! alerts (`> [!NOTE]`) in the rendered pages.
+//! The languages are rendered side by side, up to `jobs` at once
+//! ([`default_jobs`]), each with mdBook's own HTML renderer, the same
+//! theme and `[output.html]` settings, after every configured preprocessor
+//! (the `translate` preprocessor runs in-process). The book is loaded once
+//! for all of them, and segmented once ([`SharedWork`]); each language is
+//! rendered into a staging folder and swapped in whole
+//! ([`publish`](crate::site::publish)). What a preprocessor cannot
+//! translate through the book JSON is done here (`renderer/book.rs`): the title and
+//! description, mdBook's interface texts, the titles mdBook writes above
+//! alerts, the 404 page.
 
-use crate::collect::BookTexts;
+mod book;
+pub mod prebuild;
+
 pub use crate::config::OUTPUT_NAME;
 use crate::config::{Config, PREPROCESSOR_NAME};
 use crate::language::LanguageTag;
-use crate::pipeline::{TranslatedTexts, open_store, translated_texts};
-use crate::preprocessor::TranslatePreprocessor;
+use crate::preprocessor::SharedWork;
 use crate::search;
-use crate::segment::tagged::push_escaped;
-use crate::site::{BookOutput, book_pages, install_language_switcher};
-use crate::store::Languages;
-use crate::translate::lookup_profiles;
+use crate::site::publish::{Staging, restore_kept_languages, swap_in};
+use crate::site::{BookOutput, Site, SiteBook, labels::language_label};
 use anyhow::Context;
-use mdbook_driver::MDBook;
+use book::{SiteBuild, merge_source_into, render_language, render_source};
 use mdbook_driver::config::Config as BookToml;
-use mdbook_html::HtmlHandlebars;
 use mdbook_renderer::{RenderContext, Renderer};
-use regex::Regex;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Where the site's source book comes from.
+#[derive(Debug, Clone)]
+pub enum SourceBook {
+    /// mdBook's HTML output rendered it into the site folder already.
+    Rendered,
+    /// This output renders it, preprocessing it itself (it is the book's
+    /// only HTML output).
+    Render,
+    /// This output renders it from the book as mdBook preprocessed it for
+    /// its HTML output.
+    Preprocessed {
+        /// The preprocessed book.
+        book: mdbook_driver::book::Book,
+        /// The chapter titles the preprocessors set.
+        chapter_titles: std::collections::HashMap<PathBuf, String>,
+    },
+}
 
 /// Keys that mdBook itself reads from every `[output.*]` table; the
 /// `translate` output has none of its own.
@@ -45,18 +64,65 @@ const OUTPUT_KEYS: &[&str] = &["command", "optional"];
 #[derive(Debug, Default, Clone)]
 pub struct TranslateRenderer {
     only: Option<Vec<LanguageTag>>,
+    jobs: Option<usize>,
+    /// The book as read from `src/`, when the caller has it already.
+    loaded: Option<mdbook_driver::book::Book>,
+}
+
+/// How many books to render at once by default: one per core
+/// (`std::thread::available_parallelism`), fewer when the memory available
+/// would not hold that many renders of a book of `markdown_bytes`.
+///
+/// mdBook's HTML renderer holds the book several times over while it
+/// renders (the markdown, the HTML tree of every chapter, the print page,
+/// the search index): on the mdBook guide (110 KB of markdown) each render
+/// at once added about 20 MB to the peak, some 190 bytes per byte of
+/// markdown. A render is reckoned at 256 bytes per byte of markdown and at
+/// least 64 MiB, and at most half of the available memory (`MemAvailable`
+/// on Linux) is planned for.
+pub fn default_jobs(markdown_bytes: u64) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let per_render = (markdown_bytes.saturating_mul(256)).max(64 << 20);
+    match available_memory() {
+        Some(available) => cores.min(usize::try_from(available / 2 / per_render).unwrap_or(usize::MAX).max(1)),
+        None => cores,
+    }
+}
+
+/// The memory available to new work, where the system says (Linux).
+fn available_memory() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = meminfo.lines().find(|line| line.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }
 
 impl TranslateRenderer {
     /// The output as book.toml configures it: every language.
     pub fn new() -> TranslateRenderer {
-        TranslateRenderer { only: None }
+        TranslateRenderer::default()
     }
 
     /// The output building only the languages in `languages` (the source
-    /// book is always built).
+    /// book is always built; the other languages' books stay as they are).
     pub fn only(languages: Vec<LanguageTag>) -> TranslateRenderer {
-        TranslateRenderer { only: Some(languages) }
+        TranslateRenderer {
+            only: Some(languages),
+            ..TranslateRenderer::default()
+        }
+    }
+
+    /// Uses `book`, the book as mdBook loaded it from `src/` (before any
+    /// preprocessor), instead of reading it again.
+    pub fn with_loaded_book(mut self, book: mdbook_driver::book::Book) -> TranslateRenderer {
+        self.loaded = Some(book);
+        self
+    }
+
+    /// Renders at most `jobs` books at once (at least one).
+    pub fn with_jobs(mut self, jobs: usize) -> TranslateRenderer {
+        self.jobs = Some(jobs.max(1));
+        self
     }
 
     /// The target languages of `config` this output builds; a language
@@ -68,26 +134,31 @@ impl TranslateRenderer {
         }
     }
 
-    /// Builds the site whose source book's HTML is in `site_dir`: renders the
-    /// book there first when `render_book` (this output is the only HTML
-    /// output), then, when the book is built in its source language, every
-    /// language into `<site_dir>/<lang>/` and the switcher. Returns the books
+    /// Builds the site whose source book's HTML is (or goes) in
+    /// `site_dir`: renders the book there unless `source` says it is
+    /// rendered, and, when the book is built in its source language, every
+    /// language into `<site_dir>/<lang>/`, side by side. Returns the books
     /// of the site.
     pub fn build_site(
         &self,
         root: &Path,
         book_toml: &BookToml,
         site_dir: PathBuf,
-        render_book: bool,
+        source: SourceBook,
     ) -> anyhow::Result<Vec<BookOutput>> {
+        let render_book = !matches!(source, SourceBook::Rendered);
         let config = Config::from_book(root, book_toml)?;
         let current = config.target_language(book_toml)?;
-        if render_book {
-            render_html(root, book_toml.clone(), &site_dir).with_context(|| format!("building the {current} book"))?;
-        }
-        search::index_book(&site_dir, &current)?;
         if current != config.source_language {
             // A one-language build (`MDBOOK_BOOK__LANGUAGE=zh mdbook build`).
+            if render_book {
+                book::render_alone(root, book_toml, &site_dir)
+                    .with_context(|| format!("building the {current} book"))?;
+            } else {
+                book::translate_rendered_alone(root, book_toml, &site_dir)
+                    .with_context(|| format!("translating mdBook's texts in the {current} book"))?;
+            }
+            search::index_book(&site_dir, &current)?;
             return Ok(vec![BookOutput {
                 language: current.to_string(),
                 html_dir: site_dir,
@@ -99,7 +170,65 @@ impl TranslateRenderer {
                  `[preprocessor.{PREPROCESSOR_NAME}] languages` in book.toml"
             );
         }
-        build_languages(root, book_toml, site_dir, &config, &self.languages(&config)?)
+        let languages: Vec<LanguageTag> = self.languages(&config)?.into_iter().cloned().collect();
+        let languages: Vec<&LanguageTag> = languages.iter().collect();
+        check_clashes(root, book_toml, &site_dir, &languages)?;
+        let build_dir = root.join(&book_toml.build.build_dir);
+        restore_kept_languages(&site_dir, &build_dir)
+            .with_context(|| format!("putting back the language folders kept in {}", build_dir.display()))?;
+        // The languages the preprocessor started beside mdBook's HTML output.
+        let prebuilt = prebuild::wait_for_languages(&build_dir).filter(|prebuilt| {
+            let published =
+                matches!(source, SourceBook::Rendered) && prebuild::publish(prebuilt, &site_dir, &languages).is_ok();
+            let _ = std::fs::remove_dir_all(prebuilt);
+            published
+        });
+        let build = SiteBuild::load(root, book_toml, config, site_dir, self.loaded.clone())?;
+        let site = plan_site(&build, root, book_toml, &languages)?;
+        if !render_book {
+            // mdBook's HTML output rendered the source book.
+            search::index_book(build.site_dir(), &build.config().source_language)?;
+        }
+        if prebuilt.is_some() {
+            if site.books.len() > 1 {
+                site.add_to_rendered_pages(0)
+                    .context("adding the language links to the source book's pages")?;
+            }
+            return Ok(site.outputs());
+        }
+        let books = Books {
+            building: &languages,
+            source,
+            jobs: self.jobs.unwrap_or_else(|| default_jobs(build.markdown_bytes())),
+            publish: Publish::SwapIn,
+        };
+        build_books(&build, &site, books)?;
+        Ok(site.outputs())
+    }
+
+    /// Renders every language of the book at `root` into `folder`, for the
+    /// `translate` output of the same mdBook run to swap into `site_dir`
+    /// ([`prebuild`]); the source book is mdBook's HTML output's.
+    pub fn prebuild_languages(
+        &self,
+        root: &Path,
+        book_toml: &BookToml,
+        site_dir: PathBuf,
+        folder: &Path,
+    ) -> anyhow::Result<()> {
+        let config = Config::from_book(root, book_toml)?;
+        let languages: Vec<LanguageTag> = self.languages(&config)?.into_iter().cloned().collect();
+        let languages: Vec<&LanguageTag> = languages.iter().collect();
+        check_clashes(root, book_toml, &site_dir, &languages)?;
+        let build = SiteBuild::load(root, book_toml, config, site_dir, None)?;
+        let site = plan_site(&build, root, book_toml, &languages)?;
+        let books = Books {
+            building: &languages,
+            source: SourceBook::Rendered,
+            jobs: self.jobs.unwrap_or_else(|| default_jobs(build.markdown_bytes())),
+            publish: Publish::MoveInto(folder),
+        };
+        build_books(&build, &site, books)
     }
 }
 
@@ -114,33 +243,82 @@ impl Renderer for TranslateRenderer {
         // several, and runs them in name order, so the HTML output has
         // written `<build>/html/` by now if it is one of them. (`mdbook
         // serve` adds `output.html` keys to the configuration even when the
-        // book has no HTML output, hence the look at the folder.)
+        // book has no HTML output, hence the look at book.toml on disk, or
+        // at the folder when an `MDBOOK_OUTPUT__HTML` variable added it.)
         let build_dir = ctx.root.join(&ctx.config.build.build_dir);
         let html_dir = build_dir.join("html");
-        let html_output =
-            ctx.destination != build_dir && has_output(&ctx.config, "html") && html_dir.join("index.html").is_file();
+        // Not the folder alone: another build may be emptying it right now.
+        let html_in_book_toml = BookToml::from_disk(ctx.root.join("book.toml")).is_ok_and(|t| has_output(&t, "html"));
+        let html_output = ctx.destination != build_dir
+            && has_output(&ctx.config, "html")
+            && (html_in_book_toml || html_dir.join("index.html").is_file());
         let site_dir = if html_output { html_dir } else { ctx.destination.clone() };
-        let outputs = self.build_site(&ctx.root, &ctx.config, site_dir.clone(), !html_output)?;
         // mdBook made a folder for this output; the site is elsewhere.
+        // (Removed first, so that a failed build leaves no empty folder.)
         if ctx.destination != site_dir {
             let _ = std::fs::remove_dir(&ctx.destination);
         }
+        let source = if html_output {
+            SourceBook::Rendered
+        } else {
+            SourceBook::Render
+        };
+        let outputs = self.build_site(&ctx.root, &ctx.config, site_dir, source)?;
         print_where(&outputs);
         Ok(())
     }
 }
 
-/// Builds each language of `languages` into `<site_dir>/<lang>/` (the source
-/// book's HTML is in `site_dir`) and adds the switcher to every page of the
-/// site, the source book's included. Returns the books of the site, the
-/// source first.
-fn build_languages(
-    root: &Path,
-    book_toml: &BookToml,
-    site_dir: PathBuf,
-    config: &Config,
-    languages: &[&LanguageTag],
-) -> anyhow::Result<Vec<BookOutput>> {
+/// mdBook's HTML output replaced by the whole site: the source book and
+/// every language rendered side by side into the HTML output's folder
+/// (what `mdbook-translate build` runs).
+#[derive(Debug, Clone)]
+pub struct SiteRenderer {
+    site: TranslateRenderer,
+}
+
+impl SiteRenderer {
+    /// The site as `site` builds it, in place of mdBook's HTML output.
+    pub fn new(site: TranslateRenderer) -> SiteRenderer {
+        SiteRenderer { site }
+    }
+}
+
+impl Renderer for SiteRenderer {
+    fn name(&self) -> &str {
+        "html"
+    }
+
+    fn render(&self, ctx: &RenderContext) -> anyhow::Result<()> {
+        let source = SourceBook::Preprocessed {
+            book: ctx.book.clone(),
+            chapter_titles: ctx.chapter_titles.clone(),
+        };
+        let outputs = self
+            .site
+            .build_site(&ctx.root, &ctx.config, ctx.destination.clone(), source)?;
+        print_where(&outputs);
+        Ok(())
+    }
+}
+
+/// The `translate` output when [`SiteRenderer`] has built the languages
+/// already: nothing left to do.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SiteBuilt;
+
+impl Renderer for SiteBuilt {
+    fn name(&self) -> &str {
+        OUTPUT_NAME
+    }
+
+    fn render(&self, ctx: &RenderContext) -> anyhow::Result<()> {
+        check_output_table(&ctx.config)
+    }
+}
+
+/// Refuses to build a language whose folder the source book has too.
+fn check_clashes(root: &Path, book_toml: &BookToml, site_dir: &Path, languages: &[&LanguageTag]) -> anyhow::Result<()> {
     let source_dir = root.join(&book_toml.book.src);
     for language in languages {
         let clash = source_dir.join(language.as_str());
@@ -154,32 +332,159 @@ fn build_languages(
             );
         }
     }
-    let mut outputs = vec![BookOutput {
-        language: config.source_language.to_string(),
-        html_dir: site_dir.clone(),
-    }];
-    for language in languages {
-        let out = site_dir.join(language.as_str());
-        eprintln!("mdbook-translate: building {language} into {}", out.display());
-        let mut book_toml = book_toml.clone();
-        book_toml.set("book.language", language)?;
-        // The 404 page links to the book's files from here (mdBook's default is `/`).
-        let site_url = book_toml.get::<String>("output.html.site-url")?.unwrap_or_default();
-        book_toml.set(
-            "output.html.site-url",
-            format!("{}/{language}/", site_url.trim_end_matches('/')),
-        )?;
-        render_html(root, book_toml, &out).with_context(|| format!("building the {language} book"))?;
-        search::index_book(&out, language)?;
-        outputs.push(BookOutput {
-            language: language.to_string(),
-            html_dir: out,
-        });
+    Ok(())
+}
+
+/// The books of the site: the source, the languages built now, and those
+/// built before that are still there; with their labels and the pages
+/// that link to one another.
+fn plan_site(build: &SiteBuild, root: &Path, book_toml: &BookToml, building: &[&LanguageTag]) -> anyhow::Result<Site> {
+    let config = build.config();
+    let html = book_toml.html_config().unwrap_or_default();
+    let book = |language: &LanguageTag, html_dir: PathBuf| SiteBook {
+        language: language.to_string(),
+        label: language_label(language, &config.language_labels),
+        html_dir,
+        languages_text: "Languages".to_string(),
+        change_language_text: "Change language".to_string(),
+    };
+    let mut books = vec![book(&config.source_language, build.site_dir().to_path_buf())];
+    for language in &config.languages {
+        let html_dir = build.site_dir().join(language.as_str());
+        if building.contains(&language) || html_dir.join("index.html").is_file() {
+            books.push(book(language, html_dir));
+        }
     }
-    if outputs.len() > 1 {
-        install_language_switcher(&outputs).context("adding the language switcher to the built pages")?;
+    let site_url = book_toml
+        .get::<String>("output.html.site-url")?
+        .map(|url| format!("{}/", url.trim_end_matches('/')));
+    Ok(Site {
+        books,
+        pages: build.pages()?,
+        site_url,
+        theme_has_picker: build.theme().has_language_picker(root, &html.additional_js),
+    })
+}
+
+/// Renders the languages being built (and the source book unless mdBook
+/// rendered it), up to `jobs` at once, each into a staging folder that is
+/// swapped in as soon as it is finished; then adds the site's links to the
+/// source book mdBook rendered. The first failure is returned once every
+/// book in flight has finished.
+fn build_books(build: &SiteBuild, site: &Site, books: Books<'_>) -> anyhow::Result<()> {
+    let Books {
+        building,
+        source,
+        jobs,
+        publish,
+    } = books;
+    let render_source = !matches!(source, SourceBook::Rendered);
+    let staging = Staging::create(&build.build_dir())
+        .with_context(|| format!("creating a staging folder in {}", build.build_dir().display()))?;
+    let shared = Arc::new(SharedWork::new(build.config()));
+    let tasks: Vec<Option<&LanguageTag>> = render_source
+        .then_some(None)
+        .into_iter()
+        .chain(building.iter().map(|language| Some(*language)))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let errors = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        if !building.is_empty() {
+            // Opening the store reads from disk: done meanwhile, not by the
+            // first language (an error is met again by that language).
+            scope.spawn(|| shared.store().map(|_| ()));
+        }
+        for _ in 0..jobs.min(tasks.len()) {
+            scope.spawn(|| {
+                while let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let result = match task {
+                        None => build_source(build, site, &staging, &source),
+                        Some(language) => build_language(build, site, &staging, &shared, language, publish),
+                    };
+                    if let Err(error) = result {
+                        errors.lock().unwrap_or_else(|p| p.into_inner()).push(error);
+                    }
+                }
+            });
+        }
+    });
+    if let Some(error) = errors
+        .into_inner()
+        .unwrap_or_else(|p| p.into_inner())
+        .into_iter()
+        .next()
+    {
+        return Err(error);
     }
-    Ok(outputs)
+    if !render_source && site.books.len() > 1 && matches!(publish, Publish::SwapIn) {
+        site.add_to_rendered_pages(0)
+            .context("adding the language links to the source book's pages")?;
+    }
+    Ok(())
+}
+
+/// Renders the source book into `staging` and moves it into the site folder.
+fn build_source(build: &SiteBuild, site: &Site, staging: &Staging, source: &SourceBook) -> anyhow::Result<()> {
+    let language = &build.config().source_language;
+    let out = staging.book_dir(language.as_str());
+    eprintln!(
+        "mdbook-translate: building {language} into {}",
+        build.site_dir().display()
+    );
+    render_source(build, site, staging, source, &out).with_context(|| format!("building the {language} book"))?;
+    search::index_book(&out, language)?;
+    let languages: Vec<&str> = build.config().languages.iter().map(LanguageTag::as_str).collect();
+    merge_source_into(&out, build.site_dir(), &languages)
+        .with_context(|| format!("moving the {language} book into {}", build.site_dir().display()))
+}
+
+/// Renders one language into `staging` and publishes it.
+fn build_language(
+    build: &SiteBuild,
+    site: &Site,
+    staging: &Staging,
+    shared: &Arc<SharedWork>,
+    language: &LanguageTag,
+    publish: Publish<'_>,
+) -> anyhow::Result<()> {
+    let target = build.site_dir().join(language.as_str());
+    let out = staging.book_dir(language.as_str());
+    eprintln!("mdbook-translate: building {language} into {}", target.display());
+    render_language(build, site, staging, shared, language, &out)
+        .with_context(|| format!("building the {language} book"))?;
+    search::index_book(&out, language)?;
+    match publish {
+        Publish::SwapIn => {
+            swap_in(&out, &target).with_context(|| format!("moving the {language} book into {}", target.display()))
+        }
+        Publish::MoveInto(folder) => {
+            let kept = folder.join(language.as_str());
+            std::fs::rename(&out, &kept).with_context(|| format!("moving the {language} book into {}", kept.display()))
+        }
+    }
+}
+
+/// What [`build_books`] builds and where the books go.
+struct Books<'a> {
+    /// The languages rendered now.
+    building: &'a [&'a LanguageTag],
+    /// Where the source book comes from.
+    source: SourceBook,
+    /// Books rendered at once.
+    jobs: usize,
+    /// Where each finished language goes.
+    publish: Publish<'a>,
+}
+
+/// Where a finished language book goes.
+#[derive(Debug, Clone, Copy)]
+enum Publish<'a> {
+    /// Swapped into the site as soon as it is finished.
+    SwapIn,
+    /// Moved into this folder, for the `translate` output to swap in
+    /// ([`prebuild`]).
+    MoveInto(&'a Path),
 }
 
 /// Prints where each book's `index.html` is.
@@ -213,101 +518,6 @@ fn check_output_table(book_toml: &BookToml) -> anyhow::Result<()> {
                  (the settings of the translation are under [preprocessor.{PREPROCESSOR_NAME}], those of the HTML under [output.html])",
                 OUTPUT_KEYS.join(", ")
             );
-        }
-    }
-    Ok(())
-}
-
-/// Renders the book at `root` as HTML into `out` with `book_toml`: every
-/// configured preprocessor runs as it would for mdBook's HTML output, the
-/// `translate` preprocessor in-process. A translated book also gets its
-/// translated title and description, and its alerts their translated titles,
-/// which the preprocessor has stored.
-fn render_html(root: &Path, book_toml: BookToml, out: &Path) -> anyhow::Result<()> {
-    let mut book =
-        MDBook::load_with_config(root, book_toml).with_context(|| format!("loading the book in {}", root.display()))?;
-    book.with_preprocessor(TranslatePreprocessor::new());
-    let html = HtmlHandlebars::new();
-    let (preprocessed, preprocess_ctx) = book.preprocess_book(&html)?;
-    let texts = read_translated_texts(root, &book.config)?;
-    let mut config = book.config.clone();
-    if let Some(texts) = &texts {
-        config.book.title = texts.book.title.clone();
-        config.book.description = texts.book.description.clone();
-    }
-    let mut render_ctx = RenderContext::new(root, preprocessed, config, out);
-    render_ctx
-        .chapter_titles
-        .extend(preprocess_ctx.chapter_titles.borrow_mut().drain());
-    html.render(&render_ctx).context("rendering HTML")?;
-    if let Some(texts) = texts {
-        translate_alert_titles(out, &texts.alert_titles).context("writing the translated alert titles")?;
-    }
-    Ok(())
-}
-
-/// The translated title, description and alert titles of a book configured
-/// with `book_toml` for a target language, as the `translate` preprocessor
-/// stored them; `None` for a build in the source language.
-fn read_translated_texts(root: &Path, book_toml: &BookToml) -> anyhow::Result<Option<TranslatedTexts>> {
-    let config = Config::from_book(root, book_toml)?;
-    let target = config.target_language(book_toml)?;
-    if target == config.source_language {
-        return Ok(None);
-    }
-    let languages = Languages {
-        source: &config.source_language,
-        target: &target,
-    };
-    let store = open_store(&config)?;
-    let profiles = lookup_profiles(&config);
-    Ok(Some(translated_texts(
-        &BookTexts::of_book_toml(book_toml),
-        languages,
-        &store,
-        &profiles,
-    )?))
-}
-
-/// The title paragraph mdBook's HTML renderer writes at the top of an alert:
-/// group 1 is everything before the title text, group 2 the text.
-static ALERT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(<p class="blockquote-tag-title"><svg[^>]*>(?:<path[^>]*></path>)*</svg>)([^<]*)</p>"#)
-        .expect("valid regex")
-});
-
-/// Replaces the English titles mdBook gives alerts with their translations
-/// from `titles` in every page under `dir`.
-fn translate_alert_titles(dir: &Path, titles: &[(String, String)]) -> anyhow::Result<()> {
-    let translated: Vec<(&String, String)> = titles
-        .iter()
-        .filter(|(source, translation)| source != translation)
-        .map(|(source, translation)| {
-            let mut escaped = String::new();
-            push_escaped(&mut escaped, translation);
-            (source, escaped)
-        })
-        .collect();
-    if translated.is_empty() {
-        return Ok(());
-    }
-    let book = BookOutput {
-        language: String::new(),
-        html_dir: dir.to_path_buf(),
-    };
-    let pages = book_pages(&book, &[]).with_context(|| format!("reading {}", dir.display()))?;
-    for page in pages {
-        let path = dir.join(page);
-        let html = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        let changed = ALERT_TITLE.replace_all(&html, |captures: &regex::Captures<'_>| {
-            let title = translated
-                .iter()
-                .find(|(source, _)| **source == captures[2])
-                .map_or(&captures[2], |(_, translation)| translation.as_str());
-            format!("{}{title}</p>", &captures[1])
-        });
-        if let std::borrow::Cow::Owned(changed) = changed {
-            std::fs::write(&path, changed).with_context(|| format!("writing {}", path.display()))?;
         }
     }
     Ok(())

@@ -7,7 +7,9 @@ use mdbook_driver::MDBook;
 use mdbook_translate::config::Config;
 use mdbook_translate::language::LanguageTag;
 use mdbook_translate::preprocessor::TranslatePreprocessor;
-use mdbook_translate::renderer::{OUTPUT_NAME, TranslateRenderer, has_output, print_where};
+use mdbook_translate::renderer::{
+    OUTPUT_NAME, SiteBuilt, SiteRenderer, SourceBook, TranslateRenderer, has_output, print_where,
+};
 use std::path::PathBuf;
 
 /// Arguments of `mdbook-translate build`.
@@ -23,6 +25,9 @@ pub(crate) struct BuildArgs {
     /// Output folder (default: the book's build dir), as `mdbook build --dest-dir`.
     #[arg(long, short = 'd')]
     dest_dir: Option<PathBuf>,
+    /// Books rendered at once (default: one per core, fewer when memory is short).
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
 }
 
 /// Builds the books; prints where each one is.
@@ -39,22 +44,34 @@ pub(crate) fn execute(args: BuildArgs) -> anyhow::Result<i32> {
     }
     let config = Config::from_book(&book.root, &book.config)?;
     book.with_preprocessor(TranslatePreprocessor::new());
-    let renderer = if args.languages.is_empty() {
+    let mut renderer = if args.languages.is_empty() {
         TranslateRenderer::new()
     } else {
         TranslateRenderer::only(args.languages.clone())
     };
+    if let Some(jobs) = args.jobs {
+        renderer = renderer.with_jobs(usize::from(jobs));
+    }
     // Refuse unknown languages before building anything.
     renderer.languages(&config)?;
+    let language = config.target_language(&book.config)?;
+    if language == config.source_language && renders_html(&book) {
+        // mdBook's HTML output becomes the whole site: the source book and
+        // every language rendered side by side; the `translate` output,
+        // if book.toml lists it, then has nothing left to do.
+        book.with_renderer(SiteRenderer::new(renderer.with_loaded_book(book.book.clone())));
+        if has_output(&book.config, OUTPUT_NAME) {
+            book.with_renderer(SiteBuilt);
+        }
+        book.build().context("building the book")?;
+        return Ok(0);
+    }
     if has_output(&book.config, OUTPUT_NAME) {
         // Exactly `mdbook build`, with the output in-process.
         book.with_renderer(renderer);
         book.build().context("building the book")?;
         return Ok(0);
     }
-    // Without the output: the book where mdBook puts it, then the languages
-    // into its HTML folder all the same.
-    let language = config.target_language(&book.config)?;
     eprintln!(
         "mdbook-translate: building {language} into {}",
         book.build_dir_for("html").display()
@@ -64,7 +81,12 @@ pub(crate) fn execute(args: BuildArgs) -> anyhow::Result<i32> {
         eprintln!("mdbook-translate: the book has no HTML output, so no language is added to it");
         return Ok(0);
     }
-    let outputs = renderer.build_site(&book.root, &book.config, book.build_dir_for("html"), false)?;
+    let outputs = renderer.build_site(
+        &book.root,
+        &book.config,
+        book.build_dir_for("html"),
+        SourceBook::Rendered,
+    )?;
     print_where(&outputs);
     Ok(0)
 }

@@ -9,7 +9,7 @@ use mdbook_renderer::{RenderContext, Renderer};
 use mdbook_translate::config::Config;
 use mdbook_translate::language::join_languages;
 use mdbook_translate::preprocessor::TranslatePreprocessor;
-use mdbook_translate::renderer::{OUTPUT_NAME, TranslateRenderer, has_output};
+use mdbook_translate::renderer::{OUTPUT_NAME, TranslateRenderer, has_output, prebuild};
 use std::io::{Read, Write};
 
 /// Reads stdin and runs as the preprocessor (a JSON array) or as the
@@ -34,6 +34,7 @@ fn preprocess(input: &[u8]) -> anyhow::Result<i32> {
     check_mdbook_version(&ctx.mdbook_version);
     hint_at_output(&ctx);
     let book = TranslatePreprocessor::new().run(&ctx, book)?;
+    prebuild::before_html_output(&ctx)?;
     let mut stdout = std::io::stdout().lock();
     serde_json::to_writer(&mut stdout, &book).context("writing the book to stdout")?;
     stdout.flush().context("writing the book to stdout")?;
@@ -88,6 +89,13 @@ fn check_mdbook_version(running: &str) {
              if the build fails, use mdBook {built}"
         );
     }
+}
+
+/// `mdbook-translate prebuild <folder>`, started by the preprocessor: the
+/// languages rendered while mdBook renders the source book.
+pub(crate) fn prebuild(folder: &std::path::Path) -> anyhow::Result<i32> {
+    prebuild::run(folder)?;
+    Ok(0)
 }
 
 /// `mdbook-translate supports <renderer>`: every renderer but the

@@ -5,9 +5,12 @@
 use crate::collect::{CollectedBook, CollectedChapter, for_each_item_mut, name_to_tagged};
 use crate::config::Config;
 use crate::segment::tagged::plain_text;
-use crate::segment::{HeadingIds, RenderError, SpliceError, SpliceOptions, Unit, splice_chapter};
-use crate::store::{Languages, UnitKey};
+use crate::segment::{
+    RenderError, SpliceError, SpliceOptions, Unit, compare_block_structure, splice_chapter_unchecked,
+};
+use crate::store::{Languages, Store, StoreError, UnitKey};
 use mdbook_preprocessor::book::{Book, BookItem, Chapter};
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
@@ -67,16 +70,70 @@ pub struct Applied {
     pub left: Vec<LeftInSource>,
 }
 
+/// The translated chapters that passed the block-structure check before, so
+/// that a build whose chapter and translations did not change does not
+/// parse them again. The check is a function of the source and the
+/// translated markdown alone, so it is skipped exactly when the SHA-256 of
+/// the two is the one recorded for the chapter and language in the store's
+/// `meta` tree (one entry per chapter and language, replaced when the
+/// chapter changes).
+pub struct CheckedChapters<'a> {
+    store: &'a Store,
+    language: &'a str,
+    dollar_math: bool,
+}
+
+impl<'a> CheckedChapters<'a> {
+    /// The checks recorded in `store` for `languages.target`, of a book
+    /// that writes dollar math or not.
+    pub fn new(store: &'a Store, languages: Languages<'a>, dollar_math: bool) -> CheckedChapters<'a> {
+        CheckedChapters {
+            store,
+            language: languages.target.canonical(),
+            dollar_math,
+        }
+    }
+
+    /// The key of a chapter's recorded check; the version changes with
+    /// what the check compares, so no pass of an older check is trusted.
+    fn meta_key(&self, chapter: &str) -> String {
+        format!("splice-checked:2:{}:{chapter}", self.language)
+    }
+
+    /// Checks that `translated` keeps the block structure of `source`, the
+    /// chapter `chapter`, unless this pair passed before; records a pass.
+    pub fn check(&self, chapter: &str, source: &str, translated: &str) -> Result<Result<(), SpliceError>, StoreError> {
+        let mut hasher = Sha256::new();
+        for text in [source, translated] {
+            hasher.update((text.len() as u64).to_le_bytes());
+            hasher.update(text.as_bytes());
+        }
+        let digest: [u8; 32] = hasher.finalize().into();
+        let key = self.meta_key(chapter);
+        if self.store.meta(&key)?.as_deref() == Some(digest.as_slice()) {
+            return Ok(Ok(()));
+        }
+        let checked = compare_block_structure(source, translated, self.dollar_math);
+        if checked.is_ok() {
+            self.store.set_meta(&key, &digest)?;
+        }
+        Ok(checked)
+    }
+}
+
 /// Writes `translations` (tagged text by key under `languages`) into every
-/// item of `book`, whose units `collected` holds.
+/// item of `book`, whose units `collected` holds; the chapters' block
+/// structure is checked unless `checked` says it passed before.
 pub fn apply_translations(
     book: &mut Book,
     collected: &CollectedBook,
     translations: &HashMap<UnitKey, String>,
     languages: Languages<'_>,
     config: &Config,
-) -> Applied {
+    checked: &CheckedChapters<'_>,
+) -> Result<Applied, StoreError> {
     let mut applied = Applied::default();
+    let mut failure = None;
     let mut items = collected.items.iter();
     let mut left_names = Vec::new();
     let mut translate_name =
@@ -97,15 +154,18 @@ pub fn apply_translations(
         let collected_item = items.next().and_then(Option::as_ref);
         match item {
             BookItem::Chapter(chapter) => {
-                if let Some(collected_chapter) = collected_item {
-                    splice_into(
-                        chapter,
-                        collected_chapter,
+                if let Some(collected_chapter) = collected_item
+                    && failure.is_none()
+                {
+                    let context = SpliceContext {
                         translations,
                         languages,
                         config,
-                        &mut applied,
-                    );
+                        checked,
+                    };
+                    if let Err(error) = splice_into(chapter, collected_chapter, &context, &mut applied) {
+                        failure = Some(error);
+                    }
                 }
                 let place = format!("{} (name)", collected_item.map_or("SUMMARY.md", |c| c.label.as_str()));
                 translate_name(&mut chapter.name, &place);
@@ -118,22 +178,36 @@ pub fn apply_translations(
         }
     });
     applied.left.extend(left_names);
-    applied
+    match failure {
+        Some(error) => Err(error),
+        None => Ok(applied),
+    }
+}
+
+/// What the splice of every chapter needs.
+struct SpliceContext<'a> {
+    translations: &'a HashMap<UnitKey, String>,
+    languages: Languages<'a>,
+    config: &'a Config,
+    checked: &'a CheckedChapters<'a>,
 }
 
 /// Splices the translations of one chapter's units into its content.
 fn splice_into(
     chapter: &mut Chapter,
     collected: &CollectedChapter,
-    translations: &HashMap<UnitKey, String>,
-    languages: Languages<'_>,
-    config: &Config,
+    context: &SpliceContext<'_>,
     applied: &mut Applied,
-) {
-    let heading_ids = HeadingIds::compute(&chapter.content, config.smart_punctuation);
+) -> Result<(), StoreError> {
+    let SpliceContext {
+        translations,
+        languages,
+        config,
+        checked,
+    } = *context;
     let options = SpliceOptions {
         target_language: languages.target,
-        heading_ids: &heading_ids,
+        heading_ids: collected.heading_ids(&chapter.content, config.smart_punctuation),
         escape_dollar: config.math.dollar,
         render_unchanged: false,
     };
@@ -158,8 +232,14 @@ fn splice_into(
         .translatable_units()
         .filter(|unit| translation_of(unit).is_none());
     left_here.extend(untranslated.map(|unit| left(&unit.range, LeftReason::NoTranslation)));
-    match splice_chapter(&chapter.content, &segments, &translation_of, options) {
-        Ok(spliced) => {
+    let spliced = splice_chapter_unchecked(&chapter.content, &segments, &translation_of, options);
+    let structure = if spliced.n_rendered > 0 {
+        checked.check(label, &chapter.content, &spliced.markdown)?
+    } else {
+        Ok(())
+    };
+    match structure {
+        Ok(()) => {
             for kept in spliced.kept_units {
                 tracing::warn!(
                     "{label}: kept `{}` in the source language: {}",
@@ -181,6 +261,7 @@ fn splice_into(
     }
     left_here.sort_by_key(|item| item.line);
     applied.left.extend(left_here);
+    Ok(())
 }
 
 /// Line numbers of byte offsets, found by binary search over the line starts.

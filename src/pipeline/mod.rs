@@ -20,7 +20,7 @@ use crate::segment::tagged::{TagError, plain_text};
 use crate::segment::{alert_title, merge_units};
 use crate::store::{Languages, Origin, Store, StoreError, UnitKey};
 use crate::translate::{BackendError, Translator};
-use apply::{LeftInSource, apply_translations};
+use apply::{CheckedChapters, LeftInSource, apply_translations};
 use lookup::{WantedUnits, lookup_units};
 use misses::translate_misses;
 use pulldown_cmark::BlockQuoteKind;
@@ -258,7 +258,8 @@ pub fn translate_book(
                 .join("\n"),
         });
     }
-    let applied = apply_translations(book, collected, &translations, languages, config);
+    let checked = CheckedChapters::new(store, languages, config.math.dollar);
+    let applied = apply_translations(book, collected, &translations, languages, config, &checked)?;
     Ok(RunSummary {
         language: languages.target.to_string(),
         backend: backend.name().to_string(),
@@ -365,6 +366,9 @@ pub struct TranslatedTexts {
     /// Each alert title mdBook writes ("Note") with its translation, for
     /// the titles the store has a translation of.
     pub alert_titles: Vec<(String, String)>,
+    /// mdBook's interface texts (by their English wording) that have a
+    /// reviewed (human) translation, from the PO file.
+    pub interface: std::collections::BTreeMap<String, String>,
 }
 
 /// Reads the translations of `texts` and of mdBook's alert titles from
@@ -401,6 +405,14 @@ pub fn translated_texts<P: AsRef<str>>(
     for title in kinds.map(alert_title) {
         if let Some(translation) = translate(title)? {
             translated.alert_titles.push((title.to_string(), translation));
+        }
+    }
+    for text in crate::interface::INTERFACE_TEXTS {
+        let key = languages.key(&crate::collect::name_to_tagged(text.english));
+        if let Some(record) = store.lookup(&key, &["human"])?
+            && let Ok(translation) = plain_text(&record.text)
+        {
+            translated.interface.insert(text.english.to_string(), translation);
         }
     }
     Ok(translated)

@@ -501,3 +501,41 @@ fn the_summary_names_each_machine_origin_and_leaves_out_origins_no_unit_has() {
     );
     assert_eq!(OriginCounts::default().to_string(), "");
 }
+
+#[test]
+fn a_chapter_checked_once_is_not_parsed_again_until_it_changes() {
+    let test = TestBook::new(&["# Title\n\nOne sentence. Two sentences.\n"], "");
+    let store = test.store();
+    let key = "splice-checked:2:zh:chapter-0.md";
+    let (first, translated) = test.translate(&store, &Scripted::new());
+    first.expect("first run");
+    let recorded = store.meta(key).expect("meta").expect("the pass is recorded");
+    let (second, again) = test.translate(&store, &Scripted::new());
+    second.expect("second run");
+    assert_eq!(content(&again, 0), content(&translated, 0));
+    assert_eq!(store.meta(key).expect("meta"), Some(recorded.clone()));
+
+    let checked = apply::CheckedChapters::new(&store, languages(), false);
+    // A recorded pair passes without being parsed: the record stands for the check.
+    assert!(
+        checked
+            .check("chapter-0.md", &content(&test.book, 0), &content(&translated, 0))
+            .expect("store")
+            .is_ok()
+    );
+    // Another pair is checked: a structure change fails and is not recorded.
+    let broken = checked
+        .check("chapter-0.md", "# Title\n\nText.\n", "# Title\n\n- Text.\n")
+        .expect("store");
+    assert!(broken.is_err(), "a paragraph became a list");
+    assert_eq!(store.meta(key).expect("meta"), Some(recorded.clone()));
+    // A new pair that passes replaces the record.
+    assert!(
+        checked
+            .check("chapter-0.md", "Text.\n", "Texte.\n")
+            .expect("store")
+            .is_ok()
+    );
+    let replaced = store.meta(key).expect("meta").expect("a record");
+    assert!(replaced.len() == 32 && replaced != recorded);
+}

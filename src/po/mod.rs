@@ -85,7 +85,8 @@ impl Message {
 
 /// Every message of a collected book, in book order, each msgid once, with
 /// the files it appears in: the book's title and description, chapter units
-/// and the titles of the alerts they use, then chapter names and part titles.
+/// and the titles of the alerts they use, chapter names and part titles, then
+/// mdBook's interface texts.
 pub fn book_messages(collected: &CollectedBook, escape_dollar: bool) -> Vec<(Message, Vec<String>)> {
     let mut messages: Vec<(Message, Vec<String>)> = Vec::new();
     let mut index_of: HashMap<String, usize> = HashMap::new();
@@ -121,6 +122,10 @@ pub fn book_messages(collected: &CollectedBook, escape_dollar: bool) -> Vec<(Mes
     }
     for name in &collected.names {
         add(Message::of_name(&name.text), &name.place);
+    }
+    // mdBook's own interface texts, which the output writes in each language.
+    for text in crate::interface::INTERFACE_TEXTS {
+        add(Message::of_name(text.english), crate::interface::INTERFACE_REFERENCE);
     }
     messages
 }

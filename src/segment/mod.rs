@@ -20,8 +20,8 @@ mod units;
 
 pub use blocks::alert_title;
 pub use render::{
-    HeadingIds, KeptRender, RenderError, SpliceError, SpliceOptions, SplicedChapter, first_difference, splice_chapter,
-    unit_markdown,
+    HeadingIds, KeptRender, RenderError, SpliceError, SpliceOptions, SplicedChapter, compare_block_structure,
+    first_difference, splice_chapter, splice_chapter_unchecked, unit_markdown,
 };
 
 use crate::language::LanguageTag;

@@ -17,8 +17,8 @@
     toggle.id = "mdbook-translate-language-toggle";
     toggle.className = "icon-button";
     toggle.type = "button";
-    toggle.title = "Change language";
-    toggle.setAttribute("aria-label", "Change language");
+    toggle.title = config.title || "Change language";
+    toggle.setAttribute("aria-label", toggle.title);
     toggle.setAttribute("aria-haspopup", "true");
     toggle.setAttribute("aria-expanded", "false");
     toggle.setAttribute("aria-controls", "mdbook-translate-language-list");
@@ -29,7 +29,7 @@
     var list = document.createElement("ul");
     list.id = "mdbook-translate-language-list";
     list.className = "theme-popup";
-    list.setAttribute("aria-label", "Languages");
+    list.setAttribute("aria-label", config.label || "Languages");
     list.setAttribute("role", "menu");
     list.style.left = "auto";
     list.style.right = "10px";

@@ -13,6 +13,7 @@ mod i18n_helpers;
 mod mdbook;
 mod parallel_data;
 mod po;
+mod readers;
 mod search;
 mod site;
 mod support;

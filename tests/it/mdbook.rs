@@ -3,6 +3,7 @@
 //! variables. `.ci/run` installs mdBook and sets
 //! `MDBOOK_TRANSLATE_REQUIRE_MDBOOK=1` so that CI never skips these tests.
 
+use crate::readers::assert_no_work_folders;
 use crate::site::assert_complete_site;
 use crate::support::{Run, TestBook, http_get};
 use std::ffi::OsString;
@@ -247,4 +248,134 @@ fn mdbook_serve_previews_one_language() {
     // (the book watches po/ through `extra-watch-dirs`).
     book.replace("po/zh.po", "msgstr \"引言\"", "msgstr \"引言（预览）\"");
     server.wait_for("/introduction.html", "the rebuild", |b| b.contains("引言（预览）"));
+}
+
+/// Requests `paths` over and over until `done` holds for the body of the
+/// first one; returns the statuses other than 200 seen meanwhile.
+fn poll_until(server: &Server, paths: &[&str], done: impl Fn(&str) -> bool) -> Vec<(String, u16)> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut failures = Vec::new();
+    loop {
+        for path in paths {
+            match http_get(server.port, path) {
+                Some((200, body)) => {
+                    if path == &paths[0] && done(&body) {
+                        return failures;
+                    }
+                }
+                Some((status, _)) => failures.push((path.to_string(), status)),
+                None => failures.push((path.to_string(), 0)),
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the rebuild did not happen; mdbook serve said:\n{}",
+            std::fs::read_to_string(&server.log).unwrap_or_default()
+        );
+    }
+}
+
+#[test]
+fn under_mdbook_serve_no_page_is_ever_missing_while_every_language_is_rebuilt() {
+    let Some(binary) = mdbook_binary() else {
+        return;
+    };
+    // `[output.translate]` alone: the output renders the source book too.
+    let book = TestBook::new("site");
+    book.replace("book.toml", "[output.html]\n", "");
+    let server = Server::start(&binary, book.path(), &[]);
+    server.wait_for("/zh/sums/parity.html", "the first build", |b| {
+        b.contains("<html lang=\"zh\"")
+    });
+    for round in 0..3 {
+        let marker = format!("served_marker_{round}");
+        let text = book.read("src/sums/parity.md");
+        book.write(
+            "src/sums/parity.md",
+            &format!("{text}\nA sentence with `{marker}` in it.\n"),
+        );
+        let failures = poll_until(
+            &server,
+            &[
+                "/zh/sums/parity.html",
+                "/es/sums/parity.html",
+                "/sums/parity.html",
+                "/zh/index.html",
+            ],
+            |body| body.contains(&marker),
+        );
+        assert!(
+            failures.is_empty(),
+            "round {round}: pages missing while rebuilt: {failures:?}"
+        );
+    }
+}
+
+/// Waits until `check` passes (a process this tool started may still be
+/// cleaning up after an mdBook process that failed), then runs it once more.
+fn eventually(check: impl Fn() -> bool, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !check() {
+        assert!(Instant::now() < deadline, "{what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn two_mdbook_builds_at_once_leave_no_half_written_language_and_no_stray_folder() {
+    let Some(binary) = mdbook_binary() else {
+        return;
+    };
+    let book = TestBook::new("site");
+    Run::of(&mut mdbook(&binary, book.path(), &["build"], &[])).assert_success();
+    let build_dir = book.path().join("book");
+    let whole = crate::support::files_with_extension(&build_dir.join("html/zh"), "html");
+    for round in 0..3 {
+        book.replace(
+            "src/sums.md",
+            "",
+            &format!("Round {round} of two mdbook builds at once.\n\n"),
+        );
+        let builds: Vec<Child> = (0..2)
+            .map(|_| {
+                mdbook(&binary, book.path(), &["build"], &[])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("start mdbook build")
+            })
+            .collect();
+        for build in builds {
+            let output = build.wait_with_output().expect("mdbook build");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            // mdBook's own HTML output empties its folder while the other
+            // build writes into it, and may fail doing so (as it does without
+            // this tool); nothing else may fail.
+            assert!(
+                output.status.success() || stderr.contains("Unable to remove stale HTML output"),
+                "{stderr}"
+            );
+        }
+        let no_work_folders = || {
+            std::fs::read_dir(&build_dir)
+                .expect("the build folder")
+                .flatten()
+                .all(|entry| {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    !name.starts_with(".mdbook-translate") && name != "translate"
+                })
+        };
+        eventually(no_work_folders, "work folders or `book/translate` are left");
+        // A language folder is whole or absent, never half written.
+        for language in ["zh", "es"] {
+            let folder = build_dir.join("html").join(language);
+            if folder.exists() {
+                let pages = crate::support::files_with_extension(&folder, "html");
+                assert_eq!(pages, whole, "{language} in round {round}");
+            }
+        }
+    }
+    Run::of(&mut mdbook(&binary, book.path(), &["build"], &[])).assert_success();
+    assert_complete_site(&build_dir.join("html"));
+    assert_no_work_folders(&build_dir);
 }

@@ -26,8 +26,89 @@ fn pages(dir: &Path, languages: &[&str]) -> BTreeSet<PathBuf> {
 /// languages in `<site>/zh` and `<site>/es`: every language has an index and
 /// the same pages as the source, every page has its `lang` and loads the
 /// switcher, every switcher entry leads to the same page in that language,
-/// and every link to a heading anchor resolves.
+/// every chapter page has its alternates and its list for readers without
+/// JavaScript, and every link to a heading anchor resolves.
 pub(crate) fn assert_complete_site(site: &Path) {
+    assert_complete_site_at(site, None);
+}
+
+/// The page an `href` of the page `page` (a file under `site`) leads to:
+/// relative to the page, or under `site_url` when it starts with it.
+fn resolve_href(site: &Path, page: &Path, site_url: Option<&str>, href: &str) -> PathBuf {
+    match site_url.and_then(|url| href.strip_prefix(url)) {
+        Some(rest) => site.join(rest),
+        None => {
+            assert!(
+                !href.contains(':') && !href.starts_with('/'),
+                "{}: a relative href, not {href}",
+                page.display()
+            );
+            page.parent().expect("a folder").join(href)
+        }
+    }
+}
+
+/// Checks that `html`, the page `page` of the `language` book, links to the
+/// same page (`relative`) in every book of `books` with an alternate link and
+/// an `x-default` one, and lists the other books for readers without JavaScript.
+fn assert_alternates(
+    site: &Path,
+    site_url: Option<&str>,
+    books: &[BookOutput],
+    language: &str,
+    page: &Path,
+    relative: &Path,
+    html: &str,
+) {
+    let alternate = Regex::new(r#"<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">"#).expect("valid");
+    let found: Vec<(String, String)> = alternate
+        .captures_iter(html)
+        .map(|c| (c[1].to_string(), c[2].to_string()))
+        .collect();
+    let mut expected: Vec<(String, PathBuf)> = books
+        .iter()
+        .map(|b| (b.language.clone(), b.html_dir.join(relative)))
+        .collect();
+    expected.push(("x-default".to_string(), books[0].html_dir.join(relative)));
+    assert_eq!(found.len(), expected.len(), "{}: {found:?}", page.display());
+    for ((hreflang, href), (language, target)) in found.iter().zip(&expected) {
+        assert_eq!(hreflang, language, "{}", page.display());
+        let resolved = resolve_href(site, page, site_url, &href.replace("&amp;", "&"));
+        assert_eq!(
+            resolved
+                .canonicalize()
+                .unwrap_or_else(|e| panic!("{}: {href}: {e}", page.display())),
+            target.canonicalize().expect("the target page"),
+            "{}: {hreflang}",
+            page.display()
+        );
+    }
+    let noscript = html
+        .split("<noscript><nav class=\"mdbook-translate-languages\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</noscript>").next())
+        .unwrap_or_else(|| panic!("{}: no language list for readers without JavaScript", page.display()));
+    let link = Regex::new(r#"<a href="([^"]+)" hreflang="([^"]+)""#).expect("valid");
+    let listed: Vec<String> = link.captures_iter(noscript).map(|c| c[2].to_string()).collect();
+    let others: Vec<String> = books
+        .iter()
+        .map(|b| b.language.clone())
+        .filter(|l| l != language)
+        .collect();
+    assert_eq!(listed, others, "{}", page.display());
+    for c in link.captures_iter(noscript) {
+        let target = page.parent().expect("a folder").join(c[1].replace("&amp;", "&"));
+        assert!(
+            target.is_file(),
+            "{}: the list's {} leads nowhere",
+            page.display(),
+            &c[1]
+        );
+    }
+}
+
+/// [`assert_complete_site`] for a site whose `site-url` is `site_url`.
+pub(crate) fn assert_complete_site_at(site: &Path, site_url: Option<&str>) {
     let books: Vec<BookOutput> = [
         ("en", site.to_path_buf()),
         ("zh", site.join("zh")),
@@ -75,6 +156,10 @@ pub(crate) fn assert_complete_site(site: &Path) {
                 path.display()
             );
             assert!(html.contains(SCRIPT_NAME), "{}: loads the switcher", path.display());
+            let is_chapter = !["print.html", "404.html"].iter().any(|name| page == Path::new(name));
+            if is_chapter {
+                assert_alternates(site, site_url, &books, &language_book.language, &path, page, &html);
+            }
             // Every switcher entry leads to the same page in that language.
             for entry in &entries {
                 assert!(
@@ -215,7 +300,7 @@ fn a_plain_mdbook_build_writes_a_complete_site() {
     // What `mdbook build` does: load (with MDBOOK_* overrides) and build.
     MDBook::load(book.path()).expect("load").build().expect("mdbook build");
     let site = book.path().join("book/html");
-    assert_complete_site(&site);
+    assert_complete_site_at(&site, Some("/docs/book/"));
     assert_404_bases(&site, "/docs/book/");
     assert!(
         !book.path().join("book/translate").exists(),
@@ -232,7 +317,7 @@ fn the_translate_output_alone_writes_the_site_into_the_build_folder() {
     // As `mdbook serve` does, after the outputs are chosen.
     mdbook.config.set("output.html.site-url", "/").expect("set");
     mdbook.build().expect("mdbook build");
-    assert_complete_site(&book.path().join("book"));
+    assert_complete_site_at(&book.path().join("book"), Some("/"));
 }
 
 #[test]

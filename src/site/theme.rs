@@ -1,0 +1,187 @@
+//! The theme a language's book is rendered with: the book's own theme
+//! (`[output.html] theme`, by default `theme/`) with mdBook's interface
+//! texts translated in `index.hbs` and the site's markup added to
+//! `head.hbs` (alternate links, the switcher script) and `header.hbs` (the
+//! language list for readers without JavaScript). It is written into the
+//! language's staging folder, so the book's own theme folder, which
+//! `mdbook serve` watches, is never touched.
+
+use crate::interface::Interface;
+use regex::Regex;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+/// The templates this module changes, read once per site build.
+#[derive(Debug, Clone)]
+pub struct BookTheme {
+    /// The book's theme folder, if it has one.
+    dir: Option<PathBuf>,
+    /// Its `index.hbs`, if it has one (else mdBook's is used).
+    index: Option<String>,
+    /// Its `head.hbs`, else nothing.
+    head: String,
+    /// Its `header.hbs`, else nothing.
+    header: String,
+}
+
+/// The templates written anew into a language's theme.
+const CHANGED: &[&str] = &["index.hbs", "head.hbs", "header.hbs"];
+
+/// What a theme's own language picker looks like: the element ids that
+/// mdbook-i18n-helpers books give the button and the list.
+static LANGUAGE_PICKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"["'#]language-(?:list|toggle)["'\s]"#).expect("valid regex"));
+
+impl BookTheme {
+    /// The theme of the book at `root` whose `[output.html] theme` is `theme`.
+    pub fn of_book(root: &Path, theme: Option<&Path>) -> io::Result<BookTheme> {
+        let dir = root.join(theme.unwrap_or(Path::new("theme")));
+        let dir = dir.is_dir().then_some(dir);
+        let read = |name: &str| -> io::Result<Option<String>> {
+            match &dir {
+                Some(dir) if dir.join(name).is_file() => std::fs::read_to_string(dir.join(name)).map(Some),
+                _ => Ok(None),
+            }
+        };
+        Ok(BookTheme {
+            index: read("index.hbs")?,
+            head: read("head.hbs")?.unwrap_or_default(),
+            header: read("header.hbs")?.unwrap_or_default(),
+            dir,
+        })
+    }
+
+    /// Whether the theme, or one of the book's `additional_js` scripts
+    /// (paths relative to `root`), brings a language picker of its own.
+    pub fn has_language_picker(&self, root: &Path, additional_js: &[PathBuf]) -> bool {
+        let scripts = additional_js
+            .iter()
+            .filter_map(|script| std::fs::read_to_string(root.join(script)).ok());
+        [
+            self.index.clone().unwrap_or_default(),
+            self.head.clone(),
+            self.header.clone(),
+        ]
+        .into_iter()
+        .chain(scripts)
+        .any(|text| LANGUAGE_PICKER.is_match(&text))
+    }
+
+    /// Writes the theme of one book into `dest`: every file of the book's
+    /// theme, `index.hbs` with `interface`'s texts, and `head_extra` and
+    /// `header_extra` after the theme's own `head.hbs` and `header.hbs`.
+    pub fn write(&self, dest: &Path, interface: &Interface, head_extra: &str, header_extra: &str) -> io::Result<()> {
+        std::fs::create_dir_all(dest)?;
+        if let Some(dir) = &self.dir {
+            link_tree(dir, dest)?;
+        }
+        // mdBook's own index.hbs is written only when its texts change.
+        let index = match &self.index {
+            Some(index) => Some(interface.translate_markup(index)),
+            None if *interface != Interface::english() => Some(interface.translate_markup(&default_index_template()?)),
+            None => None,
+        };
+        if let Some(index) = index {
+            std::fs::write(dest.join("index.hbs"), index)?;
+        }
+        std::fs::write(dest.join("head.hbs"), format!("{}{head_extra}", self.head))?;
+        std::fs::write(dest.join("header.hbs"), format!("{}{header_extra}", self.header))
+    }
+}
+
+/// Links (or, across file systems, copies) every file under `from` into
+/// `to`, but the templates [`BookTheme::write`] writes itself.
+fn link_tree(from: &Path, to: &Path) -> io::Result<()> {
+    for entry in walkdir::WalkDir::new(from).min_depth(1) {
+        let entry = entry?;
+        let relative = entry.path().strip_prefix(from).unwrap_or(entry.path());
+        let target = to.join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)?;
+        } else if !(entry.depth() == 1 && CHANGED.iter().any(|name| relative == Path::new(name)))
+            && std::fs::hard_link(entry.path(), &target).is_err()
+        {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// mdBook's own `index.hbs`, as `mdbook init --theme` writes it (read once).
+fn default_index_template() -> io::Result<String> {
+    static DEFAULT: LazyLock<Result<String, String>> = LazyLock::new(|| {
+        let read = || -> anyhow::Result<String> {
+            let root = tempfile::tempdir()?;
+            let mut html = mdbook_html_config();
+            html.theme = Some(root.path().join("theme"));
+            mdbook_html::theme::Theme::copy_theme(&html, root.path())?;
+            Ok(std::fs::read_to_string(root.path().join("theme/index.hbs"))?)
+        };
+        read().map_err(|error| format!("reading mdBook's default index.hbs: {error:#}"))
+    });
+    DEFAULT.clone().map_err(io::Error::other)
+}
+
+fn mdbook_html_config() -> mdbook_driver::config::HtmlConfig {
+    mdbook_driver::config::HtmlConfig::default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn a_language_theme_keeps_the_books_files_and_translates_the_interface() {
+        let book = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(book.path().join("theme/css")).expect("theme");
+        std::fs::write(book.path().join("theme/css/custom.css"), "p {}").expect("css");
+        std::fs::write(book.path().join("theme/head.hbs"), "<meta name=\"own\">").expect("head");
+        let theme = BookTheme::of_book(book.path(), None).expect("theme");
+        assert!(theme.index.is_none(), "mdBook's own template");
+        let zh = Interface::for_language(&"zh".parse().expect("tag"), &BTreeMap::new(), &|_| None);
+        let dest = book.path().join("zh-theme");
+        theme
+            .write(&dest, &zh, "<link rel=\"alternate\">", "<noscript></noscript>")
+            .expect("write");
+        let read = |name: &str| std::fs::read_to_string(dest.join(name)).expect(name);
+        assert_eq!(read("css/custom.css"), "p {}");
+        assert_eq!(read("head.hbs"), "<meta name=\"own\"><link rel=\"alternate\">");
+        assert_eq!(read("header.hbs"), "<noscript></noscript>");
+        assert!(read("index.hbs").contains("title=\"打印本书\""));
+        assert!(!theme.has_language_picker(book.path(), &[]));
+        // In English, mdBook's own template is left to mdBook.
+        let en = book.path().join("en-theme");
+        theme.write(&en, &Interface::english(), "", "").expect("write");
+        assert!(!en.join("index.hbs").exists() && en.join("head.hbs").exists());
+    }
+
+    #[test]
+    fn a_picker_in_the_theme_or_a_script_is_found() {
+        let book = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(book.path().join("theme")).expect("theme");
+        std::fs::write(
+            book.path().join("picker.js"),
+            "let langList = document.getElementById(\"language-list\");",
+        )
+        .expect("script");
+        let theme = BookTheme::of_book(book.path(), None).expect("theme");
+        assert!(theme.has_language_picker(book.path(), &[PathBuf::from("picker.js")]));
+        std::fs::write(
+            book.path().join("theme/index.hbs"),
+            "<button id=\"language-toggle\" class=\"icon-button\"></button>",
+        )
+        .expect("index");
+        let theme = BookTheme::of_book(book.path(), None).expect("theme");
+        assert!(theme.has_language_picker(book.path(), &[]));
+        // The switcher of this tool is not a picker of the theme.
+        std::fs::write(
+            book.path().join("theme/index.hbs"),
+            "<ul id=\"mdbook-translate-language-list\"></ul>",
+        )
+        .expect("index");
+        let theme = BookTheme::of_book(book.path(), None).expect("theme");
+        assert!(!theme.has_language_picker(book.path(), &[]));
+    }
+}
