@@ -1,26 +1,53 @@
-//! The translation store: one sled database per book.
+//! The translation store: one sled database per book, in
+//! `<cache-dir>/sled/`, beside the store's `lock` and `seal` files.
 //!
 //! Trees:
 //! - `units`: machine translations, keyed by unit key (32 bytes) followed by
 //!   the profile that made them (`pseudo`, `identity`, `realtime`, …), so
 //!   records of different engines never shadow one another;
 //! - `human`: human translations, keyed by unit key; they win over machine ones;
-//! - `meta`: the schema version.
+//! - `meta`: the schema version, import fingerprints, the batch run in
+//!   progress, pushed parallel data versions, and the counters of every
+//!   tree ([`integrity`]).
 //!
-//! Values are JSON [`Record`]s with a version field. Writes go to sled's log
-//! as they happen; [`Store::flush`] makes them durable, and the pipeline
-//! calls it at every batch boundary, so a killed build loses at most the
-//! batch in flight and never leaves a half-written record.
+//! Values are [`Record`]s in a compact binary form with a version byte
+//! ([`record`]); sled compresses its pages with zstd. Every write goes in
+//! one sled transaction with the counters it changes. [`Store::flush`]
+//! makes the writes durable and records in the seal what is durable; the
+//! pipeline calls it at every batch boundary, so a killed build loses at
+//! most the batch in flight and never leaves a half-written record.
+//!
+//! Opening takes the lock ([`lock`]), then checks the store ([`open`]): a
+//! store closed cleanly whose files have not changed since opens at once;
+//! any other is copied aside and checked entry by entry against its
+//! counters and seal. A damaged store is moved aside, never deleted, the
+//! records that can still be read are kept, and the PO files are imported
+//! again ([`Recovery`] says what was lost).
+
+pub mod integrity;
+pub mod lock;
+mod open;
+pub mod record;
+mod recovery;
+pub mod seal;
 
 use crate::language::LanguageTag;
+use integrity::{INTEGRITY_KEY, Integrity, TreeId};
+use lock::StoreLock;
+pub use recovery::Recovery;
+use seal::{Seal, SealState};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The schema this version writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema this version writes and reads: 2 is the `sled/` folder with
+/// compressed pages, compact records and counters; 1 was JSON records in
+/// the store folder itself, migrated when opened.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Version of the key derivation; part of every key.
 const KEY_VERSION: &str = "mdbook-translate/unit/1";
@@ -98,7 +125,7 @@ pub enum Origin {
 /// One stored translation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
-    /// Record format version.
+    /// The record format it was read from: 1 for JSON (schema 1 stores), 2 for the compact form.
     pub v: u32,
     /// The source unit's tagged text.
     pub source: String,
@@ -116,7 +143,7 @@ impl Record {
     /// A record made now.
     pub fn new(source: &str, text: &str, origin: Origin, profile: &str) -> Record {
         Record {
-            v: 1,
+            v: u32::from(record::COMPACT_VERSION),
             source: source.to_string(),
             text: text.to_string(),
             origin,
@@ -132,25 +159,50 @@ impl Record {
 pub enum StoreError {
     /// Another process holds the store.
     #[error(
-        "the translation store {path} is in use by another process (waited {waited_secs} s); \
-         let the other `mdbook build`/`mdbook serve` finish, or raise `lock-timeout`"
+        "the translation store {path} is in use by {holder} (waited {}); let it finish, \
+         or raise `lock-timeout` under [preprocessor.translate] (seconds to wait, now {})",
+        seconds(*.waited),
+        seconds(*.timeout)
     )]
     Locked {
         /// The store folder.
         path: PathBuf,
+        /// Who holds it, as it described itself, else "another process".
+        holder: String,
         /// How long we waited.
-        waited_secs: u64,
+        waited: Duration,
+        /// `lock-timeout`.
+        timeout: Duration,
     },
-    /// The files are damaged.
+    /// Damage found while the store was in use. The store is left for the
+    /// next open to check, which moves the damaged files aside and keeps
+    /// what can be read.
     #[error(
-        "the translation store {path} is corrupted ({detail}); nothing was overwritten: \
-         move the folder aside and build again, or restore it from a backup"
+        "the translation store {path} is damaged ({detail}); run the command again: opening the store \
+         checks it, moves the damaged files aside and keeps every record that can still be read"
     )]
     Corrupted {
         /// The store folder.
         path: PathBuf,
-        /// What sled reported.
+        /// What was found.
         detail: String,
+    },
+    /// Damage was found when opening, and the store could not be rebuilt.
+    #[error(
+        "the translation store {path} is damaged ({problem}) and could not be rebuilt: {step}: {source}; \
+         {what_was_done}; move the folder aside (or delete it: the PO files hold the human translations) and run again"
+    )]
+    Recovery {
+        /// The store folder.
+        path: PathBuf,
+        /// What was wrong with it.
+        problem: String,
+        /// What failed.
+        step: String,
+        /// The error.
+        source: std::io::Error,
+        /// What had been done to its files when it failed.
+        what_was_done: String,
     },
     /// Written by a newer version.
     #[error(
@@ -164,7 +216,10 @@ pub enum StoreError {
         found: u32,
     },
     /// A record that cannot be decoded.
-    #[error("the translation store {path} holds an unreadable record for unit {key}: {detail}")]
+    #[error(
+        "the translation store {path} holds an unreadable record for unit {key}: {detail}; run the command again: \
+         opening the store checks it and keeps every record that can still be read"
+    )]
     BadRecord {
         /// The store folder.
         path: PathBuf,
@@ -181,15 +236,153 @@ pub enum StoreError {
         /// The underlying error.
         source: sled::Error,
     },
+    /// The store folder's own files (lock, seal, copies) could not be used.
+    #[error("the translation store {path}: {what}: {source}")]
+    Files {
+        /// The file or folder.
+        path: PathBuf,
+        /// What was being done.
+        what: String,
+        /// The error.
+        source: std::io::Error,
+    },
 }
 
-/// The sled store of one book.
-pub struct Store {
-    path: PathBuf,
+/// `30 s`, `0.3 s`.
+fn seconds(duration: Duration) -> String {
+    if duration.subsec_millis() == 0 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{:.1} s", duration.as_secs_f64())
+    }
+}
+
+/// The open sled database and its trees.
+pub(crate) struct Handles {
     db: sled::Db,
     units: sled::Tree,
     human: sled::Tree,
     meta: sled::Tree,
+}
+
+impl Handles {
+    /// Opens (or creates) the database in `dir`; `compressed` as it was
+    /// created (schema 1 stores were not, and sled refuses to change it).
+    pub(crate) fn open(dir: &Path, compressed: bool) -> sled::Result<Handles> {
+        let db = sled::Config::new()
+            .path(dir)
+            .use_compression(compressed)
+            .compression_factor(COMPRESSION_LEVEL)
+            .open()?;
+        Ok(Handles {
+            units: db.open_tree(TreeId::Units.name())?,
+            human: db.open_tree(TreeId::Human.name())?,
+            meta: db.open_tree(TreeId::Meta.name())?,
+            db,
+        })
+    }
+
+    pub(crate) fn tree(&self, tree: TreeId) -> &sled::Tree {
+        match tree {
+            TreeId::Units => &self.units,
+            TreeId::Human => &self.human,
+            TreeId::Meta => &self.meta,
+        }
+    }
+
+    pub(crate) fn flush(&self) -> sled::Result<()> {
+        self.db.flush().map(|_| ())
+    }
+
+    /// The counters in `meta`, if they are there and readable.
+    pub(crate) fn read_integrity(&self) -> sled::Result<Option<Integrity>> {
+        Ok(self
+            .meta
+            .get(INTEGRITY_KEY)?
+            .and_then(|bytes| Integrity::decode(&bytes)))
+    }
+
+    /// Applies `ops` and the counters they change in one transaction, so
+    /// that a crash keeps both or neither; whether each op found an entry.
+    pub(crate) fn apply(&self, integrity: &mut Integrity, ops: &[Op]) -> sled::Result<Vec<bool>> {
+        use sled::Transactional;
+        use sled::transaction::{ConflictableTransactionError, TransactionError};
+        let result = (&self.units, &self.human, &self.meta).transaction(|(units, human, meta)| {
+            let mut counted = *integrity;
+            let mut existed = Vec::with_capacity(ops.len());
+            for op in ops {
+                let (tree_id, key) = (op.tree(), op.key());
+                let tree = match tree_id {
+                    TreeId::Units => units,
+                    TreeId::Human => human,
+                    TreeId::Meta => meta,
+                };
+                let sums = &mut counted.trees[tree_id.index()];
+                let old = match op {
+                    Op::Put(_, key, value) => {
+                        sums.add(tree_id, key, value);
+                        tree.insert(key.as_slice(), value.as_slice())?
+                    }
+                    Op::Remove(_, key) => tree.remove(key.as_slice())?,
+                };
+                if let Some(old) = &old {
+                    sums.remove(tree_id, key, old);
+                }
+                existed.push(old.is_some());
+            }
+            counted.generation += 1;
+            meta.insert(INTEGRITY_KEY, counted.encode())?;
+            Ok::<_, ConflictableTransactionError<std::convert::Infallible>>((counted, existed))
+        });
+        match result {
+            Ok((counted, existed)) => {
+                *integrity = counted;
+                Ok(existed)
+            }
+            Err(TransactionError::Storage(error)) => Err(error),
+            Err(TransactionError::Abort(never)) => match never {},
+        }
+    }
+}
+
+/// One write: an entry put into or removed from a tree.
+#[derive(Debug, Clone)]
+pub(crate) enum Op {
+    /// Insert or replace.
+    Put(TreeId, Vec<u8>, Vec<u8>),
+    /// Remove, if there.
+    Remove(TreeId, Vec<u8>),
+}
+
+impl Op {
+    fn tree(&self) -> TreeId {
+        match self {
+            Op::Put(tree, ..) | Op::Remove(tree, _) => *tree,
+        }
+    }
+
+    fn key(&self) -> &[u8] {
+        match self {
+            Op::Put(_, key, _) | Op::Remove(_, key) => key,
+        }
+    }
+}
+
+/// zstd level of sled's page compression.
+const COMPRESSION_LEVEL: i32 = 5;
+
+/// The sled store of one book.
+pub struct Store {
+    path: PathBuf,
+    /// `None` only while closing.
+    handles: Option<Handles>,
+    integrity: Mutex<Integrity>,
+    /// Damage was seen in use: the store is not sealed as closed, so the
+    /// next open checks every entry.
+    damaged: AtomicBool,
+    recovery: Option<Recovery>,
+    /// Released last, after the seal is written.
+    _lock: StoreLock,
 }
 
 impl fmt::Debug for Store {
@@ -198,69 +391,55 @@ impl fmt::Debug for Store {
     }
 }
 
-fn is_lock_error(error: &sled::Error) -> bool {
-    matches!(error, sled::Error::Io(io) if io.to_string().contains("could not acquire lock"))
-}
-
 impl Store {
-    /// Opens (or creates) the store in `path`, waiting up to `lock_timeout`
-    /// for another process that holds it.
+    /// Opens (or creates) the store in the folder `path`, waiting up to
+    /// `lock_timeout` for another process that holds it. A store that was
+    /// not closed cleanly, or whose files changed since, is checked entry
+    /// by entry; a damaged one is moved aside and rebuilt from what can be
+    /// read ([`Store::recovery`] says what happened).
     pub fn open(path: &Path, lock_timeout: Duration) -> Result<Store, StoreError> {
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(20);
-        let db = loop {
-            match sled::Config::new().path(path).open() {
-                Ok(db) => break db,
-                Err(error) if is_lock_error(&error) => {
-                    if started.elapsed() >= lock_timeout {
-                        return Err(StoreError::Locked {
-                            path: path.to_path_buf(),
-                            waited_secs: started.elapsed().as_secs(),
-                        });
-                    }
-                    std::thread::sleep(pause.min(lock_timeout.saturating_sub(started.elapsed())));
-                    pause = (pause * 2).min(Duration::from_millis(500));
-                }
-                Err(error) => return Err(classify(path, error)),
-            }
-        };
-        let tree = |name: &str| db.open_tree(name).map_err(|e| classify(path, e));
-        let units = tree("units")?;
-        let human = tree("human")?;
-        let meta = tree("meta")?;
-        match meta.get("schema").map_err(|e| classify(path, e))? {
-            Some(bytes) => {
-                let found = std::str::from_utf8(&bytes)
-                    .ok()
-                    .and_then(|s| s.parse::<u32>().ok())
-                    .ok_or_else(|| StoreError::Corrupted {
-                        path: path.to_path_buf(),
-                        detail: "the schema version is unreadable".to_string(),
-                    })?;
-                if found > SCHEMA_VERSION {
-                    return Err(StoreError::NewerSchema {
-                        path: path.to_path_buf(),
-                        found,
-                    });
-                }
-            }
-            None => {
-                meta.insert("schema", SCHEMA_VERSION.to_string().as_bytes())
-                    .map_err(|e| classify(path, e))?;
-            }
-        }
-        Ok(Store {
+        let lock = lock::acquire(path, lock_timeout).map_err(|failure| match failure {
+            lock::LockFailure::Held { holder, waited } => StoreError::Locked {
+                path: path.to_path_buf(),
+                holder: holder.unwrap_or_else(|| "another process".to_string()),
+                waited,
+                timeout: lock_timeout,
+            },
+            lock::LockFailure::Io { path, source } => StoreError::Files {
+                path,
+                what: "taking the lock".to_string(),
+                source,
+            },
+        })?;
+        let opened = open::open_files(path)?;
+        let store = Store {
             path: path.to_path_buf(),
-            db,
-            units,
-            human,
-            meta,
-        })
+            handles: Some(opened.handles),
+            integrity: Mutex::new(opened.integrity),
+            damaged: AtomicBool::new(false),
+            recovery: opened.recovery,
+            _lock: lock,
+        };
+        store.write_seal(SealState::Open, Vec::new())?;
+        Ok(store)
     }
 
     /// The store folder.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// What opening found and did, when the store was damaged.
+    pub fn recovery(&self) -> Option<&Recovery> {
+        self.recovery.as_ref()
+    }
+
+    fn handles(&self) -> &Handles {
+        self.handles.as_ref().expect("the store is open until dropped")
+    }
+
+    fn integrity(&self) -> std::sync::MutexGuard<'_, Integrity> {
+        self.integrity.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The best record for `key` among `profiles`, in their order of
@@ -272,8 +451,8 @@ impl Store {
         for profile in profiles {
             let profile = profile.as_ref();
             if profile == "human" {
-                if let Some(bytes) = self.human.get(key.0).map_err(|e| classify(&self.path, e))? {
-                    return self.decode(key, &bytes).map(Some);
+                if let Some(bytes) = self.handles().human.get(key.0).map_err(|e| self.fail(e))? {
+                    return self.decode(key, &bytes, None).map(Some);
                 }
                 continue;
             }
@@ -289,8 +468,8 @@ impl Store {
             // Of several refinements (ACT records of two parallel data
             // versions), the newest wins.
             let mut best: Option<Record> = None;
-            for (_, bytes) in records.iter().filter(|(stored, _)| refines(stored)) {
-                let record = self.decode(key, bytes)?;
+            for (stored, bytes) in records.iter().filter(|(stored, _)| refines(stored)) {
+                let record = self.decode(key, bytes, Some(stored))?;
                 if best.as_ref().is_none_or(|b| record.created >= b.created) {
                     best = Some(record);
                 }
@@ -304,10 +483,11 @@ impl Store {
 
     /// The machine records of `key`, with the profile each is stored under.
     fn machine_records(&self, key: &UnitKey) -> Result<Vec<(String, sled::IVec)>, StoreError> {
-        self.units
+        self.handles()
+            .units
             .scan_prefix(key.0)
             .map(|entry| {
-                let (stored_key, bytes) = entry.map_err(|e| classify(&self.path, e))?;
+                let (stored_key, bytes) = entry.map_err(|e| self.fail(e))?;
                 let profile = String::from_utf8_lossy(&stored_key[key.0.len()..]).into_owned();
                 Ok((profile, bytes))
             })
@@ -317,97 +497,199 @@ impl Store {
     /// Stores a translation. Human records go to the human tree, others
     /// under their profile.
     pub fn put(&self, key: &UnitKey, record: &Record) -> Result<(), StoreError> {
-        let bytes = serde_json::to_vec(record).expect("a record always serialises");
-        let result = if record.origin == Origin::Human {
-            self.human.insert(key.0, bytes)
-        } else {
-            self.units.insert(machine_key(key, &record.profile), bytes)
-        };
-        result.map(|_| ()).map_err(|e| classify(&self.path, e))
+        self.put_many(std::slice::from_ref(&(*key, record.clone())))
+    }
+
+    /// Stores several translations in one write.
+    pub fn put_many(&self, records: &[(UnitKey, Record)]) -> Result<(), StoreError> {
+        let ops: Vec<Op> = records.iter().map(|(key, record)| put_op(key, record)).collect();
+        self.apply(&ops).map(|_| ())
+    }
+
+    fn apply(&self, ops: &[Op]) -> Result<Vec<bool>, StoreError> {
+        let mut integrity = self.integrity();
+        self.handles().apply(&mut integrity, ops).map_err(|e| self.fail(e))
     }
 
     /// Removes the human translation of `key`; whether there was one.
     pub fn remove_human(&self, key: &UnitKey) -> Result<bool, StoreError> {
-        self.human
-            .remove(key.0)
-            .map(|old| old.is_some())
-            .map_err(|e| classify(&self.path, e))
+        Ok(self.apply(&[Op::Remove(TreeId::Human, key.0.to_vec())])?[0])
     }
 
     /// Every record, human and machine, with its unit key, in key order:
     /// the human tree first, then the machine records.
     pub fn records(&self) -> impl Iterator<Item = Result<(UnitKey, Record), StoreError>> + '_ {
-        self.human_records()
-            .chain(self.units.iter().map(|entry| self.read_entry(entry)))
+        self.human_records().chain(
+            self.handles()
+                .units
+                .iter()
+                .map(|entry| self.read_entry(entry, TreeId::Units)),
+        )
     }
 
     /// Decodes one entry of the `human` or `units` tree, whose key starts
-    /// with the unit key.
-    fn read_entry(&self, entry: sled::Result<(sled::IVec, sled::IVec)>) -> Result<(UnitKey, Record), StoreError> {
-        let (stored_key, bytes) = entry.map_err(|e| classify(&self.path, e))?;
-        let key = stored_key
-            .get(..32)
-            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-            .map(UnitKey)
-            .ok_or_else(|| StoreError::Corrupted {
+    /// with the unit key (and, in `units`, goes on with the profile).
+    fn read_entry(
+        &self,
+        entry: sled::Result<(sled::IVec, sled::IVec)>,
+        tree: TreeId,
+    ) -> Result<(UnitKey, Record), StoreError> {
+        let (stored_key, bytes) = entry.map_err(|e| self.fail(e))?;
+        let (key, profile) = split_key(&stored_key, tree).ok_or_else(|| {
+            self.damaged.store(true, Ordering::Relaxed);
+            StoreError::Corrupted {
                 path: self.path.clone(),
                 detail: format!("a record has a key of {} bytes", stored_key.len()),
-            })?;
-        self.decode(&key, &bytes).map(|record| (key, record))
+            }
+        })?;
+        self.decode(&key, &bytes, profile.as_deref())
+            .map(|record| (key, record))
     }
 
     /// Removes the machine record of `key` made under `profile`; whether there was one.
     pub fn remove_machine(&self, key: &UnitKey, profile: &str) -> Result<bool, StoreError> {
-        self.units
-            .remove(machine_key(key, profile))
-            .map(|old| old.is_some())
-            .map_err(|e| classify(&self.path, e))
+        Ok(self.apply(&[Op::Remove(TreeId::Units, machine_key(key, profile))])?[0])
     }
 
     /// A value of the `meta` tree (for example the hash of the last imported PO file).
     pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.meta
+        self.handles()
+            .meta
             .get(key)
             .map(|value| value.map(|v| v.to_vec()))
-            .map_err(|e| classify(&self.path, e))
+            .map_err(|e| self.fail(e))
     }
 
     /// Sets a value of the `meta` tree.
     pub fn set_meta(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
-        self.meta
-            .insert(key, value)
+        assert!(
+            key.as_bytes() != INTEGRITY_KEY,
+            "the counters are written by the store itself"
+        );
+        self.apply(&[Op::Put(TreeId::Meta, key.as_bytes().to_vec(), value.to_vec())])
             .map(|_| ())
-            .map_err(|e| classify(&self.path, e))
     }
 
     /// Removes a value of the `meta` tree.
     pub fn remove_meta(&self, key: &str) -> Result<(), StoreError> {
-        self.meta.remove(key).map(|_| ()).map_err(|e| classify(&self.path, e))
+        assert!(
+            key.as_bytes() != INTEGRITY_KEY,
+            "the counters are written by the store itself"
+        );
+        self.apply(&[Op::Remove(TreeId::Meta, key.as_bytes().to_vec())])
+            .map(|_| ())
     }
 
-    /// Makes every write so far durable.
+    /// Makes every write so far durable, and records in the seal what is
+    /// now durable.
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush().map(|_| ()).map_err(|e| classify(&self.path, e))
+        self.handles().flush().map_err(|e| self.fail(e))?;
+        self.write_seal(SealState::Open, Vec::new())
+    }
+
+    fn write_seal(&self, state: SealState, files: Vec<seal::FileStamp>) -> Result<(), StoreError> {
+        let integrity = *self.integrity();
+        let seal = Seal {
+            schema: SCHEMA_VERSION,
+            state,
+            generation: integrity.generation,
+            counts: integrity.counts(),
+            files,
+        };
+        seal.write(&self.path).map_err(|source| StoreError::Files {
+            path: self.path.join(seal::SEAL_FILE),
+            what: "writing the seal".to_string(),
+            source,
+        })
     }
 
     /// Every human record with its key, in key order. The records of
     /// every language pair are there: compare the key with
     /// [`Languages::key`] of the record's source to keep one pair's.
     pub fn human_records(&self) -> impl Iterator<Item = Result<(UnitKey, Record), StoreError>> + '_ {
-        self.human.iter().map(|entry| self.read_entry(entry))
+        self.handles()
+            .human
+            .iter()
+            .map(|entry| self.read_entry(entry, TreeId::Human))
     }
 
-    /// Number of machine and human records.
+    /// Number of machine and human records (kept count of, not counted).
     pub fn n_records(&self) -> (usize, usize) {
-        (self.units.len(), self.human.len())
+        let counts = self.integrity().counts();
+        (counts[0] as usize, counts[1] as usize)
     }
 
-    fn decode(&self, key: &UnitKey, bytes: &[u8]) -> Result<Record, StoreError> {
-        serde_json::from_slice(bytes).map_err(|e| StoreError::BadRecord {
-            path: self.path.clone(),
-            key: key.to_hex(),
-            detail: e.to_string(),
+    fn decode(&self, key: &UnitKey, bytes: &[u8], profile: Option<&str>) -> Result<Record, StoreError> {
+        record::decode(bytes, profile).map_err(|e| {
+            self.damaged.store(true, Ordering::Relaxed);
+            StoreError::BadRecord {
+                path: self.path.clone(),
+                key: key.to_hex(),
+                detail: e.to_string(),
+            }
         })
+    }
+
+    /// The error for a failed sled call; damage marks the store for a check.
+    fn fail(&self, error: sled::Error) -> StoreError {
+        let error = classify(&self.path, error);
+        if matches!(error, StoreError::Corrupted { .. }) {
+            self.damaged.store(true, Ordering::Relaxed);
+        }
+        error
+    }
+
+    /// Flushes, closes the database and seals it with a stamp of its
+    /// files, unless damage was seen: then the seal stays open and the next
+    /// open checks every entry.
+    fn close(&mut self) -> Result<(), StoreError> {
+        let Some(handles) = self.handles.take() else {
+            return Ok(());
+        };
+        let flushed = handles.flush();
+        drop(handles);
+        flushed.map_err(|e| classify(&self.path, e))?;
+        if self.damaged.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let sled_dir = self.path.join(open::SLED_DIR);
+        let files = seal::stamp_files(&sled_dir).map_err(|source| StoreError::Files {
+            path: sled_dir,
+            what: "reading the database files".to_string(),
+            source,
+        })?;
+        self.write_seal(SealState::Closed, files)
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Err(error) = self.close() {
+            tracing::warn!("closing the translation store: {error}; the next run checks it");
+        }
+    }
+}
+
+/// The write that stores `record` for `key`.
+pub(crate) fn put_op(key: &UnitKey, record: &Record) -> Op {
+    if record.origin == Origin::Human {
+        Op::Put(TreeId::Human, key.0.to_vec(), record::encode(record, None))
+    } else {
+        Op::Put(
+            TreeId::Units,
+            machine_key(key, &record.profile),
+            record::encode(record, Some(&record.profile)),
+        )
+    }
+}
+
+/// The unit key and (in `units`) the profile of a stored key.
+pub(crate) fn split_key(stored_key: &[u8], tree: TreeId) -> Option<(UnitKey, Option<String>)> {
+    let key = UnitKey(stored_key.get(..32)?.try_into().ok()?);
+    match tree {
+        TreeId::Human if stored_key.len() == 32 => Some((key, None)),
+        TreeId::Units => Some((key, Some(String::from_utf8_lossy(&stored_key[32..]).into_owned()))),
+        _ => None,
     }
 }
 
