@@ -11,7 +11,7 @@
 //!   tree ([`integrity`]).
 //!
 //! Values are [`Record`]s in a compact binary form with a version byte
-//! ([`record`]); sled compresses its pages with zstd. Every write goes in
+//! ([`record`]). Every write goes in
 //! one sled transaction with the counters it changes. [`Store::flush`]
 //! makes the writes durable and records in the seal what is durable; the
 //! pipeline calls it at every batch boundary, so a killed build loses at
@@ -45,8 +45,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// The schema this version writes and reads: 2 is the `sled/` folder with
-/// compressed pages, compact records and counters; 1 was JSON records in
-/// the store folder itself, migrated when opened.
+/// compact records and counters; 1 was JSON records in the store folder
+/// itself, migrated when opened.
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// Version of the key derivation; part of every key.
@@ -266,14 +266,9 @@ pub(crate) struct Handles {
 }
 
 impl Handles {
-    /// Opens (or creates) the database in `dir`; `compressed` as it was
-    /// created (schema 1 stores were not, and sled refuses to change it).
-    pub(crate) fn open(dir: &Path, compressed: bool) -> sled::Result<Handles> {
-        let db = sled::Config::new()
-            .path(dir)
-            .use_compression(compressed)
-            .compression_factor(COMPRESSION_LEVEL)
-            .open()?;
+    /// Opens (or creates) the database in `dir`.
+    pub(crate) fn open(dir: &Path) -> sled::Result<Handles> {
+        let db = sled::Config::new().path(dir).open()?;
         Ok(Handles {
             units: db.open_tree(TreeId::Units.name())?,
             human: db.open_tree(TreeId::Human.name())?,
@@ -368,15 +363,26 @@ impl Op {
     }
 }
 
-/// zstd level of sled's page compression.
-const COMPRESSION_LEVEL: i32 = 5;
+/// The store's counters and the writes waiting to be applied.
+///
+/// A sled transaction costs about ten puts, so writes wait here and go in
+/// one transaction (with the counters) when [`MAX_PENDING`] are waiting, at
+/// the next read and at every flush: reads always see every write.
+struct Writes {
+    integrity: Integrity,
+    pending: Vec<Op>,
+}
+
+/// Writes applied in one transaction at most.
+const MAX_PENDING: usize = 1024;
 
 /// The sled store of one book.
 pub struct Store {
     path: PathBuf,
     /// `None` only while closing.
     handles: Option<Handles>,
-    integrity: Mutex<Integrity>,
+    /// The counters, and the writes not yet applied.
+    writes: Mutex<Writes>,
     /// Damage was seen in use: the store is not sealed as closed, so the
     /// next open checks every entry.
     damaged: AtomicBool,
@@ -415,7 +421,10 @@ impl Store {
         let store = Store {
             path: path.to_path_buf(),
             handles: Some(opened.handles),
-            integrity: Mutex::new(opened.integrity),
+            writes: Mutex::new(Writes {
+                integrity: opened.integrity,
+                pending: Vec::new(),
+            }),
             damaged: AtomicBool::new(false),
             recovery: opened.recovery,
             _lock: lock,
@@ -438,8 +447,34 @@ impl Store {
         self.handles.as_ref().expect("the store is open until dropped")
     }
 
-    fn integrity(&self) -> std::sync::MutexGuard<'_, Integrity> {
-        self.integrity.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn writes(&self) -> std::sync::MutexGuard<'_, Writes> {
+        self.writes.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Applies the waiting writes and `ops` in one transaction; whether
+    /// each of `ops` found an entry.
+    fn apply(&self, ops: Vec<Op>) -> Result<Vec<bool>, StoreError> {
+        let mut writes = self.writes();
+        let n_pending = writes.pending.len();
+        let mut all = std::mem::take(&mut writes.pending);
+        all.extend(ops);
+        if all.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Writes { integrity, .. } = &mut *writes;
+        let existed = self.handles().apply(integrity, &all).map_err(|e| self.fail(e))?;
+        Ok(existed[n_pending..].to_vec())
+    }
+
+    /// Queues `ops`, applied with the next transaction.
+    fn queue(&self, ops: impl IntoIterator<Item = Op>) -> Result<(), StoreError> {
+        let mut writes = self.writes();
+        writes.pending.extend(ops);
+        if writes.pending.len() >= MAX_PENDING {
+            drop(writes);
+            self.apply(Vec::new())?;
+        }
+        Ok(())
     }
 
     /// The best record for `key` among `profiles`, in their order of
@@ -447,6 +482,7 @@ impl Store {
     /// also serves the records of its refinements: `realtime` serves
     /// `realtime` and `realtime/<settings>`; of several, the newest.
     pub fn lookup<P: AsRef<str>>(&self, key: &UnitKey, profiles: &[P]) -> Result<Option<Record>, StoreError> {
+        self.apply(Vec::new())?;
         let mut machine: Option<Vec<(String, sled::IVec)>> = None;
         for profile in profiles {
             let profile = profile.as_ref();
@@ -502,18 +538,12 @@ impl Store {
 
     /// Stores several translations in one write.
     pub fn put_many(&self, records: &[(UnitKey, Record)]) -> Result<(), StoreError> {
-        let ops: Vec<Op> = records.iter().map(|(key, record)| put_op(key, record)).collect();
-        self.apply(&ops).map(|_| ())
-    }
-
-    fn apply(&self, ops: &[Op]) -> Result<Vec<bool>, StoreError> {
-        let mut integrity = self.integrity();
-        self.handles().apply(&mut integrity, ops).map_err(|e| self.fail(e))
+        self.queue(records.iter().map(|(key, record)| put_op(key, record)))
     }
 
     /// Removes the human translation of `key`; whether there was one.
     pub fn remove_human(&self, key: &UnitKey) -> Result<bool, StoreError> {
-        Ok(self.apply(&[Op::Remove(TreeId::Human, key.0.to_vec())])?[0])
+        Ok(self.apply(vec![Op::Remove(TreeId::Human, key.0.to_vec())])?[0])
     }
 
     /// Every record, human and machine, with its unit key, in key order:
@@ -548,11 +578,12 @@ impl Store {
 
     /// Removes the machine record of `key` made under `profile`; whether there was one.
     pub fn remove_machine(&self, key: &UnitKey, profile: &str) -> Result<bool, StoreError> {
-        Ok(self.apply(&[Op::Remove(TreeId::Units, machine_key(key, profile))])?[0])
+        Ok(self.apply(vec![Op::Remove(TreeId::Units, machine_key(key, profile))])?[0])
     }
 
     /// A value of the `meta` tree (for example the hash of the last imported PO file).
     pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.apply(Vec::new())?;
         self.handles()
             .meta
             .get(key)
@@ -566,8 +597,7 @@ impl Store {
             key.as_bytes() != INTEGRITY_KEY,
             "the counters are written by the store itself"
         );
-        self.apply(&[Op::Put(TreeId::Meta, key.as_bytes().to_vec(), value.to_vec())])
-            .map(|_| ())
+        self.queue([Op::Put(TreeId::Meta, key.as_bytes().to_vec(), value.to_vec())])
     }
 
     /// Removes a value of the `meta` tree.
@@ -576,19 +606,19 @@ impl Store {
             key.as_bytes() != INTEGRITY_KEY,
             "the counters are written by the store itself"
         );
-        self.apply(&[Op::Remove(TreeId::Meta, key.as_bytes().to_vec())])
-            .map(|_| ())
+        self.queue([Op::Remove(TreeId::Meta, key.as_bytes().to_vec())])
     }
 
     /// Makes every write so far durable, and records in the seal what is
     /// now durable.
     pub fn flush(&self) -> Result<(), StoreError> {
+        self.apply(Vec::new())?;
         self.handles().flush().map_err(|e| self.fail(e))?;
         self.write_seal(SealState::Open, Vec::new())
     }
 
     fn write_seal(&self, state: SealState, files: Vec<seal::FileStamp>) -> Result<(), StoreError> {
-        let integrity = *self.integrity();
+        let integrity = self.writes().integrity;
         let seal = Seal {
             schema: SCHEMA_VERSION,
             state,
@@ -607,15 +637,21 @@ impl Store {
     /// every language pair are there: compare the key with
     /// [`Languages::key`] of the record's source to keep one pair's.
     pub fn human_records(&self) -> impl Iterator<Item = Result<(UnitKey, Record), StoreError>> + '_ {
-        self.handles()
-            .human
-            .iter()
-            .map(|entry| self.read_entry(entry, TreeId::Human))
+        let unapplied = self.apply(Vec::new()).err();
+        unapplied.into_iter().map(Err).chain(
+            self.handles()
+                .human
+                .iter()
+                .map(|entry| self.read_entry(entry, TreeId::Human)),
+        )
     }
 
-    /// Number of machine and human records (kept count of, not counted).
+    /// Number of machine and human records (kept count of, not counted),
+    /// after the waiting writes are applied (if one fails, the next write or
+    /// flush reports it).
     pub fn n_records(&self) -> (usize, usize) {
-        let counts = self.integrity().counts();
+        let _ = self.apply(Vec::new());
+        let counts = self.writes().integrity.counts();
         (counts[0] as usize, counts[1] as usize)
     }
 
@@ -643,11 +679,14 @@ impl Store {
     /// files, unless damage was seen: then the seal stays open and the next
     /// open checks every entry.
     fn close(&mut self) -> Result<(), StoreError> {
-        let Some(handles) = self.handles.take() else {
+        if self.handles.is_none() {
             return Ok(());
-        };
+        }
+        let applied = self.apply(Vec::new());
+        let handles = self.handles.take().expect("open until now");
         let flushed = handles.flush();
         drop(handles);
+        applied?;
         flushed.map_err(|e| classify(&self.path, e))?;
         if self.damaged.load(Ordering::Relaxed) {
             return Ok(());
@@ -711,7 +750,7 @@ fn classify(path: &Path, error: sled::Error) -> StoreError {
     match error {
         sled::Error::Corruption { .. } => StoreError::Corrupted {
             path: path.to_path_buf(),
-            detail: error.to_string(),
+            detail: open::sled_problem(&error),
         },
         sled::Error::Unsupported(detail) => StoreError::Corrupted {
             path: path.to_path_buf(),

@@ -56,9 +56,15 @@ pub(super) fn open_files(dir: &Path) -> Result<Opened, StoreError> {
         if let Some(seal) = seal.as_ref().filter(|seal| seal.state == SealState::Closed)
             && stamp_files(&sled_dir).is_ok_and(|files| files == seal.files)
         {
+            tracing::debug!("{}: closed cleanly and unchanged since", dir.display());
             remove_dir(&dir.join(CHECKING_DIR))?;
             return open_clean(dir, seal);
         }
+        tracing::debug!(
+            "{}: not closed cleanly, or changed since (seal: {:?}): checking every entry",
+            dir.display(),
+            seal.as_ref().map(|seal| seal.state)
+        );
         return Checked::open(dir, Source::Current)?.finish(dir, seal.as_ref());
     }
     let legacy = legacy_files(dir).map_err(|source| StoreError::Files {
@@ -115,10 +121,6 @@ impl Source {
         }
     }
 
-    fn compressed(&self) -> bool {
-        matches!(self, Source::Current)
-    }
-
     /// Removes the database (when a copy of it as it was found is kept).
     fn remove(&self, dir: &Path) -> std::io::Result<()> {
         match self {
@@ -151,7 +153,7 @@ impl Source {
 /// seal's, else it was damaged in a way its files' stamps do not show.
 fn open_clean(dir: &Path, seal: &Seal) -> Result<Opened, StoreError> {
     let sled_dir = dir.join(SLED_DIR);
-    let (handles, problem) = match guarded(|| Handles::open(&sled_dir, true)) {
+    let (handles, problem) = match guarded(|| Handles::open(&sled_dir)) {
         Ok(Ok(handles)) => match guarded(|| handles.read_integrity()) {
             Ok(Ok(Some(integrity))) if integrity.generation == seal.generation && integrity.counts() == seal.counts => {
                 return Ok(Opened {
@@ -168,11 +170,11 @@ fn open_clean(dir: &Path, seal: &Seal) -> Result<Opened, StoreError> {
                 (Some(handles), problem)
             }
             Ok(Err(error)) if !is_damage(&error) => return Err(sled_error(dir, error)),
-            Ok(Err(error)) => (Some(handles), format!("sled: {error}")),
+            Ok(Err(error)) => (Some(handles), sled_problem(&error)),
             Err(panic) => (Some(handles), panic),
         },
         Ok(Err(error)) if !is_damage(&error) => return Err(sled_error(dir, error)),
-        Ok(Err(error)) => (None, format!("sled: {error}")),
+        Ok(Err(error)) => (None, sled_problem(&error)),
         Err(panic) => (None, panic),
     };
     Damaged {
@@ -201,13 +203,13 @@ impl Checked {
     /// check left), then opens it.
     fn open(dir: &Path, source: Source) -> Result<Checked, StoreError> {
         let pristine = pristine_copy(dir, &source)?;
-        let opened = match guarded(|| Handles::open(&source.database_dir(dir), source.compressed())) {
+        let opened = match guarded(|| Handles::open(&source.database_dir(dir))) {
             Ok(Ok(handles)) => Ok(handles),
             Ok(Err(error)) if !is_damage(&error) => {
                 remove_dir(&pristine)?;
                 return Err(sled_error(dir, error));
             }
-            Ok(Err(error)) => Err(format!("sled: {error}")),
+            Ok(Err(error)) => Err(sled_problem(&error)),
             Err(panic) => Err(panic),
         };
         Ok(Checked {
@@ -241,7 +243,7 @@ impl Checked {
             Ok(Ok(checked)) => checked,
             Ok(Err(error)) if !is_damage(&error) => return Err(sled_error(dir, error)),
             Ok(Err(error)) => Err(Damage {
-                problem: format!("sled: {error}"),
+                problem: sled_problem(&error),
                 expected,
             }),
             Err(panic) => Err(Damage {
@@ -458,7 +460,7 @@ fn install(dir: &Path, rebuilt: &Path) -> std::io::Result<()> {
 }
 
 fn open_installed(dir: &Path) -> Result<(Handles, Integrity), StoreError> {
-    let handles = Handles::open(&dir.join(SLED_DIR), true).map_err(|e| sled_error(dir, e))?;
+    let handles = Handles::open(&dir.join(SLED_DIR)).map_err(|e| sled_error(dir, e))?;
     let integrity = handles
         .read_integrity()
         .map_err(|e| sled_error(dir, e))?
@@ -468,7 +470,7 @@ fn open_installed(dir: &Path) -> Result<(Handles, Integrity), StoreError> {
 
 /// A new database in `sled_dir` with its schema.
 fn create(sled_dir: &Path) -> sled::Result<(Handles, Integrity)> {
-    let handles = Handles::open(sled_dir, true)?;
+    let handles = Handles::open(sled_dir)?;
     let mut integrity = Integrity::default();
     handles.apply(
         &mut integrity,
@@ -620,6 +622,15 @@ fn is_damage(error: &sled::Error) -> bool {
         }
         sled::Error::CollectionNotFound(_) => false,
         _ => true,
+    }
+}
+
+/// What a sled error says about the files.
+pub(super) fn sled_problem(error: &sled::Error) -> String {
+    match error {
+        sled::Error::Corruption { at: Some(at), .. } => format!("sled found corrupted data at {at}"),
+        sled::Error::Corruption { at: None, .. } => "sled found corrupted data".to_string(),
+        other => format!("sled: {other}"),
     }
 }
 

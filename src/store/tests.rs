@@ -91,6 +91,23 @@ fn records_survive_reopening() {
 }
 
 #[test]
+fn writes_are_kept_when_the_store_is_dropped_without_a_flush() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let key = key("en", "es", "Source.");
+    {
+        let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
+        store
+            .put(&key, &record("Fuente.", Origin::Pseudo, "pseudo"))
+            .expect("put");
+        store.set_meta("note", b"1").expect("meta");
+    }
+    let store = Store::open(dir.path(), Duration::from_secs(1)).expect("reopen");
+    assert_eq!(store.recovery(), None);
+    assert_eq!(store.n_records(), (1, 0));
+    assert_eq!(store.meta("note").expect("meta").as_deref(), Some(&b"1"[..]));
+}
+
+#[test]
 fn a_second_opener_waits_then_names_the_store_its_holder_and_the_key() {
     let dir = tempfile::tempdir().expect("temp dir");
     let _held = Store::open(dir.path(), Duration::from_secs(1)).expect("open");

@@ -11,4 +11,5 @@ mod mdbook;
 mod parallel_data;
 mod po;
 mod site;
+mod store;
 mod support;

@@ -15,7 +15,7 @@ const MDBOOK_VERSION: &str = "0.5.4";
 
 /// The `mdbook` binary: `$MDBOOK_TRANSLATE_MDBOOK`, else `mdbook` on the PATH,
 /// if it is version 0.5.4.
-fn mdbook_binary() -> Option<PathBuf> {
+pub(crate) fn mdbook_binary() -> Option<PathBuf> {
     let candidate = std::env::var_os("MDBOOK_TRANSLATE_MDBOOK")
         .map(PathBuf::from)
         .or_else(|| {
@@ -131,14 +131,14 @@ fn mdbook_build_translates_through_amazon_translate_when_the_book_says_aws() {
 }
 
 /// `mdbook serve`, stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     port: u16,
     log: PathBuf,
 }
 
 impl Server {
-    fn start(binary: &Path, book: &Path, env: &[(&str, &str)]) -> Server {
+    pub(crate) fn start(binary: &Path, book: &Path, env: &[(&str, &str)]) -> Server {
         let port = TcpListener::bind("127.0.0.1:0")
             .expect("bind")
             .local_addr()
@@ -159,7 +159,7 @@ impl Server {
     }
 
     /// Waits until `path` answers 200 with a body for which `ready` holds.
-    fn wait_for(&self, path: &str, what: &str, ready: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_for(&self, path: &str, what: &str, ready: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
             if let Some((200, body)) = http_get(self.port, path)
