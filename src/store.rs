@@ -404,6 +404,11 @@ impl Store {
     /// by entry; a damaged one is moved aside and rebuilt from what can be
     /// read ([`Store::recovery`] says what happened).
     pub fn open(path: &Path, lock_timeout: Duration) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(path).map_err(|source| StoreError::Files {
+            path: path.to_path_buf(),
+            what: "creating the folder".to_string(),
+            source,
+        })?;
         let lock = lock::acquire(path, lock_timeout).map_err(|failure| match failure {
             lock::LockFailure::Held { holder, waited } => StoreError::Locked {
                 path: path.to_path_buf(),

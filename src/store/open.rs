@@ -239,6 +239,13 @@ impl Checked {
             Ok(handles) => handles,
             Err(problem) => return damaged(None, problem, expected).recover(dir),
         };
+        if let Some(found) = newer_schema(&handles) {
+            remove_dir(&pristine)?;
+            return Err(StoreError::NewerSchema {
+                path: dir.to_path_buf(),
+                found,
+            });
+        }
         let checked = match guarded(|| check_entries(&handles, seal, &source)) {
             Ok(Ok(checked)) => checked,
             Ok(Err(error)) if !is_damage(&error) => return Err(sled_error(dir, error)),
@@ -255,6 +262,14 @@ impl Checked {
             Err(damage) => damaged(Some(handles), damage.problem, damage.expected).recover(dir),
             Ok(integrity) => {
                 let opened = match source {
+                    Source::Current if integrity.generation == 0 => {
+                        let (handles, integrity) = initialize(handles).map_err(|e| sled_error(dir, e))?;
+                        Opened {
+                            handles,
+                            integrity,
+                            recovery: None,
+                        }
+                    }
                     Source::Current => Opened {
                         handles,
                         integrity,
@@ -267,6 +282,17 @@ impl Checked {
             }
         }
     }
+}
+
+/// The schema in `meta`, when it is newer than this version's: such a
+/// store is refused, never checked (its counters may differ from ours).
+fn newer_schema(handles: &Handles) -> Option<u32> {
+    let bytes = handles.tree(TreeId::Meta).get("schema").ok()??;
+    std::str::from_utf8(&bytes)
+        .ok()?
+        .parse::<u32>()
+        .ok()
+        .filter(|&found| found > SCHEMA_VERSION)
 }
 
 /// Why a checked store is damaged, and what it held by its own account.
@@ -314,6 +340,10 @@ fn check_entries(handles: &Handles, seal: Option<&Seal>, source: &Source) -> sle
         }));
     }
     let Some(stored) = stored else {
+        // Killed while it was being created: an empty database, healthy.
+        if found.iter().all(|tree| tree.count == 0) {
+            return Ok(Ok(Integrity::default()));
+        }
         return damage("the counts of its entries are missing".to_string());
     };
     if let Some(seal) = seal.filter(|seal| seal.generation > stored.generation) {
@@ -470,7 +500,11 @@ fn open_installed(dir: &Path) -> Result<(Handles, Integrity), StoreError> {
 
 /// A new database in `sled_dir` with its schema.
 fn create(sled_dir: &Path) -> sled::Result<(Handles, Integrity)> {
-    let handles = Handles::open(sled_dir)?;
+    initialize(Handles::open(sled_dir)?)
+}
+
+/// Writes the schema into an empty database.
+fn initialize(handles: Handles) -> sled::Result<(Handles, Integrity)> {
     let mut integrity = Integrity::default();
     handles.apply(
         &mut integrity,

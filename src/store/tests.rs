@@ -73,38 +73,29 @@ fn records_are_served_by_profile_and_human_wins() {
 }
 
 #[test]
-fn records_survive_reopening() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let key = key("en", "es", "Source.");
-    {
-        let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
-        store
-            .put(&key, &record("Fuente.", Origin::Pseudo, "pseudo"))
-            .expect("put");
-        store.flush().expect("flush");
+fn records_survive_reopening_with_or_without_a_flush() {
+    for flushed in [true, false] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let key = key("en", "es", "Source.");
+        {
+            let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
+            store
+                .put(&key, &record("Fuente.", Origin::Pseudo, "pseudo"))
+                .expect("put");
+            store.set_meta("note", b"1").expect("meta");
+            if flushed {
+                store.flush().expect("flush");
+            }
+        }
+        let store = Store::open(dir.path(), Duration::from_secs(1)).expect("reopen");
+        assert_eq!(store.recovery(), None);
+        assert_eq!(store.n_records(), (1, 0), "flushed: {flushed}");
+        assert_eq!(
+            store.lookup(&key, &["pseudo"]).expect("lookup").map(|r| r.text),
+            Some("Fuente.".to_string())
+        );
+        assert_eq!(store.meta("note").expect("meta").as_deref(), Some(&b"1"[..]));
     }
-    let store = Store::open(dir.path(), Duration::from_secs(1)).expect("reopen");
-    assert_eq!(
-        store.lookup(&key, &["pseudo"]).expect("lookup").map(|r| r.text),
-        Some("Fuente.".to_string())
-    );
-}
-
-#[test]
-fn writes_are_kept_when_the_store_is_dropped_without_a_flush() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let key = key("en", "es", "Source.");
-    {
-        let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
-        store
-            .put(&key, &record("Fuente.", Origin::Pseudo, "pseudo"))
-            .expect("put");
-        store.set_meta("note", b"1").expect("meta");
-    }
-    let store = Store::open(dir.path(), Duration::from_secs(1)).expect("reopen");
-    assert_eq!(store.recovery(), None);
-    assert_eq!(store.n_records(), (1, 0));
-    assert_eq!(store.meta("note").expect("meta").as_deref(), Some(&b"1"[..]));
 }
 
 #[test]
@@ -176,6 +167,50 @@ fn a_newer_schema_is_refused_and_left_as_it_is() {
     let unlocked =
         |files: Vec<(PathBuf, Vec<u8>)>| files.into_iter().filter(|(path, _)| *path != lock).collect::<Vec<_>>();
     assert_eq!(unlocked(files_under(dir.path())), unlocked(before), "no file changed");
+}
+
+#[test]
+fn a_newer_schema_without_a_seal_is_refused_not_taken_for_damage() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    drop(Store::open(dir.path(), Duration::from_secs(1)).expect("open"));
+    std::fs::remove_file(dir.path().join(seal::SEAL_FILE)).expect("remove the seal");
+    {
+        // What a later version might write: another schema, other counters.
+        let db = sled::open(dir.path().join("sled")).expect("sled");
+        let meta = db.open_tree("meta").expect("tree");
+        meta.insert("schema", "3").expect("insert");
+        meta.insert("integrity", "something else").expect("insert");
+        db.flush().expect("flush");
+    }
+    let error = Store::open(dir.path(), Duration::from_secs(1)).expect_err("newer");
+    assert!(matches!(error, StoreError::NewerSchema { found: 3, .. }), "{error:?}");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        names.len(),
+        2,
+        "lock and sled only: nothing moved aside, no copy left: {names:?}"
+    );
+}
+
+#[test]
+fn a_database_killed_while_it_was_created_is_an_empty_store() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // sled's files, without the schema and counters the store writes next.
+    drop(sled::open(dir.path().join("sled")).expect("sled"));
+    let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
+    assert_eq!(store.recovery(), None);
+    assert_eq!(store.meta("schema").expect("meta").as_deref(), Some(&b"2"[..]));
+    drop(store);
+    assert_eq!(
+        Store::open(dir.path(), Duration::from_secs(1))
+            .expect("reopen")
+            .recovery(),
+        None
+    );
 }
 
 #[test]

@@ -402,7 +402,7 @@ fn a_build_that_cannot_get_the_store_says_who_holds_it_and_which_key_to_raise() 
     );
     let store = store_dir(&book.path().canonicalize().expect("book"));
     let pattern = regex::Regex::new(&format!(
-        r"(?m)^mdbook-translate: error: .*the translation store {} is in use by process {} \(`[^`]+`(, started by `[^`]+`)?\) since \d\d:\d\d:\d\d UTC \(waited 1(\.\d)? s\); let it finish, or raise `lock-timeout` under \[preprocessor\.translate\] \(seconds to wait, now 1 s\)$",
+        r"(?m)^mdbook-translate: error: .*the translation store {} is in use by process {} \(`[^`]+`(, started by `[^`]+`)?\) since \d\d:\d\d:\d\d UTC \(waited \d+(\.\d)? s\); let it finish, or raise `lock-timeout` under \[preprocessor\.translate\] \(seconds to wait, now 1 s\)$",
         regex::escape(&store.display().to_string()),
         std::process::id()
     ))
