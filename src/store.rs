@@ -17,7 +17,7 @@
 //! pipeline calls it at every batch boundary, so a killed build loses at
 //! most the batch in flight and never leaves a half-written record.
 //!
-//! Opening takes the lock ([`lock`]), then checks the store ([`open`]): a
+//! Opening takes the lock ([`lock`]), then checks the store (`open.rs`): a
 //! store closed cleanly whose files have not changed since opens at once;
 //! any other is copied aside and checked entry by entry against its
 //! counters and seal. A damaged store is moved aside, never deleted, the

@@ -102,9 +102,10 @@ fn binary() -> Command {
 
 // ---- A damaged store ----
 
-/// The first byte after half of what sled wrote into `db`, for a cut.
+/// Half the length of what sled wrote into `db` (the rest of its segment is zeros).
 fn half_of_written(db: &[u8]) -> usize {
-    (db.iter().rposition(|&b| b != 0).expect("data") + 1) / 2
+    let written = db.iter().rposition(|&b| b != 0).expect("data") + 1;
+    written / 2
 }
 
 #[test]
