@@ -453,7 +453,7 @@ impl Config {
                 variable: None,
                 message: format!("is not a path: {e:#}"),
             })?;
-        Config::from_table(
+        let config = Config::from_table(
             &table,
             TableContext {
                 root,
@@ -463,7 +463,9 @@ impl Config {
                 gettext_po_dir: gettext_po_dir.as_deref(),
                 environment: &environment,
             },
-        )
+        )?;
+        check_cache_dir_place(&config.cache_dir, root, book, &environment)?;
+        Ok(config)
     }
 
     /// Validates the table itself; see [`Config::from_book`].
@@ -490,6 +492,16 @@ impl Config {
             (None, Some(backend)) => (backend, true),
             (None, None) => (BackendKind::Cache, false),
         };
+        if keys
+            .cache_dir
+            .as_deref()
+            .is_some_and(|dir| dir.as_os_str().is_empty() || dir == Path::new("."))
+        {
+            return Err(environment.error(
+                "cache-dir",
+                "names the book's own folder; remove the key to keep the store in .translate-cache, or name a folder",
+            ));
+        }
         let cache_dir = resolve(context.root, keys.cache_dir.as_deref(), ".translate-cache");
         if cache_dir.exists() && !cache_dir.is_dir() {
             return Err(environment.error(
@@ -680,6 +692,60 @@ fn backend_from_variable(name: &str) -> Result<BackendKind, ConfigError> {
 }
 
 /// `path` (or `default`) resolved against the book's root.
+/// Refuses a store folder that mdBook would publish (inside the source
+/// folder) or empty (inside the build folder).
+fn check_cache_dir_place(
+    cache_dir: &Path,
+    root: &Path,
+    book: &BookToml,
+    environment: &Environment,
+) -> Result<(), ConfigError> {
+    let cache = normalized(cache_dir);
+    let places = [
+        (
+            &book.book.src,
+            "the book's source folder",
+            "mdBook would publish the store with the book",
+        ),
+        (
+            &book.build.build_dir,
+            "the build folder",
+            "a build empties it and `mdbook clean` deletes it",
+        ),
+    ];
+    for (folder, name, why) in places {
+        let folder = normalized(&root.join(folder));
+        if cache.starts_with(&folder) {
+            return Err(environment.error(
+                "cache-dir",
+                format!(
+                    "{} is inside {name} {}, where {why}; point cache-dir outside it (the default is .translate-cache)",
+                    cache_dir.display(),
+                    folder.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute, without `.` and with each `..` taking the folder
+/// before it, as written (the folders need not exist yet).
+fn normalized(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut normal = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
 fn resolve(root: &Path, path: Option<&Path>, default: &str) -> PathBuf {
     root.join(path.unwrap_or(Path::new(default)))
 }

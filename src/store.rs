@@ -1,29 +1,56 @@
-//! The translation store: one sled database per book.
+//! The translation store: one sled database per book, in
+//! `<cache-dir>/sled/`, beside the store's `lock` and `seal` files.
 //!
 //! Trees:
 //! - `units`: machine translations, keyed by unit key (32 bytes) followed by
 //!   the profile that made them (`pseudo`, `identity`, `realtime`, …), so
 //!   records of different engines never shadow one another;
 //! - `human`: human translations, keyed by unit key; they win over machine ones;
-//! - `meta`: the schema version.
+//! - `meta`: the schema version, import fingerprints, the batch run in
+//!   progress, pushed parallel data versions, and the counters of every
+//!   tree ([`integrity`]).
 //!
 //! Records of units the book no longer uses go with
 //! [`Store::collect_garbage`] (`mdbook-translate gc`).
 //!
-//! Values are JSON [`Record`]s with a version field. Writes go to sled's log
-//! as they happen; [`Store::flush`] makes them durable, and the pipeline
-//! calls it at every batch boundary, so a killed build loses at most the
-//! batch in flight and never leaves a half-written record.
+//! Values are [`Record`]s in a compact binary form with a version byte
+//! ([`record`]). Every write goes in
+//! one sled transaction with the counters it changes. [`Store::flush`]
+//! makes the writes durable and records in the seal what is durable; the
+//! pipeline calls it at every batch boundary, so a killed build loses at
+//! most the batch in flight and never leaves a half-written record.
+//!
+//! Opening takes the lock ([`lock`]), then checks the store (`open.rs`): a
+//! store closed cleanly whose files have not changed since opens at once;
+//! any other is copied aside and checked entry by entry against its
+//! counters and seal. A damaged store is moved aside, never deleted, the
+//! records that can still be read are kept, and the PO files are imported
+//! again ([`Recovery`] says what was lost).
+
+pub mod integrity;
+pub mod lock;
+mod open;
+pub mod record;
+mod recovery;
+pub mod seal;
 
 use crate::language::LanguageTag;
+use integrity::{INTEGRITY_KEY, Integrity, TreeId};
+use lock::StoreLock;
+pub use recovery::Recovery;
+use seal::{Seal, SealState};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The schema this version writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema this version writes and reads: 2 is the `sled/` folder with
+/// compact records and counters; 1 was JSON records in the store folder
+/// itself, migrated when opened.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Version of the key derivation; part of every key.
 const KEY_VERSION: &str = "mdbook-translate/unit/1";
@@ -115,7 +142,7 @@ impl Origin {
 /// One stored translation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
-    /// Record format version.
+    /// The record format it was read from: 1 for JSON (schema 1 stores), 2 for the compact form.
     pub v: u32,
     /// The source unit's tagged text.
     pub source: String,
@@ -133,7 +160,7 @@ impl Record {
     /// A record made now.
     pub fn new(source: &str, text: &str, origin: Origin, profile: &str) -> Record {
         Record {
-            v: 1,
+            v: u32::from(record::COMPACT_VERSION),
             source: source.to_string(),
             text: text.to_string(),
             origin,
@@ -149,25 +176,50 @@ impl Record {
 pub enum StoreError {
     /// Another process holds the store.
     #[error(
-        "the translation store {path} is in use by another process (waited {waited_secs} s); \
-         let the other `mdbook build`/`mdbook serve` finish, or raise `lock-timeout`"
+        "the translation store {path} is in use by {holder} (waited {}); let it finish, \
+         or raise `lock-timeout` under [preprocessor.translate] (seconds to wait, now {})",
+        seconds(*.waited),
+        seconds(*.timeout)
     )]
     Locked {
         /// The store folder.
         path: PathBuf,
+        /// Who holds it, as it described itself, else "another process".
+        holder: String,
         /// How long we waited.
-        waited_secs: u64,
+        waited: Duration,
+        /// `lock-timeout`.
+        timeout: Duration,
     },
-    /// The files are damaged.
+    /// Damage found while the store was in use. The store is left for the
+    /// next open to check, which moves the damaged files aside and keeps
+    /// what can be read.
     #[error(
-        "the translation store {path} is corrupted ({detail}); nothing was overwritten: \
-         move the folder aside and build again, or restore it from a backup"
+        "the translation store {path} is damaged ({detail}); run the command again: opening the store \
+         checks it, moves the damaged files aside and keeps every record that can still be read"
     )]
     Corrupted {
         /// The store folder.
         path: PathBuf,
-        /// What sled reported.
+        /// What was found.
         detail: String,
+    },
+    /// Damage was found when opening, and the store could not be rebuilt.
+    #[error(
+        "the translation store {path} is damaged ({problem}) and could not be rebuilt: {step}: {source}; \
+         {what_was_done}; move the folder aside (or delete it: the PO files hold the human translations) and run again"
+    )]
+    Recovery {
+        /// The store folder.
+        path: PathBuf,
+        /// What was wrong with it.
+        problem: String,
+        /// What failed.
+        step: String,
+        /// The error.
+        source: std::io::Error,
+        /// What had been done to its files when it failed.
+        what_was_done: String,
     },
     /// Written by a newer version.
     #[error(
@@ -181,7 +233,10 @@ pub enum StoreError {
         found: u32,
     },
     /// A record that cannot be decoded.
-    #[error("the translation store {path} holds an unreadable record for unit {key}: {detail}")]
+    #[error(
+        "the translation store {path} holds an unreadable record for unit {key}: {detail}; run the command again: \
+         opening the store checks it and keeps every record that can still be read"
+    )]
     BadRecord {
         /// The store folder.
         path: PathBuf,
@@ -198,15 +253,159 @@ pub enum StoreError {
         /// The underlying error.
         source: sled::Error,
     },
+    /// The store folder's own files (lock, seal, copies) could not be used.
+    #[error("the translation store {path}: {what}: {source}")]
+    Files {
+        /// The file or folder.
+        path: PathBuf,
+        /// What was being done.
+        what: String,
+        /// The error.
+        source: std::io::Error,
+    },
 }
 
-/// The sled store of one book.
-pub struct Store {
-    path: PathBuf,
+/// `30 s`, `0.3 s`.
+fn seconds(duration: Duration) -> String {
+    if duration.subsec_millis() == 0 {
+        format!("{} s", duration.as_secs())
+    } else {
+        format!("{:.1} s", duration.as_secs_f64())
+    }
+}
+
+/// The open sled database and its trees.
+pub(crate) struct Handles {
     db: sled::Db,
     units: sled::Tree,
     human: sled::Tree,
     meta: sled::Tree,
+}
+
+impl Handles {
+    /// Opens (or creates) the database in `dir`.
+    pub(crate) fn open(dir: &Path) -> sled::Result<Handles> {
+        let db = sled::Config::new().path(dir).open()?;
+        Ok(Handles {
+            units: db.open_tree(TreeId::Units.name())?,
+            human: db.open_tree(TreeId::Human.name())?,
+            meta: db.open_tree(TreeId::Meta.name())?,
+            db,
+        })
+    }
+
+    pub(crate) fn tree(&self, tree: TreeId) -> &sled::Tree {
+        match tree {
+            TreeId::Units => &self.units,
+            TreeId::Human => &self.human,
+            TreeId::Meta => &self.meta,
+        }
+    }
+
+    pub(crate) fn flush(&self) -> sled::Result<()> {
+        self.db.flush().map(|_| ())
+    }
+
+    /// The counters in `meta`, if they are there and readable.
+    pub(crate) fn read_integrity(&self) -> sled::Result<Option<Integrity>> {
+        Ok(self
+            .meta
+            .get(INTEGRITY_KEY)?
+            .and_then(|bytes| Integrity::decode(&bytes)))
+    }
+
+    /// Applies `ops` and the counters they change in one transaction, so
+    /// that a crash keeps both or neither; whether each op found an entry.
+    pub(crate) fn apply(&self, integrity: &mut Integrity, ops: &[Op]) -> sled::Result<Vec<bool>> {
+        use sled::Transactional;
+        use sled::transaction::{ConflictableTransactionError, TransactionError};
+        let result = (&self.units, &self.human, &self.meta).transaction(|(units, human, meta)| {
+            let mut counted = *integrity;
+            let mut existed = Vec::with_capacity(ops.len());
+            for op in ops {
+                let (tree_id, key) = (op.tree(), op.key());
+                let tree = match tree_id {
+                    TreeId::Units => units,
+                    TreeId::Human => human,
+                    TreeId::Meta => meta,
+                };
+                let sums = &mut counted.trees[tree_id.index()];
+                let old = match op {
+                    Op::Put(_, key, value) => {
+                        sums.add(tree_id, key, value);
+                        tree.insert(key.as_slice(), value.as_slice())?
+                    }
+                    Op::Remove(_, key) => tree.remove(key.as_slice())?,
+                };
+                if let Some(old) = &old {
+                    sums.remove(tree_id, key, old);
+                }
+                existed.push(old.is_some());
+            }
+            counted.generation += 1;
+            meta.insert(INTEGRITY_KEY, counted.encode())?;
+            Ok::<_, ConflictableTransactionError<std::convert::Infallible>>((counted, existed))
+        });
+        match result {
+            Ok((counted, existed)) => {
+                *integrity = counted;
+                Ok(existed)
+            }
+            Err(TransactionError::Storage(error)) => Err(error),
+            Err(TransactionError::Abort(never)) => match never {},
+        }
+    }
+}
+
+/// One write: an entry put into or removed from a tree.
+#[derive(Debug, Clone)]
+pub(crate) enum Op {
+    /// Insert or replace.
+    Put(TreeId, Vec<u8>, Vec<u8>),
+    /// Remove, if there.
+    Remove(TreeId, Vec<u8>),
+}
+
+impl Op {
+    fn tree(&self) -> TreeId {
+        match self {
+            Op::Put(tree, ..) | Op::Remove(tree, _) => *tree,
+        }
+    }
+
+    fn key(&self) -> &[u8] {
+        match self {
+            Op::Put(_, key, _) | Op::Remove(_, key) => key,
+        }
+    }
+}
+
+/// The store's counters and the writes waiting to be applied.
+///
+/// A sled transaction costs about ten puts, so writes wait here and go in
+/// one transaction (with the counters) when [`MAX_PENDING`] are waiting, at
+/// the next read and at every flush: reads always see every write.
+struct Writes {
+    integrity: Integrity,
+    pending: Vec<Op>,
+}
+
+/// Writes applied in one transaction at most.
+const MAX_PENDING: usize = 1024;
+
+/// The sled store of one book.
+pub struct Store {
+    path: PathBuf,
+    /// `None` only while closing.
+    handles: Option<Handles>,
+    /// The counters, and the writes not yet applied.
+    writes: Mutex<Writes>,
+    /// Damage was seen in use: the store is not sealed as closed, so the
+    /// next open checks every entry.
+    damaged: AtomicBool,
+    recovery: Option<Recovery>,
+    /// Released last, after the seal is written.
+    _lock: StoreLock,
 }
 
 impl fmt::Debug for Store {
@@ -215,64 +414,45 @@ impl fmt::Debug for Store {
     }
 }
 
-fn is_lock_error(error: &sled::Error) -> bool {
-    matches!(error, sled::Error::Io(io) if io.to_string().contains("could not acquire lock"))
-}
-
 impl Store {
-    /// Opens (or creates) the store in `path`, waiting up to `lock_timeout`
-    /// for another process that holds it.
+    /// Opens (or creates) the store in the folder `path`, waiting up to
+    /// `lock_timeout` for another process that holds it. A store that was
+    /// not closed cleanly, or whose files changed since, is checked entry
+    /// by entry; a damaged one is moved aside and rebuilt from what can be
+    /// read ([`Store::recovery`] says what happened).
     pub fn open(path: &Path, lock_timeout: Duration) -> Result<Store, StoreError> {
-        let started = Instant::now();
-        let mut pause = Duration::from_millis(20);
-        let db = loop {
-            match sled::Config::new().path(path).open() {
-                Ok(db) => break db,
-                Err(error) if is_lock_error(&error) => {
-                    if started.elapsed() >= lock_timeout {
-                        return Err(StoreError::Locked {
-                            path: path.to_path_buf(),
-                            waited_secs: started.elapsed().as_secs(),
-                        });
-                    }
-                    std::thread::sleep(pause.min(lock_timeout.saturating_sub(started.elapsed())));
-                    pause = (pause * 2).min(Duration::from_millis(500));
-                }
-                Err(error) => return Err(classify(path, error)),
-            }
-        };
-        let tree = |name: &str| db.open_tree(name).map_err(|e| classify(path, e));
-        let units = tree("units")?;
-        let human = tree("human")?;
-        let meta = tree("meta")?;
-        match meta.get("schema").map_err(|e| classify(path, e))? {
-            Some(bytes) => {
-                let found = std::str::from_utf8(&bytes)
-                    .ok()
-                    .and_then(|s| s.parse::<u32>().ok())
-                    .ok_or_else(|| StoreError::Corrupted {
-                        path: path.to_path_buf(),
-                        detail: "the schema version is unreadable".to_string(),
-                    })?;
-                if found > SCHEMA_VERSION {
-                    return Err(StoreError::NewerSchema {
-                        path: path.to_path_buf(),
-                        found,
-                    });
-                }
-            }
-            None => {
-                meta.insert("schema", SCHEMA_VERSION.to_string().as_bytes())
-                    .map_err(|e| classify(path, e))?;
-            }
-        }
-        Ok(Store {
+        std::fs::create_dir_all(path).map_err(|source| StoreError::Files {
             path: path.to_path_buf(),
-            db,
-            units,
-            human,
-            meta,
-        })
+            what: "creating the folder".to_string(),
+            source,
+        })?;
+        let lock = lock::acquire(path, lock_timeout).map_err(|failure| match failure {
+            lock::LockFailure::Held { holder, waited } => StoreError::Locked {
+                path: path.to_path_buf(),
+                holder: holder.unwrap_or_else(|| "another process".to_string()),
+                waited,
+                timeout: lock_timeout,
+            },
+            lock::LockFailure::Io { path, source } => StoreError::Files {
+                path,
+                what: "taking the lock".to_string(),
+                source,
+            },
+        })?;
+        let opened = open::open_files(path)?;
+        let store = Store {
+            path: path.to_path_buf(),
+            handles: Some(opened.handles),
+            writes: Mutex::new(Writes {
+                integrity: opened.integrity,
+                pending: Vec::new(),
+            }),
+            damaged: AtomicBool::new(false),
+            recovery: opened.recovery,
+            _lock: lock,
+        };
+        store.write_seal(SealState::Open, Vec::new())?;
+        Ok(store)
     }
 
     /// The store folder.
@@ -280,17 +460,57 @@ impl Store {
         &self.path
     }
 
+    /// What opening found and did, when the store was damaged.
+    pub fn recovery(&self) -> Option<&Recovery> {
+        self.recovery.as_ref()
+    }
+
+    fn handles(&self) -> &Handles {
+        self.handles.as_ref().expect("the store is open until dropped")
+    }
+
+    fn writes(&self) -> std::sync::MutexGuard<'_, Writes> {
+        self.writes.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Applies the waiting writes and `ops` in one transaction; whether
+    /// each of `ops` found an entry.
+    fn apply(&self, ops: Vec<Op>) -> Result<Vec<bool>, StoreError> {
+        let mut writes = self.writes();
+        let n_pending = writes.pending.len();
+        let mut all = std::mem::take(&mut writes.pending);
+        all.extend(ops);
+        if all.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Writes { integrity, .. } = &mut *writes;
+        let existed = self.handles().apply(integrity, &all).map_err(|e| self.fail(e))?;
+        Ok(existed[n_pending..].to_vec())
+    }
+
+    /// Queues `ops`, applied with the next transaction.
+    fn queue(&self, ops: impl IntoIterator<Item = Op>) -> Result<(), StoreError> {
+        let mut writes = self.writes();
+        writes.pending.extend(ops);
+        if writes.pending.len() >= MAX_PENDING {
+            drop(writes);
+            self.apply(Vec::new())?;
+        }
+        Ok(())
+    }
+
     /// The best record for `key` among `profiles`, in their order of
     /// preference; the profile `human` reads the human tree. A profile
     /// also serves the records of its refinements: `realtime` serves
     /// `realtime` and `realtime/<settings>`; of several, the newest.
     pub fn lookup<P: AsRef<str>>(&self, key: &UnitKey, profiles: &[P]) -> Result<Option<Record>, StoreError> {
+        self.apply(Vec::new())?;
         let mut machine: Option<Vec<(String, sled::IVec)>> = None;
         for profile in profiles {
             let profile = profile.as_ref();
             if profile == "human" {
-                if let Some(bytes) = self.human.get(key.0).map_err(|e| classify(&self.path, e))? {
-                    return self.decode(key, &bytes).map(Some);
+                if let Some(bytes) = self.handles().human.get(key.0).map_err(|e| self.fail(e))? {
+                    return self.decode(key, &bytes, None).map(Some);
                 }
                 continue;
             }
@@ -306,8 +526,8 @@ impl Store {
             // Of several refinements (ACT records of two parallel data
             // versions), the newest wins.
             let mut best: Option<Record> = None;
-            for (_, bytes) in records.iter().filter(|(stored, _)| refines(stored)) {
-                let record = self.decode(key, bytes)?;
+            for (stored, bytes) in records.iter().filter(|(stored, _)| refines(stored)) {
+                let record = self.decode(key, bytes, Some(stored))?;
                 if best.as_ref().is_none_or(|b| record.created >= b.created) {
                     best = Some(record);
                 }
@@ -321,10 +541,11 @@ impl Store {
 
     /// The machine records of `key`, with the profile each is stored under.
     fn machine_records(&self, key: &UnitKey) -> Result<Vec<(String, sled::IVec)>, StoreError> {
-        self.units
+        self.handles()
+            .units
             .scan_prefix(key.0)
             .map(|entry| {
-                let (stored_key, bytes) = entry.map_err(|e| classify(&self.path, e))?;
+                let (stored_key, bytes) = entry.map_err(|e| self.fail(e))?;
                 let profile = String::from_utf8_lossy(&stored_key[key.0.len()..]).into_owned();
                 Ok((profile, bytes))
             })
@@ -334,95 +555,77 @@ impl Store {
     /// Stores a translation. Human records go to the human tree, others
     /// under their profile.
     pub fn put(&self, key: &UnitKey, record: &Record) -> Result<(), StoreError> {
-        let bytes = serde_json::to_vec(record).expect("a record always serialises");
-        let result = if record.origin == Origin::Human {
-            self.human.insert(key.0, bytes)
-        } else {
-            self.units.insert(machine_key(key, &record.profile), bytes)
-        };
-        result.map(|_| ()).map_err(|e| classify(&self.path, e))
+        self.put_many(std::slice::from_ref(&(*key, record.clone())))
+    }
+
+    /// Stores several translations in one write.
+    pub fn put_many(&self, records: &[(UnitKey, Record)]) -> Result<(), StoreError> {
+        self.queue(records.iter().map(|(key, record)| put_op(key, record)))
     }
 
     /// Removes the human translation of `key`; whether there was one.
     pub fn remove_human(&self, key: &UnitKey) -> Result<bool, StoreError> {
-        self.human
-            .remove(key.0)
-            .map(|old| old.is_some())
-            .map_err(|e| classify(&self.path, e))
+        Ok(self.apply(vec![Op::Remove(TreeId::Human, key.0.to_vec())])?[0])
     }
 
     /// Every record, human and machine, with its unit key, in key order:
     /// the human tree first, then the machine records.
     pub fn records(&self) -> impl Iterator<Item = Result<(UnitKey, Record), StoreError>> + '_ {
-        self.human_records()
-            .chain(self.units.iter().map(|entry| self.read_entry(entry)))
+        self.human_records().chain(
+            self.handles()
+                .units
+                .iter()
+                .map(|entry| self.read_entry(entry, TreeId::Units)),
+        )
     }
 
     /// Decodes one entry of the `human` or `units` tree, whose key starts
-    /// with the unit key.
-    fn read_entry(&self, entry: sled::Result<(sled::IVec, sled::IVec)>) -> Result<(UnitKey, Record), StoreError> {
-        let (stored_key, bytes) = entry.map_err(|e| classify(&self.path, e))?;
-        let key = self.unit_key_of(&stored_key)?;
-        self.decode(&key, &bytes).map(|record| (key, record))
+    /// with the unit key (and, in `units`, goes on with the profile).
+    fn read_entry(
+        &self,
+        entry: sled::Result<(sled::IVec, sled::IVec)>,
+        tree: TreeId,
+    ) -> Result<(UnitKey, Record), StoreError> {
+        let (stored_key, bytes) = entry.map_err(|e| self.fail(e))?;
+        let (key, profile) = split_key(&stored_key, tree).ok_or_else(|| {
+            self.damaged.store(true, Ordering::Relaxed);
+            StoreError::Corrupted {
+                path: self.path.clone(),
+                detail: format!("a record has a key of {} bytes", stored_key.len()),
+            }
+        })?;
+        self.decode(&key, &bytes, profile.as_deref())
+            .map(|record| (key, record))
     }
 
     /// Removes the machine record of `key` made under `profile`; whether there was one.
     pub fn remove_machine(&self, key: &UnitKey, profile: &str) -> Result<bool, StoreError> {
-        self.units
-            .remove(machine_key(key, profile))
-            .map(|old| old.is_some())
-            .map_err(|e| classify(&self.path, e))
-    }
-
-    /// A value of the `meta` tree (for example the hash of the last imported PO file).
-    pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.meta
-            .get(key)
-            .map(|value| value.map(|v| v.to_vec()))
-            .map_err(|e| classify(&self.path, e))
-    }
-
-    /// Sets a value of the `meta` tree.
-    pub fn set_meta(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
-        self.meta
-            .insert(key, value)
-            .map(|_| ())
-            .map_err(|e| classify(&self.path, e))
-    }
-
-    /// Removes a value of the `meta` tree.
-    pub fn remove_meta(&self, key: &str) -> Result<(), StoreError> {
-        self.meta.remove(key).map(|_| ()).map_err(|e| classify(&self.path, e))
-    }
-
-    /// Makes every write so far durable.
-    pub fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush().map(|_| ()).map_err(|e| classify(&self.path, e))
-    }
-
-    /// Every human record with its key, in key order. The records of
-    /// every language pair are there: compare the key with
-    /// [`Languages::key`] of the record's source to keep one pair's.
-    pub fn human_records(&self) -> impl Iterator<Item = Result<(UnitKey, Record), StoreError>> + '_ {
-        self.human.iter().map(|entry| self.read_entry(entry))
+        Ok(self.apply(vec![Op::Remove(TreeId::Units, machine_key(key, profile))])?[0])
     }
 
     /// Removes the records whose unit `in_use` does not know: every
     /// machine record of such a unit, and its human record when
     /// `options.human` says so (human records are the PO files' mirror, and
     /// are kept otherwise). With `options.dry_run` nothing is removed and
-    /// the report says what would be.
+    /// the report says what would be. Removals go through the store's
+    /// counters, like every other write.
     pub fn collect_garbage(
         &self,
         in_use: &dyn Fn(&UnitKey) -> bool,
         options: GcOptions,
     ) -> Result<GcReport, StoreError> {
+        self.apply(Vec::new())?;
         let mut report = GcReport::default();
-        for (tree, human) in [(&self.units, false), (&self.human, true)] {
-            let mut unused: Vec<sled::IVec> = Vec::new();
-            for entry in tree.iter() {
-                let (stored_key, bytes) = entry.map_err(|e| classify(&self.path, e))?;
-                if in_use(&self.unit_key_of(&stored_key)?) {
+        let mut removals = Vec::new();
+        let handles = self.handles();
+        for tree in [TreeId::Units, TreeId::Human] {
+            let human = tree == TreeId::Human;
+            for entry in handles.tree(tree).iter() {
+                let (stored_key, bytes) = entry.map_err(|e| self.fail(e))?;
+                let Some((key, _)) = split_key(&stored_key, tree) else {
+                    continue;
+                };
+                if in_use(&key) {
                     report.n_kept += 1;
                 } else if human && !options.human {
                     report.n_human_kept += 1;
@@ -433,46 +636,201 @@ impl Store {
                         &mut report.n_machine
                     }) += 1;
                     report.bytes += (stored_key.len() + bytes.len()) as u64;
-                    unused.push(stored_key);
-                }
-            }
-            if !options.dry_run {
-                for stored_key in unused {
-                    tree.remove(stored_key).map_err(|e| classify(&self.path, e))?;
+                    removals.push(Op::Remove(tree, stored_key.to_vec()));
                 }
             }
         }
         if !options.dry_run {
+            self.apply(removals)?;
             self.flush()?;
         }
         Ok(report)
     }
 
-    /// The unit key a key of the `human` or `units` tree starts with.
-    fn unit_key_of(&self, stored_key: &[u8]) -> Result<UnitKey, StoreError> {
-        stored_key
-            .get(..32)
-            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-            .map(UnitKey)
-            .ok_or_else(|| StoreError::Corrupted {
-                path: self.path.clone(),
-                detail: format!("a record has a key of {} bytes", stored_key.len()),
-            })
+    /// A value of the `meta` tree (for example the hash of the last imported PO file).
+    pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.apply(Vec::new())?;
+        self.handles()
+            .meta
+            .get(key)
+            .map(|value| value.map(|v| v.to_vec()))
+            .map_err(|e| self.fail(e))
     }
 
-    /// Number of machine and human records.
-    pub fn n_records(&self) -> (usize, usize) {
-        (self.units.len(), self.human.len())
+    /// Sets a value of the `meta` tree.
+    pub fn set_meta(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
+        assert!(
+            key.as_bytes() != INTEGRITY_KEY,
+            "the counters are written by the store itself"
+        );
+        self.queue([Op::Put(TreeId::Meta, key.as_bytes().to_vec(), value.to_vec())])
     }
 
-    fn decode(&self, key: &UnitKey, bytes: &[u8]) -> Result<Record, StoreError> {
-        serde_json::from_slice(bytes).map_err(|e| StoreError::BadRecord {
-            path: self.path.clone(),
-            key: key.to_hex(),
-            detail: e.to_string(),
+    /// Removes a value of the `meta` tree.
+    pub fn remove_meta(&self, key: &str) -> Result<(), StoreError> {
+        assert!(
+            key.as_bytes() != INTEGRITY_KEY,
+            "the counters are written by the store itself"
+        );
+        self.queue([Op::Remove(TreeId::Meta, key.as_bytes().to_vec())])
+    }
+
+    /// Makes every write so far durable, and records in the seal what is
+    /// now durable.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.apply(Vec::new())?;
+        self.handles().flush().map_err(|e| self.fail(e))?;
+        self.write_seal(SealState::Open, Vec::new())
+    }
+
+    fn write_seal(&self, state: SealState, files: Vec<seal::FileStamp>) -> Result<(), StoreError> {
+        let integrity = self.writes().integrity;
+        let seal = Seal {
+            schema: SCHEMA_VERSION,
+            state,
+            generation: integrity.generation,
+            counts: integrity.counts(),
+            files,
+        };
+        seal.write(&self.path).map_err(|source| StoreError::Files {
+            path: self.path.join(seal::SEAL_FILE),
+            what: "writing the seal".to_string(),
+            source,
         })
     }
+
+    /// Every human record with its key, in key order. The records of
+    /// every language pair are there: compare the key with
+    /// [`Languages::key`] of the record's source to keep one pair's.
+    pub fn human_records(&self) -> impl Iterator<Item = Result<(UnitKey, Record), StoreError>> + '_ {
+        let unapplied = self.apply(Vec::new()).err();
+        unapplied.into_iter().map(Err).chain(
+            self.handles()
+                .human
+                .iter()
+                .map(|entry| self.read_entry(entry, TreeId::Human)),
+        )
+    }
+
+    /// Number of machine and human records (kept count of, not counted),
+    /// after the waiting writes are applied (if one fails, the next write or
+    /// flush reports it).
+    pub fn n_records(&self) -> (usize, usize) {
+        let _ = self.apply(Vec::new());
+        let counts = self.writes().integrity.counts();
+        (counts[0] as usize, counts[1] as usize)
+    }
+
+    fn decode(&self, key: &UnitKey, bytes: &[u8], profile: Option<&str>) -> Result<Record, StoreError> {
+        record::decode(bytes, profile).map_err(|e| {
+            self.damaged.store(true, Ordering::Relaxed);
+            StoreError::BadRecord {
+                path: self.path.clone(),
+                key: key.to_hex(),
+                detail: e.to_string(),
+            }
+        })
+    }
+
+    /// The error for a failed sled call; damage marks the store for a check.
+    fn fail(&self, error: sled::Error) -> StoreError {
+        let error = classify(&self.path, error);
+        if matches!(error, StoreError::Corrupted { .. }) {
+            self.damaged.store(true, Ordering::Relaxed);
+        }
+        error
+    }
+
+    /// Flushes, closes the database and seals it with a stamp of its
+    /// files, unless damage was seen: then the seal stays open and the next
+    /// open checks every entry.
+    fn close(&mut self) -> Result<(), StoreError> {
+        if self.handles.is_none() {
+            return Ok(());
+        }
+        let applied = self.apply(Vec::new());
+        let handles = self.handles.take().expect("open until now");
+        let flushed = handles.flush();
+        drop(handles);
+        applied?;
+        flushed.map_err(|e| classify(&self.path, e))?;
+        if self.damaged.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        let sled_dir = self.path.join(open::SLED_DIR);
+        let files = seal::stamp_files(&sled_dir).map_err(|source| StoreError::Files {
+            path: sled_dir,
+            what: "reading the database files".to_string(),
+            source,
+        })?;
+        self.write_seal(SealState::Closed, files)
+    }
 }
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if let Err(error) = self.close() {
+            tracing::warn!("closing the translation store: {error}; the next run checks it");
+        }
+    }
+}
+
+/// The write that stores `record` for `key`.
+pub(crate) fn put_op(key: &UnitKey, record: &Record) -> Op {
+    if record.origin == Origin::Human {
+        Op::Put(TreeId::Human, key.0.to_vec(), record::encode(record, None))
+    } else {
+        Op::Put(
+            TreeId::Units,
+            machine_key(key, &record.profile),
+            record::encode(record, Some(&record.profile)),
+        )
+    }
+}
+
+/// The unit key and (in `units`) the profile of a stored key.
+pub(crate) fn split_key(stored_key: &[u8], tree: TreeId) -> Option<(UnitKey, Option<String>)> {
+    let key = UnitKey(stored_key.get(..32)?.try_into().ok()?);
+    match tree {
+        TreeId::Human if stored_key.len() == 32 => Some((key, None)),
+        TreeId::Units => Some((key, Some(String::from_utf8_lossy(&stored_key[32..]).into_owned()))),
+        _ => None,
+    }
+}
+
+/// The `meta` key that says whether the human tree holds block-level
+/// records for `target` (whole paragraphs from mdbook-i18n-helpers' PO
+/// files), which the pipeline then looks up for segments of several units.
+pub fn block_records_meta_key(target: &LanguageTag) -> String {
+    format!("block-records:{}", target.canonical())
+}
+
+fn machine_key(key: &UnitKey, profile: &str) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(32 + profile.len());
+    bytes.extend_from_slice(&key.0);
+    bytes.extend_from_slice(profile.as_bytes());
+    bytes
+}
+
+fn classify(path: &Path, error: sled::Error) -> StoreError {
+    match error {
+        sled::Error::Corruption { .. } => StoreError::Corrupted {
+            path: path.to_path_buf(),
+            detail: open::sled_problem(&error),
+        },
+        sled::Error::Unsupported(detail) => StoreError::Corrupted {
+            path: path.to_path_buf(),
+            detail,
+        },
+        error => StoreError::Io {
+            path: path.to_path_buf(),
+            source: error,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;
 
 /// What [`Store::collect_garbage`] removes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -497,37 +855,3 @@ pub struct GcReport {
     /// Bytes of the removed records (keys and values) in the store.
     pub bytes: u64,
 }
-
-/// The `meta` key that says whether the human tree holds block-level
-/// records for `target` (whole paragraphs from mdbook-i18n-helpers' PO
-/// files), which the pipeline then looks up for segments of several units.
-pub fn block_records_meta_key(target: &LanguageTag) -> String {
-    format!("block-records:{}", target.canonical())
-}
-
-fn machine_key(key: &UnitKey, profile: &str) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(32 + profile.len());
-    bytes.extend_from_slice(&key.0);
-    bytes.extend_from_slice(profile.as_bytes());
-    bytes
-}
-
-fn classify(path: &Path, error: sled::Error) -> StoreError {
-    match error {
-        sled::Error::Corruption { .. } => StoreError::Corrupted {
-            path: path.to_path_buf(),
-            detail: error.to_string(),
-        },
-        sled::Error::Unsupported(detail) => StoreError::Corrupted {
-            path: path.to_path_buf(),
-            detail,
-        },
-        error => StoreError::Io {
-            path: path.to_path_buf(),
-            source: error,
-        },
-    }
-}
-
-#[cfg(test)]
-mod tests;

@@ -418,7 +418,8 @@ pub fn translated_texts<P: AsRef<str>>(
     Ok(translated)
 }
 
-/// Creates the store folder of `config` if needed and opens the store.
+/// Creates the store folder of `config` if needed and opens the store;
+/// when opening found it damaged, says on stderr what was lost and done.
 pub fn open_store(config: &Config) -> anyhow::Result<Store> {
     use anyhow::Context;
     std::fs::create_dir_all(&config.cache_dir).with_context(|| {
@@ -428,7 +429,13 @@ pub fn open_store(config: &Config) -> anyhow::Result<Store> {
             config.cache_dir.display()
         )
     })?;
-    Ok(Store::open(&config.cache_dir, config.lock_timeout)?)
+    let store = Store::open(&config.cache_dir, config.lock_timeout)?;
+    if let Some(recovery) = store.recovery() {
+        for line in recovery.to_string().lines() {
+            eprintln!("mdbook-translate: warning: {line}");
+        }
+    }
+    Ok(store)
 }
 
 #[cfg(test)]

@@ -16,4 +16,5 @@ mod po;
 mod readers;
 mod search;
 mod site;
+mod store;
 mod support;

@@ -132,14 +132,14 @@ fn mdbook_build_translates_through_amazon_translate_when_the_book_says_aws() {
 }
 
 /// `mdbook serve`, stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     port: u16,
     log: PathBuf,
 }
 
 impl Server {
-    fn start(binary: &Path, book: &Path, env: &[(&str, &str)]) -> Server {
+    pub(crate) fn start(binary: &Path, book: &Path, env: &[(&str, &str)]) -> Server {
         let port = TcpListener::bind("127.0.0.1:0")
             .expect("bind")
             .local_addr()
@@ -160,7 +160,7 @@ impl Server {
     }
 
     /// Waits until `path` answers 200 with a body for which `ready` holds.
-    fn wait_for(&self, path: &str, what: &str, ready: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_for(&self, path: &str, what: &str, ready: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
             if let Some((200, body)) = http_get(self.port, path)
