@@ -428,9 +428,13 @@ fn a_build_beside_mdbook_serve_succeeds_and_the_store_stays_healthy() {
             "src/introduction.md",
             &format!("{text}\nServed edit `marker_{round}`.\n"),
         );
+        let dest = out.path().join(round.to_string());
         let run = crate::support::Run::of(
-            book.command(&["build", "--dest-dir"])
-                .arg(out.path().join(round.to_string())),
+            std::process::Command::new(env!("CARGO_BIN_EXE_mdbook-translate"))
+                .arg("build")
+                .arg(book.path())
+                .arg("--dest-dir")
+                .arg(&dest),
         );
         assert!(run.success, "{}", run.stderr);
         server.wait_for("/zh/introduction.html", "the rebuild", |page| {
