@@ -5,7 +5,9 @@
 //! written back by `mdbook-translate po export`; both read that file.
 
 use crate::books::PlainBook;
-use crate::measure::{Case, clean_command, i18n_helpers_folder, interleaved, mdbook_binary, ms, path_with, run_ok, time};
+use crate::measure::{
+    Case, Sample, clean_command, i18n_helpers_folder, interleaved, mdbook_binary, ms, path_with, run_ok, sample_command,
+};
 use mdbook_driver::MDBook;
 use mdbook_translate::config::Config;
 use mdbook_translate::po::file::{parse_po, po_file_text};
@@ -13,7 +15,6 @@ use mdbook_translate::segment::{SegmentOptions, Unit, unit_from_markdown, unit_m
 use mdbook_translate::translate::pseudo_translate;
 use std::cell::RefCell;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 /// A message's pseudo-translation (as the pseudo backend translates a
 /// unit), or `None` for a message that is not one paragraph of prose.
@@ -95,19 +96,20 @@ pub fn run(plain: &PlainBook, languages: &[String], rounds: usize) {
             .args(["build", "-d", &format!("book/{language}")])
             .env("PATH", &peer_path)
             .env("MDBOOK_BOOK__LANGUAGE", language);
-        time(&mut command)
+        sample_command(&mut command)
     };
     let cases = vec![
         Case::new("peer", || {
-            let started = Instant::now();
+            let mut total = Sample::default();
             for (i, language) in every.iter().enumerate() {
-                let took = peer_build(language);
-                per_language.borrow_mut()[i].push(took.as_secs_f64());
+                let sample = peer_build(language);
+                per_language.borrow_mut()[i].push(sample.wall.as_secs_f64());
+                total = total + sample;
             }
-            started.elapsed()
+            total
         }),
-        Case::new("ours", || -> Duration {
-            time(clean_command(&translate).args(["build", ours.path().to_str().expect("UTF-8")]))
+        Case::new("ours", || {
+            sample_command(clean_command(&translate).args(["build", ours.path().to_str().expect("UTF-8")]))
         }),
     ];
     let t = interleaved(cases, rounds);

@@ -103,6 +103,12 @@ enum What {
         #[arg(long = "book", default_value = "guide")]
         books: Vec<BookSpec>,
     },
+    /// (Run by `warm` and `scale`.) One in-process build of MODE (plain, translated, preprocessor); prints its times.
+    #[command(hide = true)]
+    Measure {
+        mode: String,
+        root: std::path::PathBuf,
+    },
     /// (Run by mdBook.) A preprocessor that returns the book unchanged: the floor of `warm`.
     #[command(hide = true)]
     Passthrough {
@@ -123,6 +129,7 @@ fn main() {
     let cli = Cli::parse();
     match cli.what {
         What::Passthrough { args } => warm::passthrough(&args),
+        What::Measure { mode, root } => warm::measure(&mode, &root),
         What::Warm(args) => {
             println!("== warm: one language, every unit in the store, against mdBook's plain build ==");
             each_book(&args, |book| warm::run(book, args.rounds));

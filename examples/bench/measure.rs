@@ -4,60 +4,93 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// One run of a case: wall time, and CPU time of this process's threads
-/// and of the children it waited for (the machine is shared, so CPU time
-/// tells a slower run from a busier machine).
-#[derive(Debug, Clone, Copy)]
+/// One run of a case: wall time and CPU time (the machine is shared, so
+/// CPU time tells a slower run from a busier machine).
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Sample {
     pub wall: Duration,
     pub cpu: Duration,
 }
 
-/// CPU time so far: this process's live threads (nanoseconds, from
-/// `/proc/self/task/*/schedstat`) and its waited-for children (clock ticks
-/// of 10 ms, from `/proc/self/stat`).
-fn cpu_now() -> Duration {
-    let threads: u64 = std::fs::read_dir("/proc/self/task")
-        .map(|tasks| {
-            tasks
-                .flatten()
-                .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
-                .filter_map(|stat| stat.split_whitespace().next().and_then(|ns| ns.parse::<u64>().ok()))
-                .sum()
-        })
-        .unwrap_or(0);
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which may hold spaces): state is field 3;
-    // cutime and cstime are fields 16 and 17.
-    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<u64> = after_name
-        .split_whitespace()
-        .skip(1)
-        .map(|f| f.parse().unwrap_or(0))
-        .collect();
-    let children_ticks = fields.get(12).copied().unwrap_or(0) + fields.get(13).copied().unwrap_or(0);
-    Duration::from_nanos(threads) + Duration::from_millis(children_ticks * 10)
+impl std::ops::Add for Sample {
+    type Output = Sample;
+
+    fn add(self, other: Sample) -> Sample {
+        Sample {
+            wall: self.wall + other.wall,
+            cpu: self.cpu + other.cpu,
+        }
+    }
 }
 
-/// Runs `f` and measures it; `f` returns the wall time of the part that
-/// counts (set-up before it is left out of the wall time, not of CPU time).
-pub fn sample(f: impl FnOnce() -> Duration) -> Sample {
-    let cpu = cpu_now();
-    let wall = f();
+/// CPU time of this process so far, every thread's, live or ended.
+pub fn own_cpu() -> Duration {
+    let mut time = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `time` is a valid timespec for clock_gettime to write.
+    let status = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut time) };
+    assert_eq!(status, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID)");
+    Duration::new(time.tv_sec as u64, time.tv_nsec as u32)
+}
+
+/// CPU time (user and system) of the children this process waited for.
+fn children_cpu() -> Duration {
+    // SAFETY: an all-zero rusage is valid, and getrusage only writes it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `usage` is a valid rusage for getrusage to write.
+    let status = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    assert_eq!(status, 0, "getrusage(RUSAGE_CHILDREN)");
+    let of = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    of(usage.ru_utime) + of(usage.ru_stime)
+}
+
+/// Runs `command` to completion: its wall time and CPU time.
+pub fn sample_command(command: &mut Command) -> Sample {
+    let cpu = children_cpu();
+    let started = Instant::now();
+    run_ok(command);
     Sample {
-        wall,
-        cpu: cpu_now().saturating_sub(cpu),
+        wall: started.elapsed(),
+        cpu: children_cpu().saturating_sub(cpu),
     }
+}
+
+/// Runs `command`, which measures itself and prints its wall and CPU
+/// seconds on the last line of its stdout ([`print_sample`]).
+pub fn reported_sample(command: &mut Command) -> Sample {
+    let output = run_ok(command);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let figures: Vec<f64> = stdout
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    match figures[..] {
+        [wall, cpu] => Sample {
+            wall: Duration::from_secs_f64(wall),
+            cpu: Duration::from_secs_f64(cpu),
+        },
+        _ => panic!("{command:?} printed no sample: {stdout}"),
+    }
+}
+
+/// Measures `f` in this process and prints the sample for [`reported_sample`].
+pub fn print_sample(f: impl FnOnce()) {
+    let (cpu, started) = (own_cpu(), Instant::now());
+    f();
+    let (wall, cpu) = (started.elapsed(), own_cpu().saturating_sub(cpu));
+    println!("{} {}", wall.as_secs_f64(), cpu.as_secs_f64());
 }
 
 /// One thing timed: a name and a closure that runs it once.
 pub struct Case<'a> {
     pub name: String,
-    pub run: Box<dyn FnMut() -> Duration + 'a>,
+    pub run: Box<dyn FnMut() -> Sample + 'a>,
 }
 
 impl<'a> Case<'a> {
-    pub fn new(name: impl Into<String>, run: impl FnMut() -> Duration + 'a) -> Case<'a> {
+    pub fn new(name: impl Into<String>, run: impl FnMut() -> Sample + 'a) -> Case<'a> {
         Case {
             name: name.into(),
             run: Box::new(run),
@@ -84,7 +117,7 @@ pub fn interleaved(mut cases: Vec<Case<'_>>, rounds: usize) -> Timings {
     for round in 0..rounds {
         for i in 0..n {
             let case = (round + i) % n;
-            samples[case].push(sample(&mut cases[case].run));
+            samples[case].push((cases[case].run)());
         }
         eprintln!("  round {}/{rounds}", round + 1);
     }
@@ -180,13 +213,6 @@ pub fn run_ok(command: &mut Command) -> Output {
         String::from_utf8_lossy(&output.stderr)
     );
     output
-}
-
-/// The time `command` takes to run to completion.
-pub fn time(command: &mut Command) -> Duration {
-    let started = Instant::now();
-    run_ok(command);
-    started.elapsed()
 }
 
 /// A command with no `MDBOOK_*` variable of the caller's environment.

@@ -4,7 +4,7 @@
 
 use crate::books::{BookFacts, BookSpec, PlainBook, group};
 use crate::measure::{interleaved, ms};
-use crate::warm::{LANGUAGE, fill_store, in_process_cases};
+use crate::warm::{LANGUAGE, Roots, fill_store, in_process_cases, write_translated_text};
 
 pub fn run(sizes: &[usize], rounds: usize) {
     let mut rows = Vec::new();
@@ -15,35 +15,37 @@ pub fn run(sizes: &[usize], rounds: usize) {
         let facts = BookFacts::of(translated.path());
         println!("{chapters} chapters: {facts}");
         fill_store(translated.path());
-        let t = interleaved(in_process_cases(plain.root(), translated.path()), rounds);
-        for (name, label) in [
-            ("in-process plain", "plain mdBook"),
-            ("in-process translated", "translated, warm"),
-            ("preprocessor alone", "preprocessor alone"),
-        ] {
-            println!("{}", t.line(label, name));
-        }
+        let text = plain.variant("");
+        write_translated_text(translated.path(), text.path());
+        let roots = Roots {
+            plain: plain.root(),
+            text: text.path(),
+            translated: translated.path(),
+        };
+        let t = interleaved(in_process_cases(&roots), rounds);
+        crate::warm::print_in_process(&t);
         rows.push((chapters, facts.units, t));
     }
-    println!("\nper chapter (medians of {rounds} rounds), and growth against the smallest book:");
-    println!(
-        "  {:>8} {:>9} {:>14} {:>14} {:>14} {:>14}",
-        "chapters", "units", "plain", "translated", "preprocessor", "translated − plain"
-    );
+    println!("\ntime per chapter (medians of {rounds} rounds), and its growth against the smallest book:");
+    let columns = [
+        ("in-process plain", "plain, source"),
+        ("in-process plain text", "plain, translated text"),
+        ("in-process translated", "translated"),
+        ("preprocessor alone", "preprocessor"),
+    ];
+    print!("  {:>8} {:>9}", "chapters", "units");
+    for (_, label) in columns {
+        print!(" {label:>24}");
+    }
+    println!();
     let per = |t: &crate::measure::Timings, name: &str, chapters: usize| t.median(name) / chapters as f64;
     let (first_chapters, _, first) = &rows[0];
     for (chapters, units, t) in &rows {
-        let growth = |name: &str| per(t, name, *chapters) / per(first, name, *first_chapters);
-        println!(
-            "  {chapters:>8} {:>9} {:>8} ×{:<5.2} {:>8} ×{:<5.2} {:>8} ×{:<5.2} {:>14}",
-            group(*units as u64),
-            ms(per(t, "in-process plain", *chapters)),
-            growth("in-process plain"),
-            ms(per(t, "in-process translated", *chapters)),
-            growth("in-process translated"),
-            ms(per(t, "preprocessor alone", *chapters)),
-            growth("preprocessor alone"),
-            ms(t.median("in-process translated") - t.median("in-process plain")),
-        );
+        print!("  {chapters:>8} {:>9}", group(*units as u64));
+        for (name, _) in columns {
+            let growth = per(t, name, *chapters) / per(first, name, *first_chapters);
+            print!(" {:>15} ×{growth:<7.2}", ms(per(t, name, *chapters)));
+        }
+        println!();
     }
 }
