@@ -2,12 +2,18 @@
 //!
 //! Each unit becomes a `<p>` element with an id: `uN` for the N-th unit of
 //! a real-time request, the unit's own id in a batch document.
-//! Inside it, a `<gK>…</gK>` pair becomes `<span data-g="K">…</span>`, an
+//! Inside it, a `<gK>…</gK>` pair becomes `<span data-g=K>…</span>`, an
 //! element the engine may move with the words it wraps, and a `<xK/>`
-//! placeholder an empty `<span data-x="K" translate="no"></span>`: the
+//! placeholder an empty `<span data-x=K translate=no></span>`: the
 //! engine carries it through, and the code, math or URL it stands for is
 //! never sent. Units are packed into documents of at most
 //! [`MAX_REQUEST_BYTES`].
+//!
+//! Attribute values are written without quotes (as HTML allows for values
+//! without spaces, quotes, `=`, `<`, `>` or backticks, and as Amazon
+//! Translate's own examples write `translate=no`): the markup is up to a
+//! third of what a request carries, and every byte of it takes room from
+//! text (`cargo run --release --example bench -- markup`).
 //!
 //! The answer is read back with html5ever's tokenizer (not its tree
 //! builder, which would move and add elements), so whatever the engine did
@@ -47,7 +53,7 @@ pub struct TooLong {
 /// The HTML element with id `id` of a unit with tagged text `tagged`, and
 /// the characters of its text.
 pub fn unit_html(id: &str, tagged: &str) -> (String, usize) {
-    let mut html = format!("<p id=\"{id}\">");
+    let mut html = format!("<p id={}>", attribute_value(id));
     let mut n_chars = 0;
     // Tagged text that does not parse is sent as text: its answer then
     // fails validation and the unit is reported.
@@ -59,16 +65,30 @@ pub fn unit_html(id: &str, tagged: &str) -> (String, usize) {
                 push_escaped(&mut html, &text);
             }
             TaggedToken::Open(id) => {
-                let _ = write!(html, "<span data-g=\"{id}\">");
+                let _ = write!(html, "<span data-g={id}>");
             }
             TaggedToken::Close(_) => html.push_str("</span>"),
             TaggedToken::Placeholder(id) => {
-                let _ = write!(html, "<span data-x=\"{id}\" translate=\"no\"></span>");
+                let _ = write!(html, "<span data-x={id} translate=no></span>");
             }
         }
     }
     html.push_str("</p>");
     (html, n_chars)
+}
+
+/// `value` as an attribute value: as it is when HTML allows it unquoted,
+/// else in double quotes (ids are `uN` or hex digests, so never in practice).
+fn attribute_value(value: &str) -> String {
+    let unquoted = !value.is_empty()
+        && !value
+            .chars()
+            .any(|c| c.is_ascii_whitespace() || matches!(c, '"' | '\'' | '=' | '<' | '>' | '`' | '&'));
+    if unquoted {
+        value.to_string()
+    } else {
+        format!("\"{}\"", value.replace('&', "&amp;").replace('"', "&quot;"))
+    }
 }
 
 /// Packs the units (tagged text, by index) into documents of at most

@@ -21,9 +21,31 @@ fn placeholders_carry_no_code_and_pairs_become_spans() {
     let (html, n_chars) = unit_html("u0", "Run <x1/> <g2>now</g2>.");
     assert_eq!(
         html,
-        r#"<p id="u0">Run <span data-x="1" translate="no"></span> <span data-g="2">now</span>.</p>"#
+        r#"<p id=u0>Run <span data-x=1 translate=no></span> <span data-g=2>now</span>.</p>"#
     );
     assert_eq!(n_chars, "Run  now.".chars().count());
+}
+
+#[test]
+fn an_id_that_html_cannot_leave_unquoted_is_quoted() {
+    let (html, _) = unit_html("a b", "Text.");
+    assert_eq!(html, r#"<p id="a b">Text.</p>"#);
+    assert_eq!(read_units(&html)["a b"], Ok("Text.".to_string()));
+    let (html, _) = unit_html("x=\"1\"", "Text.");
+    assert_eq!(html, r#"<p id="x=&quot;1&quot;">Text.</p>"#);
+    assert_eq!(read_units(&html)["x=\"1\""], Ok("Text.".to_string()));
+}
+
+#[test]
+fn answers_with_quoted_attributes_read_as_unquoted_ones() {
+    // An engine that writes the elements back with quotes (as the emulator does).
+    let (html, _) = unit_html("u7", "Run <x1/> <g2>now</g2>.");
+    let quoted = html
+        .replace("=u7>", "=\"u7\">")
+        .replace("=1 translate=no", "=\"1\" translate=\"no\"")
+        .replace("=2>", "=\"2\">");
+    assert_ne!(quoted, html);
+    assert_eq!(read_units(&quoted)["u7"], Ok("Run <x1/> <g2>now</g2>.".to_string()));
 }
 
 #[test]
