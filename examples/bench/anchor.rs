@@ -1,5 +1,5 @@
-//! 2. Every language as mdbook-i18n-helpers users build it (one `mdbook
-//! build` per language, mdbook-gettext reading a PO file) against
+//! Benchmark 2: every language as mdbook-i18n-helpers users build it (one
+//! `mdbook build` per language, mdbook-gettext reading a PO file) against
 //! `mdbook-translate build`, with the same translations: mdbook-xgettext's
 //! template of the book, every message pseudo-translated, imported and
 //! written back by `mdbook-translate po export`; both read that file.
@@ -58,11 +58,13 @@ fn write_po_files(ours: &Path, template: &str, languages: &[String], translate: 
 
 /// mdbook-xgettext's template of the book in `root`.
 fn template(mdbook: &Path, helpers: &Path, root: &Path) -> String {
-    run_ok(clean_command(mdbook)
-        .current_dir(root)
-        .args(["build", "-d", "xgettext"])
-        .env("PATH", path_with(&[helpers]))
-        .env("MDBOOK_OUTPUT", r#"{"xgettext": {}}"#));
+    run_ok(
+        clean_command(mdbook)
+            .current_dir(root)
+            .args(["build", "-d", "xgettext"])
+            .env("PATH", path_with(&[helpers]))
+            .env("MDBOOK_OUTPUT", r#"{"xgettext": {}}"#),
+    );
     std::fs::read_to_string(root.join("xgettext/messages.pot")).expect("the template")
 }
 
@@ -113,7 +115,10 @@ pub fn run(plain: &PlainBook, languages: &[String], rounds: usize) {
         }),
     ];
     let t = interleaved(cases, rounds);
-    println!("every language ({}), {rounds} rounds, medians (lowest – highest):", every.len());
+    println!(
+        "every language ({}), {rounds} rounds, medians (lowest – highest):",
+        every.len()
+    );
     for (i, language) in every.iter().enumerate() {
         // The warm-up run's sample is the first; the rounds follow.
         let samples = &per_language.borrow()[i][1..];

@@ -227,7 +227,11 @@ impl BookFacts {
         let config = Config::from_book(root, &mdbook.config).expect("the translate configuration");
         let ctx = PreprocessorContext::new(mdbook.root.clone(), mdbook.config.clone(), "html".to_string());
         let book = LinkPreprocessor::new().run(&ctx, mdbook.book.clone()).expect("links");
-        let collected = collect_book(&book, &BookTexts::of_book_toml(&mdbook.config), &config.segment_options());
+        let collected = collect_book(
+            &book,
+            &BookTexts::of_book_toml(&mdbook.config),
+            &config.segment_options(),
+        );
         let target = config.languages.first().expect("a target language");
         let wanted = WantedUnits::of_book(
             &collected,
@@ -264,7 +268,7 @@ pub fn group(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
