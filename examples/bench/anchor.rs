@@ -1,4 +1,4 @@
-//! 2. Every language as mdbook-i18n-helpers users build it (one `mdbook
+//! Benchmark 2: every language as mdbook-i18n-helpers users build it (one `mdbook
 //! build` per language, mdbook-gettext reading a PO file) against
 //! `mdbook-translate build`, with the same translations: mdbook-xgettext's
 //! template of the book, every message pseudo-translated, imported and
@@ -58,11 +58,13 @@ fn write_po_files(ours: &Path, template: &str, languages: &[String], translate: 
 
 /// mdbook-xgettext's template of the book in `root`.
 fn template(mdbook: &Path, helpers: &Path, root: &Path) -> String {
-    run_ok(clean_command(mdbook)
-        .current_dir(root)
-        .args(["build", "-d", "xgettext"])
-        .env("PATH", path_with(&[helpers]))
-        .env("MDBOOK_OUTPUT", r#"{"xgettext": {}}"#));
+    run_ok(
+        clean_command(mdbook)
+            .current_dir(root)
+            .args(["build", "-d", "xgettext"])
+            .env("PATH", path_with(&[helpers]))
+            .env("MDBOOK_OUTPUT", r#"{"xgettext": {}}"#),
+    );
     std::fs::read_to_string(root.join("xgettext/messages.pot")).expect("the template")
 }
 
@@ -113,7 +115,10 @@ pub fn run(plain: &PlainBook, languages: &[String], rounds: usize) {
         }),
     ];
     let t = interleaved(cases, rounds);
-    println!("every language ({}), {rounds} rounds, medians (lowest – highest):", every.len());
+    println!(
+        "every language ({}), {rounds} rounds, medians (lowest – highest):",
+        every.len()
+    );
     for (i, language) in every.iter().enumerate() {
         // The warm-up run's sample is the first; the rounds follow.
         let samples = &per_language.borrow()[i][1..];
@@ -122,11 +127,12 @@ pub fn run(plain: &PlainBook, languages: &[String], rounds: usize) {
             ms(crate::measure::median(samples))
         );
     }
-    println!("{}", t.line("mdbook-i18n-helpers: every language, total", "peer"));
-    println!("{}", t.line("`mdbook-translate build`: every language", "ours"));
-    println!(
-        "{}",
-        t.ratio_line("ratio ours / mdbook-i18n-helpers", "ours", "peer", "   goal ≤ 0.25")
+    t.print(
+        &[
+            ("mdbook-i18n-helpers: every language, total", "peer"),
+            ("`mdbook-translate build`: every language", "ours"),
+        ],
+        &[("ratio ours / mdbook-i18n-helpers", "ours", "peer", "   goal ≤ 0.25")],
     );
     for language in languages {
         let peer_marks = pseudo_marks(&peer.path().join(format!("book/{language}/print.html")));

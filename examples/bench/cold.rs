@@ -1,4 +1,4 @@
-//! 3. Cold real-time translation against the emulator: `mdbook-translate
+//! Benchmark 3: cold real-time translation against the emulator: `mdbook-translate
 //! warm --realtime` (the release binary, the AWS SDK, HTTP on loopback)
 //! with a characters-per-second quota and a latency. Prints the fraction of
 //! the quota used and the requests sent against the fewest possible.
@@ -48,11 +48,8 @@ pub fn start_emulator(quota: Option<f64>, latency: Duration) -> Emulator {
 }
 
 pub fn run(plain: &PlainBook, settings: &Settings) {
-    let book = plain.variant(&plain.translate_table(
-        &["zh"],
-        "aws",
-        &format!("max-concurrency = {}\n", settings.concurrency),
-    ));
+    let book =
+        plain.variant(&plain.translate_table(&["zh"], "aws", &format!("max-concurrency = {}\n", settings.concurrency)));
     let facts = BookFacts::of(book.path());
     println!("book: {} — {facts}", plain.spec);
     let emulator = start_emulator(settings.quota, settings.latency);
@@ -64,7 +61,9 @@ pub fn run(plain: &PlainBook, settings: &Settings) {
     let sending = warm_time.saturating_sub(load_time).as_secs_f64();
     let sent = stats.requests.get("TranslateText").copied().unwrap_or(0);
     let answered = sent - stats.throttled_total - stats.errors_injected_total;
-    let quota = settings.quota.map_or("none".to_string(), |q| format!("{} characters/s", group(q as u64)));
+    let quota = settings
+        .quota
+        .map_or("none".to_string(), |q| format!("{} characters/s", group(q as u64)));
     println!(
         "  quota {quota}; latency {} ms; max-concurrency {}",
         settings.latency.as_millis(),
@@ -102,5 +101,8 @@ pub fn run(plain: &PlainBook, settings: &Settings) {
     );
     println!("  the HTML sent:");
     profile.print();
-    print!("  left untranslated (dry run after): {}", String::from_utf8_lossy(&left.stdout));
+    print!(
+        "  left untranslated (dry run after): {}",
+        String::from_utf8_lossy(&left.stdout)
+    );
 }

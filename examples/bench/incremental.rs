@@ -1,4 +1,4 @@
-//! 4. Incremental cost: characters sent to the emulator by `warm
+//! Benchmark 4: incremental cost: characters sent to the emulator by `warm
 //! --realtime` after a one-sentence edit (against that sentence's
 //! characters), after re-wrapping a whole chapter and after swapping two
 //! paragraphs (both should send nothing).
@@ -37,7 +37,9 @@ fn top_level_paragraphs(markdown: &str, chapter: &ChapterSegments) -> Vec<Range<
         .filter(|r| r.start == 0 || markdown.as_bytes()[r.start - 1] == b'\n')
         .filter(|r| {
             let text = &markdown[r.clone()];
-            !text.contains("{{") && !text.contains("  \n") && !text.contains("\\\n")
+            !text.contains("{{")
+                && !text.contains("  \n")
+                && !text.contains("\\\n")
                 && text.lines().skip(1).all(|line| !line.trim_start().starts_with('>'))
         })
         .collect()
@@ -85,7 +87,10 @@ fn billed(emulator: &Emulator) -> u64 {
 
 /// Runs `warm --realtime`; returns the characters and requests it cost.
 fn warm(book: &Path, emulator: &Emulator) -> (u64, u64) {
-    let before = (billed(emulator), emulator.stats().requests.get("TranslateText").copied().unwrap_or(0));
+    let before = (
+        billed(emulator),
+        emulator.stats().requests.get("TranslateText").copied().unwrap_or(0),
+    );
     run_against(book, &emulator.url(), &["warm", "--realtime"]);
     let stats = emulator.stats();
     let requests = stats.requests.get("TranslateText").copied().unwrap_or(0);
@@ -100,7 +105,10 @@ fn edit_one_sentence(root: &Path, options: &SegmentOptions) -> (PathBuf, usize, 
     for file in chapter_files(root) {
         let markdown = std::fs::read_to_string(&file).expect("a chapter");
         let chapter = extract_segments(&markdown, options);
-        if best.as_ref().is_none_or(|(_, _, b)| b.translatable_units().count() < chapter.translatable_units().count()) {
+        if best
+            .as_ref()
+            .is_none_or(|(_, _, b)| b.translatable_units().count() < chapter.translatable_units().count())
+        {
             best = Some((file, markdown, chapter));
         }
     }

@@ -31,6 +31,8 @@
 //! of the per-round ratios.
 
 mod anchor;
+#[path = "../../tests/it/book_files.rs"]
+mod book_files;
 mod books;
 mod cold;
 mod generate;
@@ -105,15 +107,10 @@ enum What {
     },
     /// (Run by `warm` and `scale`.) One in-process build of MODE (plain, translated, preprocessor); prints its times.
     #[command(hide = true)]
-    Measure {
-        mode: String,
-        root: std::path::PathBuf,
-    },
+    Measure { mode: String, root: std::path::PathBuf },
     /// (Run by mdBook.) A preprocessor that returns the book unchanged: the floor of `warm`.
     #[command(hide = true)]
-    Passthrough {
-        args: Vec<String>,
-    },
+    Passthrough { args: Vec<String> },
 }
 
 fn each_book(args: &BookArgs, mut f: impl FnMut(&PlainBook)) {

@@ -62,8 +62,11 @@ impl MarkupProfile {
         let (documents, _) = pack_units(&units, MAX_REQUEST_BYTES, false);
         profile.requests = documents.len();
         profile.html_bytes = documents.iter().map(|d| d.html.len()).sum();
-        profile.unit_bytes =
-            profile.html_bytes - profile.text_bytes - profile.escape_bytes - profile.pair_bytes - profile.placeholder_bytes;
+        profile.unit_bytes = profile.html_bytes
+            - profile.text_bytes
+            - profile.escape_bytes
+            - profile.pair_bytes
+            - profile.placeholder_bytes;
         profile
     }
 
@@ -80,13 +83,21 @@ impl MarkupProfile {
     pub fn print(&self) {
         let share = |bytes: usize| 100.0 * bytes as f64 / self.html_bytes as f64;
         let row = |label: &str, count: String, bytes: usize| {
-            println!("  {label:<36} {count:>9} {:>11} B {:>6.1} %", group(bytes as u64), share(bytes));
+            println!(
+                "  {label:<36} {count:>9} {:>11} B {:>6.1} %",
+                group(bytes as u64),
+                share(bytes)
+            );
         };
         row("text", format!("{} ch", group(self.chars as u64)), self.text_bytes);
         row("escapes (&amp; &lt; &gt;)", String::new(), self.escape_bytes);
         row("unit elements <p id>…</p>", group(self.units as u64), self.unit_bytes);
         row("pairs (emphasis, links)", group(self.pairs as u64), self.pair_bytes);
-        row("placeholders (code, math, URLs…)", group(self.placeholders as u64), self.placeholder_bytes);
+        row(
+            "placeholders (code, math, URLs…)",
+            group(self.placeholders as u64),
+            self.placeholder_bytes,
+        );
         row("all HTML", String::new(), self.html_bytes);
         println!(
             "  HTML per byte of text: {:.3}; requests: {} against a minimum of {} by text bytes ({:.2}×), {} by characters ({:.2}×)",

@@ -1,11 +1,11 @@
-//! 1. A warm translated build of one language against mdBook's plain build
+//! Benchmark 1: a warm translated build of one language against mdBook's plain build
 //! of the same book, in-process and through `mdbook build`, where a
 //! preprocessor that hands the book back unchanged is the floor.
 
 use crate::books::{BookFacts, PlainBook, append_toml, copy_tree, temp_dir};
 use crate::measure::{
-    Case, Sample, Timings, clean_command, interleaved, mdbook_binary, ms, print_sample, reported_sample, sample_command,
-    translate_binary,
+    Case, Sample, Timings, clean_command, interleaved, mdbook_binary, ms, print_sample, reported_sample,
+    sample_command, translate_binary,
 };
 use mdbook_driver::MDBook;
 use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
@@ -36,7 +36,9 @@ fn load(root: &Path, language: &str, out: &str, translate: bool) -> MDBook {
 /// Fills the store (pseudo backend) and checks that a second run finds
 /// every unit there and asks the backend nothing.
 pub fn fill_store(root: &Path) {
-    load(root, LANGUAGE, "book-fill", true).build().expect("the build that fills the store");
+    load(root, LANGUAGE, "book-fill", true)
+        .build()
+        .expect("the build that fills the store");
     let mdbook = load(root, LANGUAGE, "book-fill", false);
     let config = Config::from_book(root, &mdbook.config).expect("config");
     let ctx = PreprocessorContext::new(mdbook.root.clone(), mdbook.config.clone(), "html".to_string());
@@ -45,7 +47,10 @@ pub fn fill_store(root: &Path) {
     let target = config.target_language(&mdbook.config).expect("the language");
     let texts = BookTexts::of_book_toml(&mdbook.config);
     let summary = run_with_backend(&mut book, &texts, &target, &config, &*backend).expect("a warm run");
-    assert_eq!(summary.n_backend_calls, 0, "the warm build asked the backend: {summary}");
+    assert_eq!(
+        summary.n_backend_calls, 0,
+        "the warm build asked the backend: {summary}"
+    );
     assert_eq!(summary.n_missing, 0, "units missing from the store: {summary}");
     println!("  store: {summary}");
 }
@@ -125,17 +130,28 @@ pub fn measure(mode: &str, root: &Path) {
 
 /// Prints the in-process figures.
 pub fn print_in_process(t: &Timings) {
-    println!("{}", t.line("plain mdBook build of the source", "in-process plain"));
-    println!("{}", t.line("plain mdBook build of the translated text", "in-process plain text"));
-    println!("{}", t.line(&format!("translated build ({LANGUAGE}), warm store"), "in-process translated"));
-    println!("{}", t.line("the translate preprocessor alone", "preprocessor alone"));
-    println!(
-        "{}",
-        t.ratio_line("ratio translated / plain of the translated text", "in-process translated", "in-process plain text", "   goal ≤ 1.03")
-    );
-    println!(
-        "{}",
-        t.ratio_line("ratio translated / plain of the source", "in-process translated", "in-process plain", "")
+    let translated = format!("translated build ({LANGUAGE}), warm store");
+    t.print(
+        &[
+            ("plain mdBook build of the source", "in-process plain"),
+            ("plain mdBook build of the translated text", "in-process plain text"),
+            (&translated, "in-process translated"),
+            ("the translate preprocessor alone", "preprocessor alone"),
+        ],
+        &[
+            (
+                "ratio translated / plain of the translated text",
+                "in-process translated",
+                "in-process plain text",
+                "   goal ≤ 1.03",
+            ),
+            (
+                "ratio translated / plain of the source",
+                "in-process translated",
+                "in-process plain",
+                "",
+            ),
+        ],
     );
 }
 
@@ -166,7 +182,10 @@ pub fn run(plain: &PlainBook, rounds: usize) {
     let bench = std::env::current_exe().expect("this program");
     append_toml(
         floor.path(),
-        &format!("[preprocessor.passthrough]\ncommand = \"{} passthrough\"\n", bench.display()),
+        &format!(
+            "[preprocessor.passthrough]\ncommand = \"{} passthrough\"\n",
+            bench.display()
+        ),
     );
     let roots = Roots {
         plain: plain.root(),
@@ -183,7 +202,9 @@ pub fn run(plain: &PlainBook, rounds: usize) {
                 ("cli floor", floor.path(), None),
                 ("cli translated", roots.translated, Some(LANGUAGE)),
             ] {
-                cases.push(Case::new(name, move || mdbook_build(mdbook, root, "book-cli", language)));
+                cases.push(Case::new(name, move || {
+                    mdbook_build(mdbook, root, "book-cli", language)
+                }));
             }
         }
         Err(why) => println!("  `mdbook build`: skipped ({why})"),
@@ -193,21 +214,37 @@ pub fn run(plain: &PlainBook, rounds: usize) {
     print_in_process(&t);
     if mdbook.is_ok() {
         println!("through `mdbook build` (mdBook 0.5.4), {rounds} rounds:");
-        println!("{}", t.line("plain mdBook build of the source", "cli plain"));
-        println!("{}", t.line("plain mdBook build of the translated text", "cli plain text"));
-        println!("{}", t.line("floor: the same, with a preprocessor that returns its input", "cli floor"));
-        println!("{}", t.line(&format!("translated build ({LANGUAGE}), warm store"), "cli translated"));
-        println!(
-            "{}",
-            t.ratio_line("ratio floor / plain (the JSON round trip)", "cli floor", "cli plain text", "")
-        );
-        println!(
-            "{}",
-            t.ratio_line("ratio translated / floor", "cli translated", "cli floor", "   goal ≤ 1.05")
-        );
-        println!(
-            "{}",
-            t.ratio_line("ratio translated / plain of the source", "cli translated", "cli plain", "")
+        let translated = format!("translated build ({LANGUAGE}), warm store");
+        t.print(
+            &[
+                ("plain mdBook build of the source", "cli plain"),
+                ("plain mdBook build of the translated text", "cli plain text"),
+                (
+                    "floor: the same, with a preprocessor that returns its input",
+                    "cli floor",
+                ),
+                (&translated, "cli translated"),
+            ],
+            &[
+                (
+                    "ratio floor / plain (the JSON round trip)",
+                    "cli floor",
+                    "cli plain text",
+                    "",
+                ),
+                (
+                    "ratio translated / floor",
+                    "cli translated",
+                    "cli floor",
+                    "   goal ≤ 1.05",
+                ),
+                (
+                    "ratio translated / plain of the source",
+                    "cli translated",
+                    "cli plain",
+                    "",
+                ),
+            ],
         );
         println!(
             "  translated − floor                             {:>9}",
