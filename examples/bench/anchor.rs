@@ -1,5 +1,5 @@
-//! Benchmark 2: every language as mdbook-i18n-helpers users build it (one
-//! `mdbook build` per language, mdbook-gettext reading a PO file) against
+//! Benchmark 2: every language as mdbook-i18n-helpers users build it (one `mdbook
+//! build` per language, mdbook-gettext reading a PO file) against
 //! `mdbook-translate build`, with the same translations: mdbook-xgettext's
 //! template of the book, every message pseudo-translated, imported and
 //! written back by `mdbook-translate po export`; both read that file.
@@ -127,11 +127,12 @@ pub fn run(plain: &PlainBook, languages: &[String], rounds: usize) {
             ms(crate::measure::median(samples))
         );
     }
-    println!("{}", t.line("mdbook-i18n-helpers: every language, total", "peer"));
-    println!("{}", t.line("`mdbook-translate build`: every language", "ours"));
-    println!(
-        "{}",
-        t.ratio_line("ratio ours / mdbook-i18n-helpers", "ours", "peer", "   goal ≤ 0.25")
+    t.print(
+        &[
+            ("mdbook-i18n-helpers: every language, total", "peer"),
+            ("`mdbook-translate build`: every language", "ours"),
+        ],
+        &[("ratio ours / mdbook-i18n-helpers", "ours", "peer", "   goal ≤ 0.25")],
     );
     for language in languages {
         let peer_marks = pseudo_marks(&peer.path().join(format!("book/{language}/print.html")));

@@ -3,6 +3,8 @@
 //! dir as a plain mdBook (no translate tables), from which every benchmark
 //! makes the variants it needs.
 
+pub use crate::book_files::copy_tree;
+use crate::book_files::{without_translate_tables, write_d2l_book};
 use mdbook_driver::MDBook;
 use mdbook_driver::builtin_preprocessors::LinkPreprocessor;
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
@@ -109,7 +111,10 @@ impl PlainBook {
             BookSpec::Guide => copy_tree(&corpora().join("mdbook-guide"), dir.path()),
             BookSpec::Path(path) => copy_tree(path, dir.path()),
             BookSpec::D2l => {
-                write_d2l_book(dir.path());
+                let chapters = corpora().join("d2l/en");
+                let toml = "[book]\ntitle = \"D2L\"\nlanguage = \"en\"\n";
+                write_d2l_book(&chapters, dir.path(), toml)
+                    .unwrap_or_else(|| panic!("{} cannot be read", chapters.display()));
                 translate_keys.push_str("math = [\"mathjax\", \"dollar\"]\n");
             }
             BookSpec::Large(chapters) => crate::generate::write_large_book(dir.path(), *chapters),
@@ -152,60 +157,6 @@ pub fn append_toml(root: &Path, extra: &str) {
     let path = root.join("book.toml");
     let toml = std::fs::read_to_string(&path).expect("book.toml");
     std::fs::write(&path, format!("{toml}\n{extra}\n")).expect("write book.toml");
-}
-
-/// book.toml without `[preprocessor.translate]` and `[output.translate]`.
-fn without_translate_tables(toml: &str) -> String {
-    let mut out = String::new();
-    let mut skipping = false;
-    for line in toml.lines() {
-        if line.trim_start().starts_with('[') {
-            skipping = matches!(line.trim(), "[preprocessor.translate]" | "[output.translate]");
-        }
-        if !skipping {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
-}
-
-/// Copies a book's files, leaving out its build output and store.
-pub fn copy_tree(from: &Path, to: &Path) {
-    let walk = walkdir::WalkDir::new(from)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !matches!(e.file_name().to_str(), Some("book" | ".translate-cache")));
-    for entry in walk {
-        let entry = entry.expect("read a folder");
-        let target = to.join(entry.path().strip_prefix(from).expect("under the source"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("create a folder");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy a file");
-        }
-    }
-}
-
-/// The English D2L chapters as an mdBook (as the tests make it).
-fn write_d2l_book(root: &Path) {
-    let chapters = corpora().join("d2l/en");
-    let mut names: Vec<String> = std::fs::read_dir(&chapters)
-        .unwrap_or_else(|e| panic!("{}: {e}", chapters.display()))
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".md"))
-        .collect();
-    names.sort();
-    let src = root.join("src");
-    std::fs::create_dir_all(&src).expect("src");
-    let mut summary = String::from("# Summary\n\n");
-    for name in &names {
-        std::fs::copy(chapters.join(name), src.join(name)).expect("copy a D2L chapter");
-        summary.push_str(&format!("- [{}]({name})\n", name.trim_end_matches(".md")));
-    }
-    std::fs::write(src.join("SUMMARY.md"), summary).expect("SUMMARY.md");
-    std::fs::write(root.join("book.toml"), "[book]\ntitle = \"D2L\"\nlanguage = \"en\"\n").expect("book.toml");
 }
 
 /// What a book holds, as the preprocessor sees it (links expanded).

@@ -1,4 +1,4 @@
-//! Benchmark 3: Cold real-time translation against the emulator: `mdbook-translate
+//! Benchmark 3: cold real-time translation against the emulator: `mdbook-translate
 //! warm --realtime` (the release binary, the AWS SDK, HTTP on loopback)
 //! with a characters-per-second quota and a latency. Prints the fraction of
 //! the quota used and the requests sent against the fewest possible.

@@ -1,4 +1,4 @@
-//! Benchmark 4: Incremental cost: characters sent to the emulator by `warm
+//! Benchmark 4: incremental cost: characters sent to the emulator by `warm
 //! --realtime` after a one-sentence edit (against that sentence's
 //! characters), after re-wrapping a whole chapter and after swapping two
 //! paragraphs (both should send nothing).

@@ -31,6 +31,8 @@
 //! of the per-round ratios.
 
 mod anchor;
+#[path = "../../tests/it/book_files.rs"]
+mod book_files;
 mod books;
 mod cold;
 mod generate;

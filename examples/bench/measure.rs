@@ -182,6 +182,17 @@ impl Timings {
         )
     }
 
+    /// Prints a line per case (label, case) and a line per ratio (label,
+    /// numerator, denominator, goal).
+    pub fn print(&self, cases: &[(&str, &str)], ratios: &[(&str, &str, &str, &str)]) {
+        for (label, case) in cases {
+            println!("{}", self.line(label, case));
+        }
+        for (label, a, b, goal) in ratios {
+            println!("{}", self.ratio_line(label, a, b, goal));
+        }
+    }
+
     /// One line: the ratio of wall times, of CPU times, and the goal.
     pub fn ratio_line(&self, label: &str, a: &str, b: &str, goal: &str) -> String {
         format!(

@@ -1,4 +1,4 @@
-//! Benchmark 1: A warm translated build of one language against mdBook's plain build
+//! Benchmark 1: a warm translated build of one language against mdBook's plain build
 //! of the same book, in-process and through `mdbook build`, where a
 //! preprocessor that hands the book back unchanged is the floor.
 
@@ -130,36 +130,28 @@ pub fn measure(mode: &str, root: &Path) {
 
 /// Prints the in-process figures.
 pub fn print_in_process(t: &Timings) {
-    println!("{}", t.line("plain mdBook build of the source", "in-process plain"));
-    println!(
-        "{}",
-        t.line("plain mdBook build of the translated text", "in-process plain text")
-    );
-    println!(
-        "{}",
-        t.line(
-            &format!("translated build ({LANGUAGE}), warm store"),
-            "in-process translated"
-        )
-    );
-    println!("{}", t.line("the translate preprocessor alone", "preprocessor alone"));
-    println!(
-        "{}",
-        t.ratio_line(
-            "ratio translated / plain of the translated text",
-            "in-process translated",
-            "in-process plain text",
-            "   goal ≤ 1.03"
-        )
-    );
-    println!(
-        "{}",
-        t.ratio_line(
-            "ratio translated / plain of the source",
-            "in-process translated",
-            "in-process plain",
-            ""
-        )
+    let translated = format!("translated build ({LANGUAGE}), warm store");
+    t.print(
+        &[
+            ("plain mdBook build of the source", "in-process plain"),
+            ("plain mdBook build of the translated text", "in-process plain text"),
+            (&translated, "in-process translated"),
+            ("the translate preprocessor alone", "preprocessor alone"),
+        ],
+        &[
+            (
+                "ratio translated / plain of the translated text",
+                "in-process translated",
+                "in-process plain text",
+                "   goal ≤ 1.03",
+            ),
+            (
+                "ratio translated / plain of the source",
+                "in-process translated",
+                "in-process plain",
+                "",
+            ),
+        ],
     );
 }
 
@@ -222,48 +214,37 @@ pub fn run(plain: &PlainBook, rounds: usize) {
     print_in_process(&t);
     if mdbook.is_ok() {
         println!("through `mdbook build` (mdBook 0.5.4), {rounds} rounds:");
-        println!("{}", t.line("plain mdBook build of the source", "cli plain"));
-        println!(
-            "{}",
-            t.line("plain mdBook build of the translated text", "cli plain text")
-        );
-        println!(
-            "{}",
-            t.line(
-                "floor: the same, with a preprocessor that returns its input",
-                "cli floor"
-            )
-        );
-        println!(
-            "{}",
-            t.line(&format!("translated build ({LANGUAGE}), warm store"), "cli translated")
-        );
-        println!(
-            "{}",
-            t.ratio_line(
-                "ratio floor / plain (the JSON round trip)",
-                "cli floor",
-                "cli plain text",
-                ""
-            )
-        );
-        println!(
-            "{}",
-            t.ratio_line(
-                "ratio translated / floor",
-                "cli translated",
-                "cli floor",
-                "   goal ≤ 1.05"
-            )
-        );
-        println!(
-            "{}",
-            t.ratio_line(
-                "ratio translated / plain of the source",
-                "cli translated",
-                "cli plain",
-                ""
-            )
+        let translated = format!("translated build ({LANGUAGE}), warm store");
+        t.print(
+            &[
+                ("plain mdBook build of the source", "cli plain"),
+                ("plain mdBook build of the translated text", "cli plain text"),
+                (
+                    "floor: the same, with a preprocessor that returns its input",
+                    "cli floor",
+                ),
+                (&translated, "cli translated"),
+            ],
+            &[
+                (
+                    "ratio floor / plain (the JSON round trip)",
+                    "cli floor",
+                    "cli plain text",
+                    "",
+                ),
+                (
+                    "ratio translated / floor",
+                    "cli translated",
+                    "cli floor",
+                    "   goal ≤ 1.05",
+                ),
+                (
+                    "ratio translated / plain of the source",
+                    "cli translated",
+                    "cli plain",
+                    "",
+                ),
+            ],
         );
         println!(
             "  translated − floor                             {:>9}",

@@ -3,6 +3,7 @@
 mod aws;
 mod bad_input;
 mod batch;
+mod book_files;
 mod books;
 mod browser;
 mod cli;

@@ -1,5 +1,7 @@
 //! Shared helpers: test books in temp dirs, in-process mdBook builds.
 
+use crate::book_files::copy_tree;
+pub use crate::book_files::without_translate_tables;
 use mdbook_driver::MDBook;
 use mdbook_translate::preprocessor::TranslatePreprocessor;
 use std::path::{Path, PathBuf};
@@ -34,30 +36,14 @@ pub fn fidelity_books() -> Vec<PathBuf> {
 /// The English D2L chapters of the corpus as an mdBook with dollar math,
 /// written once per test run under the target's temp folder.
 static D2L_BOOK: std::sync::LazyLock<Option<PathBuf>> = std::sync::LazyLock::new(|| {
-    let chapters = project_dir().join("../shared/corpora/d2l/en");
-    let mut names: Vec<String> = std::fs::read_dir(&chapters)
-        .ok()?
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".md"))
-        .collect();
-    names.sort();
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("d2l-book");
     // Left by an earlier run: written again from the corpus.
     let _ = std::fs::remove_dir_all(&root);
-    let src = root.join("src");
-    std::fs::create_dir_all(&src).expect("create the D2L book");
-    let mut summary = String::from("# Summary\n\n");
-    for name in &names {
-        std::fs::copy(chapters.join(name), src.join(name)).expect("copy a D2L chapter");
-        summary.push_str(&format!("- [{}]({name})\n", name.trim_end_matches(".md")));
-    }
-    std::fs::write(src.join("SUMMARY.md"), summary).expect("write SUMMARY.md");
-    std::fs::write(
-        root.join("book.toml"),
+    crate::book_files::write_d2l_book(
+        &project_dir().join("../shared/corpora/d2l/en"),
+        &root,
         "[book]\ntitle = \"D2L\"\nlanguage = \"en\"\n\n[preprocessor.translate]\nmath = [\"mathjax\", \"dollar\"]\n",
-    )
-    .expect("write book.toml");
+    )?;
     Some(root)
 });
 
@@ -66,25 +52,6 @@ pub fn copy_book(source: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     copy_tree(source, dir.path());
     dir
-}
-
-/// Copies the files under `from` to `to`, leaving out build output and stores.
-fn copy_tree(from: &Path, to: &Path) {
-    let walk = walkdir::WalkDir::new(from)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|entry| {
-            entry.depth() == 0 || (entry.file_name() != "book" && entry.file_name() != ".translate-cache")
-        });
-    for entry in walk {
-        let entry = entry.expect("read dir");
-        let target = to.join(entry.path().strip_prefix(from).expect("under the source"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("create dir");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy file");
-        }
-    }
 }
 
 /// Copies a book without its human translations (`po/`), for tests of the
@@ -96,22 +63,6 @@ pub fn copy_book_without_translations(source: &Path) -> tempfile::TempDir {
         std::fs::remove_dir_all(&po).expect("remove po");
     }
     dir
-}
-
-/// book.toml without its `[preprocessor.translate]` and `[output.translate]` tables.
-pub fn without_translate_tables(toml: &str) -> String {
-    let mut out = String::new();
-    let mut skipping = false;
-    for line in toml.lines() {
-        if line.trim_start().starts_with('[') {
-            skipping = matches!(line.trim(), "[preprocessor.translate]" | "[output.translate]");
-        }
-        if !skipping {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    out
 }
 
 /// Writes book.toml: the original without the translate tables, plus `extra`.
