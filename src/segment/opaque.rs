@@ -37,12 +37,14 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("the e-mail pattern is valid")
 });
 
-/// Finds math, directives, URLs and do-not-translate matches in the text
-/// of a segment (the source bytes `block`) and turns each into one opaque
-/// token. Returns `None` when a match cuts paired markup in two (the
-/// segment is then kept as is).
+/// Finds MathJax math, directives, URLs, e-mail addresses and
+/// do-not-translate matches in the text of a segment (the source bytes
+/// `block`) and turns each into one opaque token. Returns `None` when a
+/// match cuts paired markup in two (the segment is then refused and
+/// reported).
 ///
-/// In steps: find the candidate spans, earlier kinds first; keep those that
+/// In steps: find math and directives and keep those that start outside
+/// kept bytes; find the patterns in the text around them; keep those that
 /// start outside kept bytes and overlap no kept span; grow them over the
 /// tokens they cut that cannot be split; check that no pair is cut; then
 /// replace the tokens the spans cover.
