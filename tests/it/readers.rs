@@ -225,28 +225,3 @@ fn two_builds_at_once_leave_a_complete_site() {
         }
     }
 }
-
-#[test]
-fn a_one_language_build_shows_the_interface_in_its_language() {
-    let book = TestBook::new("site");
-    for html_output in [true, false] {
-        if !html_output {
-            book.replace("book.toml", "[output.html]\n", "");
-        }
-        let dest = book.path().join(format!("zh-{html_output}"));
-        Run::of(
-            book.command(&["build"])
-                .env("MDBOOK_BOOK__LANGUAGE", "zh")
-                .arg("--dest-dir")
-                .arg(&dest),
-        )
-        .assert_success();
-        let html = if html_output { dest.join("html") } else { dest.clone() };
-        let page = read(&html.join("introduction.html"));
-        assert!(
-            page.contains("<html lang=\"zh\"") && page.contains("title=\"打印本书\"") && page.contains(">浅色<"),
-            "html output {html_output}: {page}"
-        );
-        assert!(!page.contains(SCRIPT_NAME), "one language, no switcher");
-    }
-}

@@ -259,14 +259,24 @@ fn assert_zh_index(index: &str) {
     );
 }
 
+/// The layouts of book.toml's outputs a one-language build is tried with.
+#[derive(Debug, Clone, Copy)]
+enum Outputs {
+    HtmlAndTranslate,
+    Html,
+    Translate,
+}
+
 #[test]
 fn the_build_command_builds_one_language_when_told_so() {
-    let book = TestBook::new("minimal");
-    for with_output in [true, false] {
-        if !with_output {
-            book.replace("book.toml", "[output.translate]\n", "");
+    for outputs in [Outputs::HtmlAndTranslate, Outputs::Html, Outputs::Translate] {
+        let book = TestBook::new("minimal");
+        match outputs {
+            Outputs::HtmlAndTranslate => {}
+            Outputs::Html => drop(book.replace("book.toml", "[output.translate]\n", "")),
+            Outputs::Translate => drop(book.replace("book.toml", "[output.html]\n", "")),
         }
-        let dest = book.path().join(format!("zh-{with_output}"));
+        let dest = book.path().join("zh");
         let run = Run::of(
             book.command(&["build"])
                 .env("MDBOOK_BOOK__LANGUAGE", "zh")
@@ -274,7 +284,10 @@ fn the_build_command_builds_one_language_when_told_so() {
                 .arg(&dest),
         )
         .assert_success();
-        let html = if with_output { dest.join("html") } else { dest.clone() };
+        let html = match outputs {
+            Outputs::HtmlAndTranslate => dest.join("html"),
+            _ => dest.clone(),
+        };
         let index = read(&html.join("index.html"));
         assert_zh_index(&index);
         assert!(
@@ -284,6 +297,11 @@ fn the_build_command_builds_one_language_when_told_so() {
         );
         assert!(!index.contains(SCRIPT_NAME), "no switcher for one language");
         assert!(!dest.join("translate").exists(), "no empty folder for the output");
+        // mdBook's interface in the language, whoever rendered the page.
+        assert!(
+            index.contains("title=\"打印本书\"") && index.contains(">浅色<"),
+            "{outputs:?}: {index}"
+        );
     }
 }
 
