@@ -7,7 +7,6 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
 use std::net::{TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -73,10 +72,7 @@ pub(crate) struct Driver {
 impl Driver {
     pub(crate) fn start(profile: &Path) -> Driver {
         let port = free_port();
-        // A process group of its own, so that the browser it starts goes
-        // with it, even when a failed attempt leaves no session to close.
         let process = Command::new(CHROMEDRIVER)
-            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -184,11 +180,6 @@ impl Drop for Driver {
         }
         let _ = self.process.kill();
         let _ = self.process.wait();
-        // The browser of a hung page load: the whole group (kill(1) takes `-PGID`).
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.process.id())])
-            .stderr(Stdio::null())
-            .status();
     }
 }
 
