@@ -403,6 +403,9 @@ pub struct Store {
     /// Damage was seen in use: the store is not sealed as closed, so the
     /// next open checks every entry.
     damaged: AtomicBool,
+    /// The generation of the last seal written: threads that flush at once
+    /// write their seals one at a time, and never an older one over a newer.
+    sealed: Mutex<u64>,
     recovery: Option<Recovery>,
     /// Released last, after the seal is written.
     _lock: StoreLock,
@@ -448,10 +451,11 @@ impl Store {
                 pending: Vec::new(),
             }),
             damaged: AtomicBool::new(false),
+            sealed: Mutex::new(0),
             recovery: opened.recovery,
             _lock: lock,
         };
-        store.write_seal(SealState::Open, Vec::new())?;
+        store.write_seal(SealState::Open, opened.integrity, Vec::new())?;
         Ok(store)
     }
 
@@ -679,12 +683,25 @@ impl Store {
     /// now durable.
     pub fn flush(&self) -> Result<(), StoreError> {
         self.apply(Vec::new())?;
+        // Read before the database flush: whatever another thread applies
+        // meanwhile may not be durable, so the seal must not count it.
+        let integrity = self.writes().integrity;
         self.handles().flush().map_err(|e| self.fail(e))?;
-        self.write_seal(SealState::Open, Vec::new())
+        self.write_seal(SealState::Open, integrity, Vec::new())
     }
 
-    fn write_seal(&self, state: SealState, files: Vec<seal::FileStamp>) -> Result<(), StoreError> {
-        let integrity = self.writes().integrity;
+    /// Writes the seal for the durable `integrity`, unless a seal for a
+    /// later generation is already written.
+    fn write_seal(
+        &self,
+        state: SealState,
+        integrity: Integrity,
+        files: Vec<seal::FileStamp>,
+    ) -> Result<(), StoreError> {
+        let mut sealed = self.sealed.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if integrity.generation < *sealed {
+            return Ok(());
+        }
         let seal = Seal {
             schema: SCHEMA_VERSION,
             state,
@@ -696,7 +713,9 @@ impl Store {
             path: self.path.join(seal::SEAL_FILE),
             what: "writing the seal".to_string(),
             source,
-        })
+        })?;
+        *sealed = integrity.generation;
+        Ok(())
     }
 
     /// Every human record with its key, in key order. The records of
@@ -749,6 +768,7 @@ impl Store {
             return Ok(());
         }
         let applied = self.apply(Vec::new());
+        let integrity = self.writes().integrity;
         let handles = self.handles.take().expect("open until now");
         let flushed = handles.flush();
         drop(handles);
@@ -763,7 +783,7 @@ impl Store {
             what: "reading the database files".to_string(),
             source,
         })?;
-        self.write_seal(SealState::Closed, files)
+        self.write_seal(SealState::Closed, integrity, files)
     }
 }
 

@@ -68,6 +68,8 @@ impl Seal {
 
     /// Writes the seal into `dir`, replacing the old one at once (a new
     /// file renamed over it), so that a kill leaves one seal or the other.
+    /// One writer at a time: the store's lock keeps other processes out and
+    /// the store writes its seals one after the other.
     pub fn write(&self, dir: &Path) -> std::io::Result<()> {
         let partial = dir.join(format!("{SEAL_FILE}.partial"));
         std::fs::write(

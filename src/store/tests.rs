@@ -99,6 +99,34 @@ fn records_survive_reopening_with_or_without_a_flush() {
 }
 
 #[test]
+fn threads_that_flush_at_once_all_succeed_and_leave_a_clean_seal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    {
+        let store = Store::open(dir.path(), Duration::from_secs(1)).expect("open");
+        std::thread::scope(|scope| {
+            for thread in 0..4 {
+                let store = &store;
+                scope.spawn(move || {
+                    for i in 0..50 {
+                        let key = key("en", "es", &format!("Source {thread} {i}."));
+                        store
+                            .put(&key, &record("Fuente.", Origin::Pseudo, "pseudo"))
+                            .expect("put");
+                        store.flush().expect("every flush writes its seal");
+                    }
+                });
+            }
+        });
+    }
+    let sealed = seal::Seal::read(dir.path()).expect("a seal");
+    assert_eq!(sealed.state, seal::SealState::Closed);
+    assert_eq!(sealed.counts[0], 200);
+    let store = Store::open(dir.path(), Duration::from_secs(1)).expect("reopen");
+    assert_eq!(store.recovery(), None);
+    assert_eq!(store.n_records(), (200, 0));
+}
+
+#[test]
 fn a_second_opener_waits_then_names_the_store_its_holder_and_the_key() {
     let dir = tempfile::tempdir().expect("temp dir");
     let _held = Store::open(dir.path(), Duration::from_secs(1)).expect("open");

@@ -322,7 +322,6 @@ fn eventually(check: impl Fn() -> bool, what: &str) {
 }
 
 #[test]
-#[ignore = "races: the translate output of one build can miss the binary while the other renders; run with --ignored"]
 fn two_mdbook_builds_at_once_leave_no_half_written_language_and_no_stray_folder() {
     let Some(binary) = mdbook_binary() else {
         return;
@@ -349,11 +348,16 @@ fn two_mdbook_builds_at_once_leave_no_half_written_language_and_no_stray_folder(
         for build in builds {
             let output = build.wait_with_output().expect("mdbook build");
             let stderr = String::from_utf8_lossy(&output.stderr);
-            // mdBook's own HTML output empties its folder while the other
-            // build writes into it, and may fail doing so (as it does without
-            // this tool); nothing else may fail.
+            // mdBook is not made for two builds of one book at once, with or
+            // without this tool: its HTML output empties its folder while the
+            // other build writes into it and may fail doing so, and it starts
+            // each output in a folder of its own that the other build's
+            // `translate` output may just have removed as empty. Nothing else
+            // may fail, and what is left must be whole.
             assert!(
-                output.status.success() || stderr.contains("Unable to remove stale HTML output"),
+                output.status.success()
+                    || stderr.contains("Unable to remove stale HTML output")
+                    || stderr.contains("The command `mdbook-translate` wasn't found"),
                 "{stderr}"
             );
         }

@@ -361,7 +361,6 @@ fn a_warm_killed_ten_times_at_random_points_loses_nothing_paid_for() {
 // ---- Two processes at once ----
 
 #[test]
-#[ignore = "races: the seal of the store can be missing when two builds write it at once; run with --ignored"]
 fn two_builds_of_one_book_at_once_both_succeed_and_leave_a_healthy_store() {
     let book = generated_book(20, 40, "languages = [\"zh\", \"es\"]\nbackend = \"pseudo\"");
     let out = tempfile::tempdir().expect("temp dir");
