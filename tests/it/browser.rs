@@ -37,8 +37,8 @@ fn free_port() -> u16 {
 }
 
 /// One WebDriver request to chromedriver on 127.0.0.1:port; returns the JSON body.
-/// How long one WebDriver call may take. A page load that hangs (seen on a
-/// loaded 2-core machine while other tests build books) fails the attempt.
+/// How long one WebDriver call may take. A page load that hangs fails the
+/// attempt.
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Attempts with a fresh browser before the test fails.
@@ -184,37 +184,61 @@ impl Drop for Driver {
 }
 
 /// Serves `root` over HTTP under `/prefix/` from a thread; returns the port.
+/// hyper, as the emulator uses it: each connection is served on its own
+/// task, so the several connections a browser opens at once are all
+/// answered.
 fn serve(root: PathBuf, prefix: &'static str) -> u16 {
-    let server = tiny_http::Server::http("127.0.0.1:0").expect("bind");
-    let port = server.server_addr().to_ip().expect("an IP address").port();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    listener.set_nonblocking(true).expect("a non-blocking listener");
+    let root = std::sync::Arc::new(root);
     std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let file = request
-                .url()
-                .split(['?', '#'])
-                .next()
-                .and_then(|path| path.strip_prefix(prefix))
-                .map(|path| match path {
-                    "" => "index.html".to_string(),
-                    dir if dir.ends_with('/') => format!("{dir}index.html"),
-                    file => file.to_string(),
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listen");
+            while let Ok((stream, _)) = listener.accept().await {
+                let root = std::sync::Arc::clone(&root);
+                let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                    let response = static_file(&root, prefix, request.uri().path());
+                    async move { Ok::<_, std::convert::Infallible>(response) }
                 });
-            let _ = match file.and_then(|file| Some((std::fs::read(root.join(&file)).ok()?, file))) {
-                Some((body, file)) => {
-                    let kind = match file.rsplit('.').next() {
-                        Some("js") => "text/javascript",
-                        Some("css") => "text/css",
-                        Some("svg") => "image/svg+xml",
-                        _ => "text/html; charset=utf-8",
-                    };
-                    let header = tiny_http::Header::from_bytes("Content-Type", kind).expect("a valid header");
-                    request.respond(tiny_http::Response::from_data(body).with_header(header))
-                }
-                None => request.respond(tiny_http::Response::empty(404)),
-            };
-        }
+                tokio::spawn(
+                    hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service),
+                );
+            }
+        });
     });
     port
+}
+
+/// The answer for `path`: the file under `root` that it names below
+/// `prefix` (a folder's `index.html`), or 404.
+fn static_file(root: &Path, prefix: &str, path: &str) -> hyper::Response<http_body_util::Full<bytes::Bytes>> {
+    let file = path.strip_prefix(prefix).map(|path| match path {
+        "" => "index.html".to_string(),
+        dir if dir.ends_with('/') => format!("{dir}index.html"),
+        file => file.to_string(),
+    });
+    let Some((body, file)) = file.and_then(|file| Some((std::fs::read(root.join(&file)).ok()?, file))) else {
+        let mut missing = hyper::Response::new(http_body_util::Full::default());
+        *missing.status_mut() = hyper::StatusCode::NOT_FOUND;
+        return missing;
+    };
+    let kind = match file.rsplit('.').next() {
+        Some("js") => "text/javascript",
+        Some("css") => "text/css",
+        Some("svg") => "image/svg+xml",
+        _ => "text/html; charset=utf-8",
+    };
+    let mut response = hyper::Response::new(http_body_util::Full::new(bytes::Bytes::from(body)));
+    response
+        .headers_mut()
+        .insert("content-type", hyper::header::HeaderValue::from_static(kind));
+    response
 }
 
 #[test]
