@@ -107,7 +107,7 @@ fn measure(
         rebuild_dir.join(mdbook_index.file_name().context("a file name")?),
     )?;
     let started = Instant::now();
-    search::index_book(&rebuild_dir, language)?;
+    search::index_book(&rebuild_dir, language, None)?;
     Ok((mdbook, ours, started.elapsed()))
 }
 

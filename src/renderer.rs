@@ -157,8 +157,8 @@ impl TranslateRenderer {
             } else {
                 book::translate_rendered_alone(root, book_toml, &site_dir)
                     .with_context(|| format!("translating mdBook's texts in the {current} book"))?;
+                search::index_book(&site_dir, &current, None)?;
             }
-            search::index_book(&site_dir, &current)?;
             return Ok(vec![BookOutput {
                 language: current.to_string(),
                 html_dir: site_dir,
@@ -187,7 +187,7 @@ impl TranslateRenderer {
         let site = plan_site(&build, root, book_toml, &languages)?;
         if !render_book {
             // mdBook's HTML output rendered the source book.
-            search::index_book(build.site_dir(), &build.config().source_language)?;
+            search::index_book(build.site_dir(), &build.config().source_language, None)?;
         }
         if prebuilt.is_some() {
             if site.books.len() > 1 {
@@ -433,7 +433,6 @@ fn build_source(build: &SiteBuild, site: &Site, staging: &Staging, source: &Sour
         build.site_dir().display()
     );
     render_source(build, site, staging, source, &out).with_context(|| format!("building the {language} book"))?;
-    search::index_book(&out, language)?;
     let languages: Vec<&str> = build.config().languages.iter().map(LanguageTag::as_str).collect();
     merge_source_into(&out, build.site_dir(), &languages)
         .with_context(|| format!("moving the {language} book into {}", build.site_dir().display()))
@@ -453,7 +452,6 @@ fn build_language(
     eprintln!("mdbook-translate: building {language} into {}", target.display());
     render_language(build, site, staging, shared, language, &out)
         .with_context(|| format!("building the {language} book"))?;
-    search::index_book(&out, language)?;
     match publish {
         Publish::SwapIn => {
             swap_in(&out, &target).with_context(|| format!("moving the {language} book into {}", target.display()))

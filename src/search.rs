@@ -11,8 +11,9 @@
 //! elasticlunr's JavaScript tokenizer and the pipeline the index names.
 //!
 //! After a book is rendered, [`index_book`] reads mdBook's index back, keeps
-//! its documents, settings and URLs, and rebuilds the inverted index from
-//! the same documents with [`tokenize`]'s terms, written by the same
+//! its documents (or reads them from the pages, [`pages`], when mdBook was
+//! told to index none), settings and URLs, and rebuilds the inverted index
+//! from the documents with [`tokenize`]'s terms, written by the same
 //! elasticlunr crate mdBook uses, so the file has the shape mdBook's page
 //! expects and keeps its name (which every page holds). In front of the
 //! index data the file gets `searcher.js` of this module, which runs before
@@ -31,6 +32,7 @@
 //! browser, and none ships with mdBook; mdBook's prefix expansion finds
 //! `configura` in `configuración`, and every exact word is found.
 
+pub mod pages;
 pub mod tokenize;
 
 use crate::language::LanguageTag;
@@ -38,6 +40,7 @@ use anyhow::Context;
 use elasticlunr::IndexBuilder;
 use elasticlunr::lang::Language;
 use elasticlunr::pipeline::{Pipeline, PipelineFn};
+use pages::{PageIndex, Section};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use tokenize::Singles;
@@ -69,18 +72,68 @@ pub enum SearchIndexError {
 }
 
 /// Rebuilds the search index of the book rendered into `html_dir` in
-/// `language`. A book rendered with search off has no index; it is left as
-/// it is.
-pub fn index_book(html_dir: &Path, language: &LanguageTag) -> anyhow::Result<()> {
+/// `language`: from the documents mdBook put in its index, or, when the
+/// book was rendered under `pages`' plan, from its pages. A book rendered
+/// with search off has no index; it is left as it is.
+pub fn index_book(html_dir: &Path, language: &LanguageTag, pages: Option<&PageIndex>) -> anyhow::Result<()> {
     let Some(path) = index_file(html_dir)? else {
         tracing::debug!("{}: no search index (search is off)", html_dir.display());
         return Ok(());
     };
     let written = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let rebuilt = read_index(&written)
-        .and_then(|search| rebuild_index(search, language))
-        .with_context(|| format!("rebuilding the {language} search index {}", path.display()))?;
-    std::fs::write(&path, write_index(&rebuilt, language)).with_context(|| format!("writing {}", path.display()))
+    let search = read_index(&written).with_context(|| format!("reading the search index {}", path.display()))?;
+    let rebuilt = match pages {
+        Some(pages) => index_sections(search, &pages.sections(html_dir)?, language),
+        None => rebuild_index(search, language),
+    }
+    .with_context(|| format!("rebuilding the {language} search index {}", path.display()))?;
+    let data = write_index(&rebuilt, language);
+    if pages.is_some() {
+        return write_renamed(html_dir, &path, &data);
+    }
+    std::fs::write(&path, data).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Writes `data` as the index file `path` of the book in `html_dir`, which
+/// holds that book alone. A hashed name (`hash-files`) becomes the hash of
+/// `data`, as mdBook names its files, in the file's name and in every page
+/// that loads it: mdBook hashed an index without documents, and a browser
+/// that kept an index under that name would never load a newer one.
+fn write_renamed(html_dir: &Path, path: &Path, data: &str) -> anyhow::Result<()> {
+    use sha2::{Digest, Sha256};
+    let name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let Some(old_hash) = name
+        .strip_prefix("searchindex-")
+        .and_then(|rest| rest.strip_suffix(".js"))
+    else {
+        return std::fs::write(path, data).with_context(|| format!("writing {}", path.display()));
+    };
+    let hash: String = Sha256::digest(data.as_bytes())[..4]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let renamed = path.with_file_name(format!("searchindex-{hash}.js"));
+    std::fs::write(&renamed, data).with_context(|| format!("writing {}", renamed.display()))?;
+    if hash == old_hash {
+        return Ok(());
+    }
+    let new_name = format!("searchindex-{hash}.js");
+    for entry in walkdir::WalkDir::new(html_dir) {
+        let entry = entry.with_context(|| format!("reading {}", html_dir.display()))?;
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|extension| extension != "html") {
+            continue;
+        }
+        let page =
+            std::fs::read_to_string(entry.path()).with_context(|| format!("reading {}", entry.path().display()))?;
+        if page.contains(&name) {
+            std::fs::write(entry.path(), page.replace(&name, &new_name))
+                .with_context(|| format!("writing {}", entry.path().display()))?;
+        }
+    }
+    std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))
 }
 
 /// The search index mdBook wrote into `html_dir`: `searchindex.js`, or
@@ -153,19 +206,9 @@ pub fn write_index(search: &Value, language: &LanguageTag) -> String {
 /// terms of [`tokenize`] for `language`; its documents, URLs and options
 /// are kept.
 pub fn rebuild_index(mut search: Value, language: &LanguageTag) -> Result<Value, SearchIndexError> {
-    let expand = search
-        .pointer("/search_options/expand")
-        .and_then(Value::as_bool)
-        .unwrap_or(true);
     let index = search.get("index").ok_or(SearchIndexError::Missing("index"))?;
-    let fields: Vec<&str> = index
-        .get("fields")
-        .and_then(Value::as_array)
-        .ok_or(SearchIndexError::Missing("fields"))?
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    let ref_field = index.get("ref").and_then(Value::as_str).unwrap_or("id");
+    let fields = index_fields(index)?;
+    let ref_field = index.get("ref").and_then(Value::as_str).unwrap_or("id").to_string();
     let docs = index
         .pointer("/documentStore/docs")
         .and_then(Value::as_object)
@@ -173,26 +216,83 @@ pub fn rebuild_index(mut search: Value, language: &LanguageTag) -> Result<Value,
         .ok_or(SearchIndexError::Missing(
             "documents (mdBook keeps them for the teasers)",
         ))?;
+    let mut refs: Vec<&String> = docs.keys().collect();
+    refs.sort_by_key(|r| (r.parse::<u64>().unwrap_or(u64::MAX), r.as_str()));
+    let documents = refs.into_iter().map(|doc_ref| {
+        let doc = &docs[doc_ref];
+        let values = fields
+            .iter()
+            .map(|field| doc.get(field).and_then(Value::as_str).unwrap_or("").to_string())
+            .collect();
+        (doc_ref.clone(), values)
+    });
+    let rebuilt = build_index(&search, language, &ref_field, &fields, documents);
+    search["index"] = serde_json::to_value(&rebuilt)?;
+    Ok(search)
+}
+
+/// `search` (an index mdBook wrote without documents) with `sections` as
+/// its documents, indexed with the terms of [`tokenize`] for `language`.
+pub fn index_sections(
+    mut search: Value,
+    sections: &[Section],
+    language: &LanguageTag,
+) -> Result<Value, SearchIndexError> {
+    let index = search.get("index").ok_or(SearchIndexError::Missing("index"))?;
+    let fields = index_fields(index)?;
+    let ref_field = index.get("ref").and_then(Value::as_str).unwrap_or("id").to_string();
+    let documents = sections.iter().enumerate().map(|(number, section)| {
+        let values = fields.iter().map(|field| section.field(field).to_string()).collect();
+        (number.to_string(), values)
+    });
+    let built = build_index(&search, language, &ref_field, &fields, documents);
+    search["doc_urls"] = sections
+        .iter()
+        .map(|section| Value::from(section.url.as_str()))
+        .collect();
+    search["index"] = serde_json::to_value(&built)?;
+    Ok(search)
+}
+
+/// The fields an mdBook index has (`title`, `body`, `breadcrumbs`).
+fn index_fields(index: &Value) -> Result<Vec<String>, SearchIndexError> {
+    Ok(index
+        .get("fields")
+        .and_then(Value::as_array)
+        .ok_or(SearchIndexError::Missing("fields"))?
+        .iter()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect())
+}
+
+/// An index of `documents` (reference, then a value per field of
+/// `fields`) with the terms of [`tokenize`] for `language`, expanding
+/// single characters as `search`'s options say.
+fn build_index(
+    search: &Value,
+    language: &LanguageTag,
+    ref_field: &str,
+    fields: &[String],
+    documents: impl Iterator<Item = (String, Vec<String>)>,
+) -> elasticlunr::Index {
+    let expand = search
+        .pointer("/search_options/expand")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
     let singles = if expand { Singles::Last } else { Singles::Every };
     let book_language = BookLanguage {
         tag: language.clone(),
         singles,
     };
-    let mut rebuilt = IndexBuilder::with_language(Box::new(book_language))
+    let mut index = IndexBuilder::with_language(Box::new(book_language))
         .set_ref(ref_field)
-        .add_fields(&fields)
+        .add_fields(fields)
         .build();
-    let mut refs: Vec<&String> = docs.keys().collect();
-    refs.sort_by_key(|r| (r.parse::<u64>().unwrap_or(u64::MAX), r.as_str()));
-    for doc_ref in refs {
-        let doc = &docs[doc_ref];
-        let values = fields
-            .iter()
-            .map(|field| doc.get(*field).and_then(Value::as_str).unwrap_or(""));
-        rebuilt.add_doc(doc_ref, values);
+    for (doc_ref, values) in documents {
+        index.add_doc(&doc_ref, values);
     }
-    search["index"] = serde_json::to_value(&rebuilt)?;
-    Ok(search)
+    index
 }
 
 /// Whether a book in `language` gets elasticlunr's English stop words and

@@ -8,10 +8,11 @@ use crate::interface::Interface;
 use crate::language::LanguageTag;
 use crate::pipeline::{TranslatedTexts, open_store, translated_texts};
 use crate::preprocessor::{SharedWork, TranslatePreprocessor};
+use crate::search::{self, pages::PageIndex};
 use crate::segment::tagged::push_escaped;
 use crate::site::Site;
 use crate::site::publish::{Staging, WORK_PREFIX, swap_in};
-use crate::site::theme::BookTheme;
+use crate::site::theme::{BookTheme, page_template};
 use crate::store::{Languages, Store};
 use crate::translate::lookup_profiles;
 use anyhow::Context;
@@ -178,8 +179,9 @@ pub(super) fn render_language(
     let rendering_at = started.elapsed();
     let chapter_titles = preprocess_ctx.chapter_titles.borrow_mut().drain().collect();
     let book = (preprocessed, chapter_titles);
-    render_translated(&build.root, &mdbook.config, book, (&texts, &interface), &theme_dir, out)?;
+    let pages = render_translated(&build.root, &mdbook.config, book, (&texts, &interface), &theme_dir, out)?;
     let rendered_at = started.elapsed();
+    search::index_book(out, language, pages.as_ref())?;
     finish_language_book(out, &site, index)?;
     tracing::debug!(
         "{language}: preprocessed in {preprocessed_at:?}, theme at {rendering_at:?}, rendered at {rendered_at:?}, finished at {:?}",
@@ -234,7 +236,8 @@ pub(super) fn render_source(
     write_theme(build.theme(), site, 0, &Interface::english(), &theme_dir)?;
     let mut render_config = build.book_toml.clone();
     render_config.set("output.html.theme", &theme_dir)?;
-    render_html(&build.root, render_config, (preprocessed, chapter_titles), out)?;
+    let pages = render_html(&build.root, render_config, (preprocessed, chapter_titles), out)?;
+    search::index_book(out, &build.config().source_language, pages.as_ref())?;
     if site.books.len() > 1 {
         site.write_switcher_script(0, out)
             .context("writing the language switcher")?;
@@ -294,7 +297,9 @@ pub(super) fn render_alone(root: &Path, book_toml: &BookToml, out: &Path) -> any
         .with_context(|| format!("writing the theme into {}", theme_dir.path().display()))?;
     let chapter_titles = preprocess_ctx.chapter_titles.borrow_mut().drain().collect();
     let book = (preprocessed, chapter_titles);
-    render_translated(root, &mdbook.config, book, (&texts, &interface), theme_dir.path(), out)
+    let pages = render_translated(root, &mdbook.config, book, (&texts, &interface), theme_dir.path(), out)?;
+    let language = Config::from_book(root, &mdbook.config)?.target_language(&mdbook.config)?;
+    search::index_book(out, &language, pages.as_ref())
 }
 
 /// A one-language build that mdBook's HTML output rendered into `dir`:
@@ -337,12 +342,28 @@ fn texts_alone(root: &Path, book_toml: &BookToml) -> anyhow::Result<(TranslatedT
 /// A book as the preprocessors left it, with the chapter titles they set.
 type Preprocessed = (Book, HashMap<PathBuf, String>);
 
-/// Renders `book` into `out` with mdBook's HTML renderer, configured by `book_toml`.
-fn render_html(root: &Path, book_toml: BookToml, book: Preprocessed, out: &Path) -> anyhow::Result<()> {
+/// Renders `book` into `out` with mdBook's HTML renderer, configured by
+/// `book_toml`. mdBook indexes no chapter for search when the pages can be
+/// read for the index instead: what they are read for is returned.
+fn render_html(
+    root: &Path,
+    mut book_toml: BookToml,
+    book: Preprocessed,
+    out: &Path,
+) -> anyhow::Result<Option<PageIndex>> {
     let (book, chapter_titles) = book;
+    let html = book_toml.html_config().unwrap_or_default();
+    let theme_dir = root.join(html.theme.as_deref().unwrap_or(Path::new("theme")));
+    let template =
+        page_template(&theme_dir).with_context(|| format!("reading the page template of {}", theme_dir.display()))?;
+    let pages = PageIndex::plan(&book, html.search.as_ref(), &template);
+    if pages.is_some() {
+        book_toml.set("output.html.search.chapter", PageIndex::mdbook_chapter_settings())?;
+    }
     let mut render_ctx = RenderContext::new(root, book, book_toml, out);
     render_ctx.chapter_titles = chapter_titles;
-    HtmlHandlebars::new().render(&render_ctx).context("rendering HTML")
+    HtmlHandlebars::new().render(&render_ctx).context("rendering HTML")?;
+    Ok(pages)
 }
 
 /// Renders the translated `book` into `out`: with the title and description
@@ -356,16 +377,17 @@ fn render_translated(
     (texts, interface): (&TranslatedTexts, &Interface),
     theme_dir: &Path,
     out: &Path,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<PageIndex>> {
     let mut render_config = book_toml.clone();
     render_config.book.title = texts.book.title.clone();
     render_config.book.description = texts.book.description.clone();
     render_config.set("output.html.theme", theme_dir)?;
     let alert_pages = pages_with_alerts(&book.0);
     let page_404 = page_404(&render_config);
-    render_html(root, render_config, book, out)?;
+    let pages = render_html(root, render_config, book, out)?;
     translate_alert_titles(out, &texts.alert_titles, &alert_pages).context("writing the translated alert titles")?;
-    translate_404_page(out, page_404, interface).context("writing the translated 404 page")
+    translate_404_page(out, page_404, interface).context("writing the translated 404 page")?;
+    Ok(pages)
 }
 
 /// The interface of the `language` book: book.toml's texts for it, the

@@ -207,15 +207,15 @@ fn index_book_rewrites_the_hashed_file_and_leaves_a_book_without_search() {
     );
     std::fs::write(&path, mdbook).expect("write");
     std::fs::write(dir.path().join("searcher-0123abcd.js"), "x").expect("write");
-    index_book(dir.path(), &tag("zh")).expect("indexed");
+    index_book(dir.path(), &tag("zh"), None).expect("indexed");
     let rebuilt = read_index(&std::fs::read_to_string(&path).expect("read")).expect("an index");
     assert_eq!(docs_with(&rebuilt, "验和"), ["0"]);
     // Twice gives the same file.
     let once = std::fs::read_to_string(&path).expect("read");
-    index_book(dir.path(), &tag("zh")).expect("indexed again");
+    index_book(dir.path(), &tag("zh"), None).expect("indexed again");
     assert_eq!(std::fs::read_to_string(&path).expect("read"), once);
 
     let empty = tempfile::tempdir().expect("temp dir");
-    index_book(empty.path(), &tag("zh")).expect("no index, nothing to do");
+    index_book(empty.path(), &tag("zh"), None).expect("no index, nothing to do");
     assert_eq!(std::fs::read_dir(empty.path()).expect("read").count(), 0);
 }

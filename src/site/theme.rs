@@ -90,6 +90,15 @@ impl BookTheme {
     }
 }
 
+/// The page template (`index.hbs`) of the theme in `dir`, or mdBook's own
+/// when the theme has none.
+pub fn page_template(dir: &Path) -> io::Result<String> {
+    match std::fs::read_to_string(dir.join("index.hbs")) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => default_index_template(),
+        read => read,
+    }
+}
+
 /// Links (or, across file systems, copies) every file under `from` into
 /// `to`, but the templates [`BookTheme::write`] writes itself.
 fn link_tree(from: &Path, to: &Path) -> io::Result<()> {

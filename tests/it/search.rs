@@ -193,3 +193,115 @@ fn search_both_books(book: &TestBook, attempt: usize) {
     let chapter = without.first().expect("a chapter");
     assert_marked_after_following(&driver, chapter, "tamaño");
 }
+
+/// The search documents this tool reads from the pages of a book rendered
+/// without mdBook's own indexing are the documents mdBook indexes: on every
+/// fidelity book, rendered by mdBook's HTML renderer with search on, the
+/// sections read from its pages have mdBook's URLs, titles and breadcrumbs,
+/// and its bodies up to white space.
+#[test]
+fn the_documents_read_from_the_pages_are_mdbooks() {
+    use mdbook_driver::MDBook;
+    use mdbook_renderer::{RenderContext, Renderer};
+    use mdbook_translate::search::pages::PageIndex;
+    for root in crate::support::fidelity_books() {
+        let mdbook = MDBook::load(&root).expect("load the book");
+        let out = tempfile::tempdir().expect("temp dir");
+        let ctx = RenderContext::new(&root, mdbook.book.clone(), mdbook.config.clone(), out.path());
+        mdbook_html::HtmlHandlebars::new().render(&ctx).expect("render");
+        let index_path = std::fs::read_dir(out.path())
+            .expect("the output")
+            .flatten()
+            .map(|entry| entry.path())
+            .find(|path| {
+                path.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("searchindex"))
+            })
+            .expect("a search index");
+        let search = read_index(&std::fs::read_to_string(&index_path).expect("read")).expect("an index");
+        let html = mdbook.config.html_config().unwrap_or_default();
+        let template = mdbook_translate::site::theme::page_template(&root.join("theme")).expect("the template");
+        let pages = PageIndex::plan(&mdbook.book, html.search.as_ref(), &template).expect("pages to read");
+        let sections = pages.sections(out.path()).expect("sections");
+        let urls: Vec<&str> = search["doc_urls"]
+            .as_array()
+            .expect("doc_urls")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let read: Vec<&str> = sections.iter().map(|section| section.url.as_str()).collect();
+        assert_eq!(read, urls, "{}", root.display());
+        let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (number, section) in sections.iter().enumerate() {
+            let doc = &search["index"]["documentStore"]["docs"][number.to_string()];
+            for field in ["title", "breadcrumbs", "body"] {
+                assert_eq!(
+                    words(section.field(field)),
+                    words(doc[field].as_str().expect("a field")),
+                    "{}: {} {field}",
+                    root.display(),
+                    section.url
+                );
+            }
+        }
+        eprintln!(
+            "{}: {} sections read as mdBook reads them",
+            root.display(),
+            sections.len()
+        );
+    }
+}
+
+/// The index files of every book of the site, and the name each page loads.
+fn loaded_indexes(html_dir: &Path) -> BTreeSet<String> {
+    let mut loaded = BTreeSet::new();
+    for page in walkdir::WalkDir::new(html_dir).into_iter().flatten() {
+        if page.path().extension().is_none_or(|extension| extension != "html") {
+            continue;
+        }
+        let text = std::fs::read_to_string(page.path()).expect("a page");
+        // toc.html, the table of contents for readers without JavaScript, has no search.
+        let Some(name) = text
+            .split("path_to_searchindex_js = \"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+        else {
+            assert!(
+                page.path().ends_with("toc.html"),
+                "{} loads no search index",
+                page.path().display()
+            );
+            continue;
+        };
+        // A path from the page's folder.
+        let path = page.path().parent().expect("a folder").join(name);
+        let data = std::fs::read(&path)
+            .unwrap_or_else(|_| panic!("{} loads {name}, which is not there", page.path().display()));
+        let hash: String = {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(&data)[..4].iter().map(|b| format!("{b:02x}")).collect()
+        };
+        let file_name = path.file_name().expect("a file name").to_string_lossy().into_owned();
+        assert_eq!(file_name, format!("searchindex-{hash}.js"), "{}", page.path().display());
+        loaded.insert(path.canonicalize().expect("the index").display().to_string());
+    }
+    loaded
+}
+
+/// A hashed index name is the hash of the index written, so a browser
+/// never keeps an older book's index: every page loads an index that is
+/// there under the hash of its content, and a new sentence renames the
+/// index of every language.
+#[test]
+fn every_page_loads_its_books_index_named_by_its_content() {
+    let book = TestBook::new("site");
+    book.run(&["build"]).assert_success();
+    let html = book.path().join("book/html");
+    let before = loaded_indexes(&html);
+    assert_eq!(before.len(), 3, "one index per book: {before:?}");
+    book.replace("src/sums.md", "", "A new sentence about checksums.\n\n");
+    book.run(&["build"]).assert_success();
+    let after = loaded_indexes(&html);
+    assert_eq!(after.len(), 3, "{after:?}");
+    assert!(before.is_disjoint(&after), "{before:?} {after:?}");
+}
