@@ -69,9 +69,15 @@ pub struct TranslateRenderer {
     loaded: Option<mdbook_driver::book::Book>,
 }
 
-/// How many books to render at once by default: one per core
-/// (`std::thread::available_parallelism`), fewer when the memory available
-/// would not hold that many renders of a book of `markdown_bytes`.
+/// How many of `books` books to render at once by default: all of them, up
+/// to four per core (`std::thread::available_parallelism`), fewer when the
+/// memory available would not hold that many renders of a book of
+/// `markdown_bytes`.
+///
+/// Books cost about the same to render, and a render cannot be split: with
+/// one render per core, the source and two languages on two cores take two
+/// renders' time, the third book rendering alone; all three at once share
+/// the cores and take one and a half.
 ///
 /// mdBook's HTML renderer holds the book several times over while it
 /// renders (the markdown, the HTML tree of every chapter, the print page,
@@ -80,12 +86,13 @@ pub struct TranslateRenderer {
 /// markdown. A render is reckoned at 256 bytes per byte of markdown and at
 /// least 64 MiB, and at most half of the available memory (`MemAvailable`
 /// on Linux) is planned for.
-pub fn default_jobs(markdown_bytes: u64) -> usize {
+pub fn default_jobs(markdown_bytes: u64, books: usize) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let wanted = books.clamp(1, 4 * cores);
     let per_render = (markdown_bytes.saturating_mul(256)).max(64 << 20);
     match available_memory() {
-        Some(available) => cores.min(usize::try_from(available / 2 / per_render).unwrap_or(usize::MAX).max(1)),
-        None => cores,
+        Some(available) => wanted.min(usize::try_from(available / 2 / per_render).unwrap_or(usize::MAX).max(1)),
+        None => wanted,
     }
 }
 
@@ -198,8 +205,10 @@ impl TranslateRenderer {
         }
         let books = Books {
             building: &languages,
+            jobs: self
+                .jobs
+                .unwrap_or_else(|| default_jobs(build.markdown_bytes(), languages.len() + usize::from(render_book))),
             source,
-            jobs: self.jobs.unwrap_or_else(|| default_jobs(build.markdown_bytes())),
             publish: Publish::SwapIn,
         };
         build_books(&build, &site, books)?;
@@ -225,7 +234,10 @@ impl TranslateRenderer {
         let books = Books {
             building: &languages,
             source: SourceBook::Rendered,
-            jobs: self.jobs.unwrap_or_else(|| default_jobs(build.markdown_bytes())),
+            // mdBook's HTML output renders the source book meanwhile.
+            jobs: self
+                .jobs
+                .unwrap_or_else(|| default_jobs(build.markdown_bytes(), languages.len() + 1)),
             publish: Publish::MoveInto(folder),
         };
         build_books(&build, &site, books)

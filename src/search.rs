@@ -82,16 +82,34 @@ pub fn index_book(html_dir: &Path, language: &LanguageTag, pages: Option<&PageIn
     };
     let written = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let search = read_index(&written).with_context(|| format!("reading the search index {}", path.display()))?;
-    let rebuilt = match pages {
-        Some(pages) => index_sections(search, &pages.sections(html_dir)?, language),
-        None => rebuild_index(search, language),
+    let context = || format!("rebuilding the {language} search index {}", path.display());
+    match pages {
+        Some(pages) => {
+            let sections = pages.sections(html_dir)?;
+            let (options, index) = index_sections(search, &sections, language).with_context(context)?;
+            let data = serde_json::to_string(&IndexData {
+                options: &options,
+                index: &index,
+            })
+            .with_context(context)?;
+            write_renamed(html_dir, &path, &wrap_index_data(&data, language))
+        }
+        None => {
+            let rebuilt = rebuild_index(search, language).with_context(context)?;
+            std::fs::write(&path, write_index(&rebuilt, language))
+                .with_context(|| format!("writing {}", path.display()))
+        }
     }
-    .with_context(|| format!("rebuilding the {language} search index {}", path.display()))?;
-    let data = write_index(&rebuilt, language);
-    if pages.is_some() {
-        return write_renamed(html_dir, &path, &data);
-    }
-    std::fs::write(&path, data).with_context(|| format!("writing {}", path.display()))
+}
+
+/// The data of an index file: the options and URLs of mdBook's, and the
+/// index (written as it is, not through a `Value`: a large index is most
+/// of a book's search work).
+#[derive(serde::Serialize)]
+struct IndexData<'a> {
+    #[serde(flatten)]
+    options: &'a serde_json::Map<String, Value>,
+    index: &'a elasticlunr::Index,
 }
 
 /// Writes `data` as the index file `path` of the book in `html_dir`, which
@@ -196,9 +214,14 @@ pub fn read_index(file: &str) -> Result<Value, SearchIndexError> {
 /// The index file for `search` in `language`: the page code, then the data
 /// as mdBook writes it.
 pub fn write_index(search: &Value, language: &LanguageTag) -> String {
+    wrap_index_data(&search.to_string(), language)
+}
+
+/// The index file for the JSON `data` in `language`.
+fn wrap_index_data(data: &str, language: &LanguageTag) -> String {
     let config = json!({ "english": is_english(language), "dense": language.is_cjk() });
     let script = SCRIPT_TEMPLATE.replace("/*CONFIG*/null", &config.to_string());
-    let data = search.to_string().replace('\\', "\\\\").replace('\'', "\\'");
+    let data = data.replace('\\', "\\\\").replace('\'', "\\'");
     format!("{script}\n{DATA_START}{data}{DATA_END}")
 }
 
@@ -226,32 +249,48 @@ pub fn rebuild_index(mut search: Value, language: &LanguageTag) -> Result<Value,
             .collect();
         (doc_ref.clone(), values)
     });
-    let rebuilt = build_index(&search, language, &ref_field, &fields, documents);
+    let rebuilt = build_index(expands(&search), language, &ref_field, &fields, documents);
     search["index"] = serde_json::to_value(&rebuilt)?;
     Ok(search)
 }
 
 /// `search` (an index mdBook wrote without documents) with `sections` as
-/// its documents, indexed with the terms of [`tokenize`] for `language`.
+/// its documents: its options and URLs, and the index of the documents
+/// with the terms of [`tokenize`] for `language`.
 pub fn index_sections(
-    mut search: Value,
+    search: Value,
     sections: &[Section],
     language: &LanguageTag,
-) -> Result<Value, SearchIndexError> {
-    let index = search.get("index").ok_or(SearchIndexError::Missing("index"))?;
-    let fields = index_fields(index)?;
+) -> Result<(serde_json::Map<String, Value>, elasticlunr::Index), SearchIndexError> {
+    let expand = expands(&search);
+    let Value::Object(mut options) = search else {
+        return Err(SearchIndexError::Missing("index"));
+    };
+    let index = options.remove("index").ok_or(SearchIndexError::Missing("index"))?;
+    let fields = index_fields(&index)?;
     let ref_field = index.get("ref").and_then(Value::as_str).unwrap_or("id").to_string();
     let documents = sections.iter().enumerate().map(|(number, section)| {
         let values = fields.iter().map(|field| section.field(field).to_string()).collect();
         (number.to_string(), values)
     });
-    let built = build_index(&search, language, &ref_field, &fields, documents);
-    search["doc_urls"] = sections
-        .iter()
-        .map(|section| Value::from(section.url.as_str()))
-        .collect();
-    search["index"] = serde_json::to_value(&built)?;
-    Ok(search)
+    let built = build_index(expand, language, &ref_field, &fields, documents);
+    options.insert(
+        "doc_urls".to_string(),
+        sections
+            .iter()
+            .map(|section| Value::from(section.url.as_str()))
+            .collect(),
+    );
+    Ok((options, built))
+}
+
+/// Whether the search of the index `search` expands prefixes (mdBook's
+/// `expand`, on by default).
+fn expands(search: &Value) -> bool {
+    search
+        .pointer("/search_options/expand")
+        .and_then(Value::as_bool)
+        .unwrap_or(true)
 }
 
 /// The fields an mdBook index has (`title`, `body`, `breadcrumbs`).
@@ -267,19 +306,15 @@ fn index_fields(index: &Value) -> Result<Vec<String>, SearchIndexError> {
 }
 
 /// An index of `documents` (reference, then a value per field of
-/// `fields`) with the terms of [`tokenize`] for `language`, expanding
-/// single characters as `search`'s options say.
+/// `fields`) with the terms of [`tokenize`] for `language`, for an index
+/// whose search expands prefixes (`expand`) or not.
 fn build_index(
-    search: &Value,
+    expand: bool,
     language: &LanguageTag,
     ref_field: &str,
     fields: &[String],
     documents: impl Iterator<Item = (String, Vec<String>)>,
 ) -> elasticlunr::Index {
-    let expand = search
-        .pointer("/search_options/expand")
-        .and_then(Value::as_bool)
-        .unwrap_or(true);
     let singles = if expand { Singles::Last } else { Singles::Every };
     let book_language = BookLanguage {
         tag: language.clone(),

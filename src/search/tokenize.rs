@@ -38,6 +38,10 @@ pub const MAX_WORD_CHARS: usize = 80;
 /// keep their composed form.
 pub fn fold(text: &str) -> String {
     let lower = text.to_lowercase();
+    if lower.is_ascii() {
+        // Nothing to decompose or drop.
+        return lower;
+    }
     let stripped: String = lower.nfd().filter(|c| !is_accent(*c)).collect();
     stripped.nfc().collect()
 }
