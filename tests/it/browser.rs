@@ -175,8 +175,11 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        if !self.session.is_empty() && !std::thread::panicking() {
-            let _ = self.call("DELETE", &format!("/session/{}", self.session), None);
+        // Even after a failure (a browser left running would load the
+        // machine), with a short wait: chromedriver may be what hangs.
+        if !self.session.is_empty() {
+            let url = format!("http://127.0.0.1:{}/session/{}", self.port, self.session);
+            let _ = http_agent(Duration::from_secs(10)).delete(&url).call();
         }
         let _ = self.process.kill();
         let _ = self.process.wait();
