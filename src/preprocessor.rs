@@ -180,7 +180,9 @@ pub fn report(summary: &RunSummary, config: &Config) {
         };
         eprintln!(
             "mdbook-translate: {}: untranslated in {}: {}{why}",
-            summary.language, unit.chapter, unit.text
+            summary.language,
+            unit.chapter,
+            unit.excerpt()
         );
     }
     if summary.untranslated.len() > N_UNTRANSLATED_LISTED {

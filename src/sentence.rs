@@ -611,7 +611,9 @@ fn is_word_char(c: char) -> bool {
     c == '.' || (c.is_alphanumeric() && !is_cjk(c))
 }
 
-fn is_cjk(c: char) -> bool {
+/// Whether `c` is a Han, kana or Hangul character: text written without
+/// spaces between words, which may be cut between any two of them.
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c,
         '\u{1100}'..='\u{11FF}'     // Hangul Jamo
         | '\u{3040}'..='\u{30FF}'   // Hiragana, Katakana
@@ -646,7 +648,8 @@ fn is_short_number(word: &str) -> bool {
 }
 
 /// Punctuation after a CJK stop that shows the sentence goes on.
-fn is_clause_mark(c: char) -> bool {
+/// A comma, semicolon or colon, half- or full-width.
+pub(crate) fn is_clause_mark(c: char) -> bool {
     matches!(c, '，' | '、' | '､' | '；' | '：' | ',' | ';' | ':')
 }
 

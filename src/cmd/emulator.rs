@@ -56,6 +56,14 @@ pub(crate) struct EmulatorArgs {
     #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = parse_rate)]
     mangle_rate: f64,
 
+    /// Fraction of Translate requests answered HTTP 200 with a body that is not JSON.
+    #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = parse_rate)]
+    garbled_rate: f64,
+
+    /// Fraction of Translate requests answered 502 with an HTML page, as a proxy does.
+    #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = parse_rate)]
+    html_error_rate: f64,
+
     /// Fraction of batch jobs ending COMPLETED_WITH_ERROR or FAILED.
     #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = parse_rate)]
     job_failure_rate: f64,
@@ -94,6 +102,8 @@ pub(crate) fn execute(args: EmulatorArgs) -> anyhow::Result<i32> {
         throttle_rate: args.throttle_rate,
         error_rate: args.error_rate,
         mangle_rate: args.mangle_rate,
+        garbled_rate: args.garbled_rate,
+        html_error_rate: args.html_error_rate,
         job_failure_rate: args.job_failure_rate,
         data_dir: args.data_dir,
         seed: args.seed,

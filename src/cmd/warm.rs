@@ -99,7 +99,9 @@ pub(crate) fn execute(args: WarmArgs) -> anyhow::Result<i32> {
         for unit in filled.untranslated.iter().take(5) {
             eprintln!(
                 "mdbook-translate: {target}: untranslated in {}: {} ({})",
-                unit.chapter, unit.text, unit.reason
+                unit.chapter,
+                unit.excerpt(),
+                unit.reason
             );
         }
         n_untranslated += filled.untranslated.len();

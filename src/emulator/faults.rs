@@ -2,6 +2,7 @@
 
 use super::EmulatorConfig;
 use super::error::{ErrorKind, ServiceError};
+use super::wire::Reply;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use std::time::{Duration, Instant};
@@ -68,6 +69,15 @@ impl Faults {
         None
     }
 
+    /// Decides whether a request that was not refused gets, in place of its
+    /// answer, one that no Translate client can read.
+    pub(crate) fn unreadable_answer(&mut self, config: &EmulatorConfig) -> Option<Unreadable> {
+        if self.chance(config.garbled_rate) {
+            return Some(Unreadable::NotJson);
+        }
+        self.chance(config.html_error_rate).then_some(Unreadable::HtmlError)
+    }
+
     /// Takes `characters` from the characters-per-second quota, or refuses.
     ///
     /// A request larger than the bucket is admitted when the bucket is full
@@ -93,6 +103,34 @@ impl Faults {
         (0..n_bytes)
             .map(|_| format!("{:02x}", self.rng.random::<u8>()))
             .collect()
+    }
+}
+
+/// An answer that is not Translate's, injected in place of the real one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unreadable {
+    /// HTTP 200 with a plain-text body, neither JSON nor CBOR.
+    NotJson,
+    /// `502 Bad Gateway` with an HTML page.
+    HtmlError,
+}
+
+impl Unreadable {
+    pub(crate) fn reply(self) -> Reply {
+        let (status, content_type, body) = match self {
+            Unreadable::NotJson => (200, "text/plain", "OK: this answer is not JSON (injected)\n"),
+            Unreadable::HtmlError => (
+                502,
+                "text/html",
+                "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n\
+                 <body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n",
+            ),
+        };
+        Reply {
+            status,
+            headers: vec![("content-type", content_type.to_string())],
+            body: body.as_bytes().to_vec().into(),
+        }
     }
 }
 

@@ -15,7 +15,8 @@
 //!
 //! Translation is deterministic and checkable (see [`pseudo`]): parallel-data
 //! pairs in batch jobs, terminology entries everywhere, and a reversible
-//! pseudo-translation for everything else. Faults, latency and quotas come from
+//! pseudo-translation for everything else. Faults (answers no client can read
+//! among them), latency and quotas come from
 //! [`EmulatorConfig`] and can be changed while the emulator runs.
 //!
 //! The product never calls this module, except for the `emulator` subcommand.
@@ -77,6 +78,12 @@ pub struct EmulatorConfig {
     /// Fraction of TranslateText answers whose HTML tags are dropped,
     /// duplicated or reordered.
     pub mangle_rate: f64,
+    /// Fraction of Translate requests answered HTTP 200 with a body that is
+    /// neither JSON nor CBOR, as a server that is not Amazon Translate answers.
+    pub garbled_rate: f64,
+    /// Fraction of Translate requests answered `502 Bad Gateway` with an
+    /// HTML page, as a proxy or load balancer in front of the service answers.
+    pub html_error_rate: f64,
     /// Fraction of batch jobs that end `COMPLETED_WITH_ERROR` or `FAILED`.
     pub job_failure_rate: f64,
     /// Where S3 objects live (`<data_dir>/s3/<bucket>/<key>`); `None`: a
@@ -96,6 +103,8 @@ impl Default for EmulatorConfig {
             throttle_rate: 0.0,
             error_rate: 0.0,
             mangle_rate: 0.0,
+            garbled_rate: 0.0,
+            html_error_rate: 0.0,
             job_failure_rate: 0.0,
             data_dir: None,
             seed: 0,

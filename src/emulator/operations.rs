@@ -18,12 +18,18 @@ pub(crate) async fn handle(shared: &Arc<Shared>, protocol: Protocol, operation: 
     shared.stats.count_request(operation);
     let _in_flight = shared.stats.enter();
     let config = shared.config();
-    let (refusal, latency) = {
+    let (refusal, unreadable, latency) = {
         let mut faults = shared.faults();
-        (faults.refuse_request(&config), faults.latency(&config))
+        let refusal = faults.refuse_request(&config);
+        let unreadable = refusal.is_none().then(|| faults.unreadable_answer(&config)).flatten();
+        (refusal, unreadable, faults.latency(&config))
     };
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
+    }
+    if let Some(unreadable) = unreadable {
+        shared.stats.count_injected_error();
+        return unreadable.reply();
     }
     let result = match refusal {
         Some(error) => {

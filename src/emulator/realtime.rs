@@ -106,6 +106,7 @@ pub(crate) fn translate_text(shared: &Shared, input: TranslateTextInput) -> Serv
         ));
     }
     let text = required(input.text, "text")?;
+    shared.stats.note_text_size(text.len());
     if text.is_empty() {
         return Err(ServiceError::validation(
             "",

@@ -14,10 +14,14 @@ pub struct Stats {
     pub characters_billed_total: u64,
     /// Requests answered with `TooManyRequestsException` (quota or injected).
     pub throttled_total: u64,
-    /// Requests answered with an injected 500 or 503.
+    /// Requests answered with an injected 500 or 503, or an injected answer
+    /// no client can read.
     pub errors_injected_total: u64,
     /// The most Translate requests ever handled at once (latency included).
     pub peak_in_flight: u64,
+    /// The largest `Text` of a TranslateText request read, in UTF-8 bytes,
+    /// whether it was within the service's limit or refused.
+    pub largest_text_bytes: u64,
     /// Requests by operation (`TranslateText`, `s3:PutObject`, …).
     pub requests: BTreeMap<String, u64>,
     /// Characters billed by operation, then language pair (`en-zh`).
@@ -44,6 +48,12 @@ impl StatsRecorder {
         let mut stats = self.lock();
         stats.requests_total += 1;
         *stats.requests.entry(operation.to_string()).or_default() += 1;
+    }
+
+    /// Notes the size of a TranslateText request's `Text`.
+    pub(crate) fn note_text_size(&self, n_bytes: usize) {
+        let mut stats = self.lock();
+        stats.largest_text_bytes = stats.largest_text_bytes.max(n_bytes as u64);
     }
 
     pub(crate) fn count_throttled(&self) {

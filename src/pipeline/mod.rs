@@ -99,6 +99,20 @@ pub struct UntranslatedUnit {
     pub reason: UntranslatedReason,
 }
 
+/// Characters of a unit's text a report line shows.
+const EXCERPT_CHARS: usize = 80;
+
+impl UntranslatedUnit {
+    /// Its text for a report line: the first 80 characters, and `…` when
+    /// there are more (a unit may be thousands of characters long).
+    pub fn excerpt(&self) -> String {
+        match self.text.char_indices().nth(EXCERPT_CHARS) {
+            Some((end, _)) => format!("{}…", &self.text[..end]),
+            None => self.text.clone(),
+        }
+    }
+}
+
 /// What one run did, printed as the one-line summary.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunSummary {

@@ -211,6 +211,10 @@ const FOUND: &[&str] = &[
     "<code>`</code>。``| a | b |\n|---|---|\n",
     "word[[\\{{#include b.rs}}]{{#include a.rs}}word](https://example.com/a_b)",
     "<kbd>$x_i$</kbd>[word。word]]]\\\\(](https://example.com/a_b)\\\\)",
+    // The escaped directive runs to the last `}}` of its line and takes the
+    // second `[`; the text's `]` closed it in the source, escaped it no
+    // longer does, and the link would start inside the placeholder.
+    "word[\\{{#include b.rs}}<kbd>[{{#include a.rs}}\\\\]](https://example.com/a_b)word",
 ];
 
 #[test]

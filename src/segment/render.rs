@@ -139,6 +139,15 @@ pub enum RenderError {
         /// The rendered translation.
         rendered: String,
     },
+    /// A pair of the rendered translation opens inside a placeholder and
+    /// closes outside it, or the other way round: a delimiter the
+    /// placeholder holds (the `[` an escaped directive swallowed) pairs with
+    /// the translation's markup.
+    #[error("markup would pair with a delimiter inside a placeholder in `{rendered}`")]
+    PairCrossesPlaceholder {
+        /// The rendered translation.
+        rendered: String,
+    },
     /// The rendered translation would read code spans or math other than
     /// the placeholders that hold them (a backtick or dollar of a
     /// placeholder meeting the text's).
@@ -308,7 +317,7 @@ fn render_checked(
             .iter()
             .any(|slot| matches!(slot, Slot::Placeholder(bytes) if bytes.contains(['`', '$'])));
         if code_in_placeholders {
-            check_code_and_math(unit, &rendered, options.escape_dollar)?;
+            check_code_and_math(unit, &rendered.markdown, options.escape_dollar)?;
         }
         let delimiters_in_placeholders = unit
             .slots
@@ -317,42 +326,70 @@ fn render_checked(
         if !delimiters_in_placeholders && !unit.slots.iter().any(|slot| matches!(slot, Slot::Pair { .. })) {
             // Escaped text between whole placeholders that hold no delimiter
             // cannot create or break markup.
-            return Ok(rendered);
+            return Ok(rendered.markdown);
         }
-        // CJK text may touch the unit on both sides (no spaces between
-        // sentences), which changes what delimiters can open and close.
-        let in_context = |markdown: &str| {
-            if options.target_language.is_cjk() {
-                format!("字{markdown}字")
-            } else {
-                markdown.to_string()
-            }
-        };
-        // The pairs the segmenter read in the source (except those written
-        // as HTML), and the markup inside placeholders (emphasis inside an
-        // inline HTML element), each read alone.
-        let mut expected: Vec<PairKind> = Vec::new();
-        for slot in &unit.slots {
-            match slot {
-                Slot::Pair { kind, .. } if !html_emphasis || matches!(kind, PairKind::Link | PairKind::Image) => {
-                    expected.push(*kind)
-                }
-                Slot::Pair { .. } => {}
-                Slot::Placeholder(bytes) => expected.extend(inline_shape(bytes, options.escape_dollar)),
-            }
-        }
-        expected.sort();
-        let actual = inline_shape(&in_context(&rendered), options.escape_dollar);
-        if actual == expected {
-            return Ok(rendered);
-        }
-        Err(RenderError::MarkupChanged {
-            expected,
-            actual,
-            rendered,
-        })
+        check_inline_markup(unit, &rendered, html_emphasis, options)?;
+        Ok(rendered.markdown)
     };
     render(false).or_else(|_| render(true))
+}
+
+/// Checks that a rendered unit parses to the inline markup the segmenter
+/// read in the source: the same pairs (except those written as HTML), the
+/// markup inside its placeholders (emphasis inside an inline HTML element)
+/// each read alone, and no pair that opens inside a placeholder and closes
+/// outside it or in another.
+fn check_inline_markup(
+    unit: &Unit,
+    rendered: &RenderedUnit,
+    html_emphasis: bool,
+    options: SpliceOptions<'_>,
+) -> Result<(), RenderError> {
+    // CJK text may touch the unit on both sides (no spaces between
+    // sentences), which changes what delimiters can open and close.
+    let (before, after) = if options.target_language.is_cjk() {
+        ("字", "字")
+    } else {
+        ("", "")
+    };
+    let in_context = format!("{before}{}{after}", rendered.markdown);
+    let mut expected: Vec<PairKind> = Vec::new();
+    for slot in &unit.slots {
+        match slot {
+            Slot::Pair { kind, .. } if !html_emphasis || matches!(kind, PairKind::Link | PairKind::Image) => {
+                expected.push(*kind)
+            }
+            Slot::Pair { .. } => {}
+            Slot::Placeholder(bytes) => expected.extend(inline_shape(bytes, options.escape_dollar)),
+        }
+    }
+    expected.sort();
+    let pairs = inline_pairs(&in_context, options.escape_dollar);
+    let mut actual: Vec<PairKind> = pairs.iter().map(|(kind, _)| *kind).collect();
+    actual.sort();
+    if actual != expected {
+        return Err(RenderError::MarkupChanged {
+            expected,
+            actual,
+            rendered: rendered.markdown.clone(),
+        });
+    }
+    // The placeholder holding a byte of `in_context`, if any.
+    let holder = |offset: usize| {
+        let offset = offset.checked_sub(before.len())?;
+        let after_it = rendered.placeholders.partition_point(|p| p.start <= offset);
+        let index = after_it.checked_sub(1)?;
+        (offset < rendered.placeholders[index].end).then_some(index)
+    };
+    if pairs
+        .iter()
+        .any(|(_, range)| holder(range.start) != holder(range.end.saturating_sub(1)))
+    {
+        return Err(RenderError::PairCrossesPlaceholder {
+            rendered: rendered.markdown.clone(),
+        });
+    }
+    Ok(())
 }
 
 /// A unit as markdown, the way translators read and write it: text escaped
@@ -370,7 +407,7 @@ pub fn unit_markdown(unit: &Unit, escape_dollar: bool) -> String {
         html_emphasis: false,
         character_references: false,
     };
-    render_tokens(&tokens, &unit.slots, context)
+    render_tokens(&tokens, &unit.slots, context).markdown
 }
 
 /// Drops white space at both ends of a translation: leading spaces could
@@ -426,18 +463,38 @@ fn parse_fragment(markdown: &str, dollar_math: bool) -> Parser<'_, impl pulldown
 
 /// The inline markup a rendered unit parses to, as a sorted list of kinds.
 fn inline_shape(markdown: &str, dollar_math: bool) -> Vec<PairKind> {
-    let mut kinds: Vec<PairKind> = parse_fragment(markdown, dollar_math)
-        .filter_map(|event| match event {
-            Event::Start(Tag::Emphasis) => Some(PairKind::Emphasis),
-            Event::Start(Tag::Strong) => Some(PairKind::Strong),
-            Event::Start(Tag::Strikethrough) => Some(PairKind::Strikethrough),
-            Event::Start(Tag::Link { .. }) => Some(PairKind::Link),
-            Event::Start(Tag::Image { .. }) => Some(PairKind::Image),
-            _ => None,
-        })
+    let mut kinds: Vec<PairKind> = inline_pairs(markdown, dollar_math)
+        .into_iter()
+        .map(|(kind, _)| kind)
         .collect();
     kinds.sort();
     kinds
+}
+
+/// The pairs of inline markup `markdown` parses to, with the bytes each
+/// covers (its delimiters included), in order.
+fn inline_pairs(markdown: &str, dollar_math: bool) -> Vec<(PairKind, Range<usize>)> {
+    parse_fragment(markdown, dollar_math)
+        .into_offset_iter()
+        .filter_map(|(event, range)| {
+            let kind = match event {
+                Event::Start(Tag::Emphasis) => PairKind::Emphasis,
+                Event::Start(Tag::Strong) => PairKind::Strong,
+                Event::Start(Tag::Strikethrough) => PairKind::Strikethrough,
+                Event::Start(Tag::Link { .. }) => PairKind::Link,
+                Event::Start(Tag::Image { .. }) => PairKind::Image,
+                _ => return None,
+            };
+            Some((kind, range))
+        })
+        .collect()
+}
+
+/// A unit rendered as markdown, and where its placeholders' bytes are in it.
+struct RenderedUnit {
+    markdown: String,
+    /// In order, disjoint.
+    placeholders: Vec<Range<usize>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -456,8 +513,9 @@ struct RenderContext {
     character_references: bool,
 }
 
-fn render_tokens(tokens: &[TaggedToken], slots: &[Slot], context: RenderContext) -> String {
+fn render_tokens(tokens: &[TaggedToken], slots: &[Slot], context: RenderContext) -> RenderedUnit {
     let mut out = String::new();
+    let mut placeholders = Vec::new();
     let mut line_start = context.line_start;
     for (index, token) in tokens.iter().enumerate() {
         match token {
@@ -468,6 +526,7 @@ fn render_tokens(tokens: &[TaggedToken], slots: &[Slot], context: RenderContext)
             }
             TaggedToken::Placeholder(id) => {
                 if let Some(Slot::Placeholder(bytes)) = slots.get(*id as usize - 1) {
+                    placeholders.push(out.len()..out.len() + bytes.len());
                     out.push_str(bytes);
                     line_start = bytes.ends_with('\n')
                         || bytes
@@ -496,7 +555,10 @@ fn render_tokens(tokens: &[TaggedToken], slots: &[Slot], context: RenderContext)
             }
         }
     }
-    out
+    RenderedUnit {
+        markdown: out,
+        placeholders,
+    }
 }
 
 /// Escapes translated text so that it can never create markup.

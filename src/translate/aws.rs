@@ -1,7 +1,7 @@
 //! The `aws` backend: Amazon Translate's real-time TranslateText.
 //!
 //! Units go out as HTML documents of up to 10,000 bytes ([`super::html`]),
-//! many in flight under one concurrency limit, on a tokio runtime the
+//! a unit longer than that in pieces ([`super::pieces`]), many in flight under one concurrency limit, on a tokio runtime the
 //! backend owns. Each response is handed to the pipeline as it arrives.
 //! Retries are the SDK's own (standard mode, bounded attempts, time-outs),
 //! with one change: a refused connection is not retried, so a build whose
@@ -12,21 +12,25 @@
 //! the standard AWS chain (`AWS_ENDPOINT_URL` included); the backend never
 //! logs or stores them.
 
+mod errors;
+
+pub use errors::{Endpoint, classify_error};
+
 use super::html::{MAX_REQUEST_BYTES, Packed, pack_units, read_units, request_unit_id};
 use super::pacer::Pacer;
-use super::{BackendError, BackendErrorKind, Profile, Request, Response, Translator};
+use super::pieces::SendPlan;
+use super::{BackendError, BackendErrorKind, Profile, Request, Response, Translator, UnitAnswer};
 use crate::config::{Config, Formality as ConfigFormality, Profanity as ConfigProfanity};
 use crate::store::{Languages, Origin};
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_sdk_translate::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_translate::error::ProvideErrorMetadata;
 use aws_sdk_translate::operation::translate_text::TranslateTextError;
 use aws_sdk_translate::types::{Formality, Profanity, TranslationSettings};
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction, RetryClassifierPriority};
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::retry::ErrorKind;
 use sha2::{Digest, Sha256};
 use std::ops::ControlFlow;
@@ -121,6 +125,8 @@ pub struct AwsTranslator {
     settings: AwsSettings,
     profile: String,
     n_calls: Arc<AtomicU64>,
+    /// Where requests go, for messages.
+    endpoint: Endpoint,
 }
 
 impl std::fmt::Debug for AwsTranslator {
@@ -185,6 +191,7 @@ impl AwsTranslator {
             .map_err(|e| BackendError::new(BackendErrorKind::Service, format!("starting the async runtime: {e}")))?;
         let sdk_config = runtime.block_on(load_aws_config(&settings))?;
         let pacer = Arc::new(Pacer::default());
+        let endpoint = Endpoint::translate(&sdk_config);
         let config = aws_sdk_translate::config::Builder::from(&sdk_config)
             .retry_classifier(RefusedConnectionIsFinal)
             .retry_classifier(ThrottlingSlowsThePacer {
@@ -198,6 +205,7 @@ impl AwsTranslator {
             profile: settings.profile_name(),
             settings,
             n_calls: Arc::new(AtomicU64::new(0)),
+            endpoint,
         })
     }
 
@@ -256,7 +264,7 @@ impl AwsTranslator {
             let response = match result {
                 Ok(output) => answers_of(&document, output.translated_text()),
                 Err(error) => {
-                    let error = classify_error(&error);
+                    let error = classify_error(&error, &self.endpoint);
                     if matches!(error.kind, BackendErrorKind::Unreachable | BackendErrorKind::Refused) {
                         tasks.abort_all();
                         // Answers that arrived before the failure were paid for: hand them over.
@@ -309,40 +317,17 @@ fn answers_of(document: &Packed, translated_html: &str) -> Response {
     }
 }
 
-/// What kind of failure an SDK error is, with a message that names the
-/// service's error code and never a credential.
-pub fn classify_error<E, R>(error: &SdkError<E, R>) -> BackendError
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    let kind = match error {
-        SdkError::TimeoutError(_) => BackendErrorKind::Timeout,
-        SdkError::DispatchFailure(failure) if failure.is_timeout() => BackendErrorKind::Timeout,
-        SdkError::DispatchFailure(_) => BackendErrorKind::Unreachable,
-        SdkError::ConstructionFailure(_) => BackendErrorKind::Refused,
-        SdkError::ResponseError(_) => BackendErrorKind::Service,
-        SdkError::ServiceError(_) => match error.code().unwrap_or_default() {
-            "ThrottlingException" | "TooManyRequestsException" | "LimitExceededException" => {
-                BackendErrorKind::Throttled
-            }
-            "InternalServerException" | "ServiceUnavailableException" => BackendErrorKind::Service,
-            "UnrecognizedClientException"
-            | "InvalidSignatureException"
-            | "AccessDeniedException"
-            | "ExpiredTokenException"
-            | "IncompleteSignature"
-            | "MissingAuthenticationToken" => BackendErrorKind::Refused,
-            _ => BackendErrorKind::Invalid,
-        },
-        _ => BackendErrorKind::Service,
-    };
-    let message = match (error.code(), error.message()) {
-        (Some(code), Some(message)) => format!("Amazon Translate: {code}: {message}"),
-        (Some(code), None) => format!("Amazon Translate: {code}"),
-        _ => format!("Amazon Translate: {}", DisplayErrorContext(error)),
-    };
-    BackendError::new(kind, message)
+/// The answer for a unit too long for one request that has no place to
+/// cut it into pieces that fit.
+fn too_long_error(n_bytes: usize) -> BackendError {
+    BackendError::new(
+        BackendErrorKind::Invalid,
+        format!(
+            "the unit is {n_bytes} bytes as HTML, more than the {MAX_REQUEST_BYTES} TranslateText takes, \
+             with no sentence end, clause mark, space or pair of CJK characters to cut it at into pieces \
+             that fit; break it up in the source"
+        ),
+    )
 }
 
 /// A retry classifier that forbids retrying a refused connection: nothing
@@ -451,28 +436,37 @@ impl Translator for AwsTranslator {
         request: &Request<'_>,
         on_response: &mut dyn FnMut(Response) -> ControlFlow<()>,
     ) -> Result<(), BackendError> {
-        let (documents, too_long) = pack_units(request.units, MAX_REQUEST_BYTES, request.one_unit_per_request);
-        if !too_long.is_empty() {
-            let answers = too_long
-                .iter()
-                .map(|unit| {
-                    let error = BackendError::new(
-                        BackendErrorKind::Invalid,
-                        format!(
-                            "the unit is {} bytes as HTML, more than the {MAX_REQUEST_BYTES} TranslateText takes; \
-                             split the paragraph",
-                            unit.n_bytes
-                        ),
-                    );
-                    (unit.unit, Err(error))
-                })
-                .collect();
-            if on_response(Response { answers }).is_break() {
-                return Ok(());
-            }
+        let plan = SendPlan::of(request.units, request.languages.source, MAX_REQUEST_BYTES);
+        let items: Vec<&str> = plan.items.iter().map(String::as_str).collect();
+        let (documents, too_long) = pack_units(&items, MAX_REQUEST_BYTES, request.one_unit_per_request);
+        let mut joiner = plan.joiner(request.languages.target);
+        let mut answers: Vec<(usize, UnitAnswer)> = plan
+            .too_long
+            .iter()
+            .map(|&(unit, n_bytes)| (unit, Err(too_long_error(n_bytes))))
+            .collect();
+        // Not expected: the plan leaves each item room for its element.
+        answers.extend(
+            joiner.answers(
+                too_long
+                    .iter()
+                    .map(|item| (item.unit, Err(too_long_error(item.n_bytes))))
+                    .collect(),
+            ),
+        );
+        if !answers.is_empty() && on_response(Response { answers }).is_break() {
+            return Ok(());
         }
+        let mut on_items = |response: Response| {
+            let answers = joiner.answers(response.answers);
+            if answers.is_empty() {
+                ControlFlow::Continue(())
+            } else {
+                on_response(Response { answers })
+            }
+        };
         self.runtime
-            .block_on(self.send_all(documents, request.languages, on_response))
+            .block_on(self.send_all(documents, request.languages, &mut on_items))
     }
 
     fn n_calls(&self) -> u64 {

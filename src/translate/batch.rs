@@ -7,7 +7,7 @@
 //! is in the pipeline's `batch` stage. Errors are [`BackendError`]s with the
 //! service's error code.
 
-use super::aws::{AwsSettings, RefusedConnectionIsFinal, classify_error, load_aws_config};
+use super::aws::{AwsSettings, Endpoint, RefusedConnectionIsFinal, classify_error, load_aws_config};
 use super::{BackendError, BackendErrorKind};
 use crate::config::S3Location;
 use aws_sdk_translate::error::ProvideErrorMetadata;
@@ -123,6 +123,9 @@ pub struct BatchClient {
     runtime: tokio::runtime::Runtime,
     translate: aws_sdk_translate::Client,
     s3: aws_sdk_s3::Client,
+    /// Where each client's requests go, for messages.
+    translate_endpoint: Endpoint,
+    s3_endpoint: Endpoint,
 }
 
 impl std::fmt::Debug for BatchClient {
@@ -131,12 +134,15 @@ impl std::fmt::Debug for BatchClient {
     }
 }
 
-fn sdk_error<E, R>(what: &str, error: &aws_sdk_translate::error::SdkError<E, R>) -> BackendError
+fn sdk_error<E>(
+    endpoint: &Endpoint,
+    what: &str,
+    error: &aws_sdk_translate::error::SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+) -> BackendError
 where
     E: aws_sdk_translate::error::ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
 {
-    let error = classify_error(error);
+    let error = classify_error(error, endpoint);
     BackendError::new(error.kind, format!("{what}: {}", error.message))
 }
 
@@ -160,6 +166,8 @@ impl BatchClient {
             runtime,
             translate: aws_sdk_translate::Client::from_conf(translate),
             s3: aws_sdk_s3::Client::from_conf(s3),
+            translate_endpoint: Endpoint::translate(&sdk_config),
+            s3_endpoint: Endpoint::s3(&sdk_config),
         })
     }
 
@@ -176,7 +184,7 @@ impl BatchClient {
                     .send(),
             )
             .map(|_| ())
-            .map_err(|e| sdk_error(&format!("writing s3://{bucket}/{key}"), &e))
+            .map_err(|e| sdk_error(&self.s3_endpoint, &format!("writing s3://{bucket}/{key}"), &e))
     }
 
     /// The keys of every object under `prefix` in `bucket`.
@@ -194,7 +202,7 @@ impl BatchClient {
                         .set_continuation_token(token.take())
                         .send(),
                 )
-                .map_err(|e| sdk_error(&format!("listing s3://{bucket}/{prefix}"), &e))?;
+                .map_err(|e| sdk_error(&self.s3_endpoint, &format!("listing s3://{bucket}/{prefix}"), &e))?;
             keys.extend(
                 page.contents()
                     .iter()
@@ -217,7 +225,7 @@ impl BatchClient {
                 .key(key)
                 .send()
                 .await
-                .map_err(|e| sdk_error(&format!("reading s3://{bucket}/{key}"), &e))?;
+                .map_err(|e| sdk_error(&self.s3_endpoint, &format!("reading s3://{bucket}/{key}"), &e))?;
             let body = object.body.collect().await.map_err(|e| {
                 BackendError::new(BackendErrorKind::Service, format!("reading s3://{bucket}/{key}: {e}"))
             })?;
@@ -252,7 +260,7 @@ impl BatchClient {
         let output = self
             .runtime
             .block_on(call.send())
-            .map_err(|e| sdk_error("starting the batch translation job", &e))?;
+            .map_err(|e| sdk_error(&self.translate_endpoint, "starting the batch translation job", &e))?;
         output
             .job_id()
             .map(str::to_string)
@@ -264,7 +272,7 @@ impl BatchClient {
         let output = self
             .runtime
             .block_on(self.translate.describe_text_translation_job().job_id(job_id).send())
-            .map_err(|e| sdk_error(&format!("asking for batch job {job_id}"), &e))?;
+            .map_err(|e| sdk_error(&self.translate_endpoint, &format!("asking for batch job {job_id}"), &e))?;
         let properties = output
             .text_translation_job_properties()
             .ok_or_else(|| BackendError::new(BackendErrorKind::Service, format!("job {job_id} has no properties")))?;
@@ -290,7 +298,7 @@ impl BatchClient {
                 let output = self
                     .runtime
                     .block_on(self.translate.get_parallel_data().name(name).send())
-                    .map_err(|e| sdk_error(&format!("reading parallel data `{name}`"), &e))?;
+                    .map_err(|e| sdk_error(&self.translate_endpoint, &format!("reading parallel data `{name}`"), &e))?;
                 let properties = output.parallel_data_properties().ok_or_else(|| {
                     BackendError::new(
                         BackendErrorKind::Service,
@@ -349,7 +357,13 @@ impl BatchClient {
         {
             Ok(_) => true,
             Err(error) if error.code() == Some("ResourceNotFoundException") => false,
-            Err(error) => return Err(sdk_error(&format!("reading parallel data `{name}`"), &error)),
+            Err(error) => {
+                return Err(sdk_error(
+                    &self.translate_endpoint,
+                    &format!("reading parallel data `{name}`"),
+                    &error,
+                ));
+            }
         };
         let token = push_token(name, &key);
         let result = if exists {
@@ -363,7 +377,13 @@ impl BatchClient {
                         .send(),
                 )
                 .map(|_| ())
-                .map_err(|e| sdk_error(&format!("updating parallel data `{name}`"), &e))
+                .map_err(|e| {
+                    sdk_error(
+                        &self.translate_endpoint,
+                        &format!("updating parallel data `{name}`"),
+                        &e,
+                    )
+                })
         } else {
             self.runtime
                 .block_on(
@@ -375,7 +395,13 @@ impl BatchClient {
                         .send(),
                 )
                 .map(|_| ())
-                .map_err(|e| sdk_error(&format!("creating parallel data `{name}`"), &e))
+                .map_err(|e| {
+                    sdk_error(
+                        &self.translate_endpoint,
+                        &format!("creating parallel data `{name}`"),
+                        &e,
+                    )
+                })
         };
         result?;
         self.wait_for_parallel_data(name)
@@ -388,7 +414,7 @@ impl BatchClient {
             let output = self
                 .runtime
                 .block_on(self.translate.get_parallel_data().name(name).send())
-                .map_err(|e| sdk_error(&format!("reading parallel data `{name}`"), &e))?;
+                .map_err(|e| sdk_error(&self.translate_endpoint, &format!("reading parallel data `{name}`"), &e))?;
             let properties = output.parallel_data_properties();
             let latest = properties.and_then(|p| p.latest_update_attempt_status().or(p.status()));
             match latest {
@@ -447,7 +473,7 @@ impl BatchClient {
                     .terminology_data(data)
                     .send(),
             )
-            .map_err(|e| sdk_error(&format!("importing terminology `{name}`"), &e))?;
+            .map_err(|e| sdk_error(&self.translate_endpoint, &format!("importing terminology `{name}`"), &e))?;
         Ok(output
             .terminology_properties()
             .and_then(|p| p.term_count())

@@ -58,23 +58,36 @@ pub fn unit_html(id: &str, tagged: &str) -> (String, usize) {
     // Tagged text that does not parse is sent as text: its answer then
     // fails validation and the unit is reported.
     let tokens = parse_tagged(tagged).unwrap_or_else(|_| vec![TaggedToken::Text(tagged.to_string())]);
-    for token in tokens {
-        match token {
-            TaggedToken::Text(text) => {
-                n_chars += text.chars().count();
-                push_escaped(&mut html, &text);
-            }
-            TaggedToken::Open(id) => {
-                let _ = write!(html, "<span data-g={id}>");
-            }
-            TaggedToken::Close(_) => html.push_str("</span>"),
-            TaggedToken::Placeholder(id) => {
-                let _ = write!(html, "<span data-x={id} translate=no></span>");
-            }
-        }
+    for token in &tokens {
+        n_chars += push_token_html(&mut html, token);
     }
     html.push_str("</p>");
     (html, n_chars)
+}
+
+/// Bytes the HTML of a unit's element adds around its content:
+/// `<p id=…>` and `</p>`, for an id of `id_len` bytes.
+pub fn unit_element_bytes(id_len: usize) -> usize {
+    "<p id=></p>".len() + id_len
+}
+
+/// Appends the HTML of one token of tagged text; returns the characters of
+/// its text (what the service bills).
+pub fn push_token_html(html: &mut String, token: &TaggedToken) -> usize {
+    match token {
+        TaggedToken::Text(text) => {
+            push_escaped(html, text);
+            return text.chars().count();
+        }
+        TaggedToken::Open(id) => {
+            let _ = write!(html, "<span data-g={id}>");
+        }
+        TaggedToken::Close(_) => html.push_str("</span>"),
+        TaggedToken::Placeholder(id) => {
+            let _ = write!(html, "<span data-x={id} translate=no></span>");
+        }
+    }
+    0
 }
 
 /// `value` as an attribute value: as it is when HTML allows it unquoted,

@@ -16,6 +16,7 @@ pub mod aws;
 pub mod batch;
 pub mod html;
 pub mod pacer;
+pub mod pieces;
 mod pseudo;
 
 pub use pseudo::pseudo_translate;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 const SECRET_KEY: &str = "wJalrXUtnFEMI-secret-key-never-logged";
 const SESSION_TOKEN: &str = "IQoJb3JpZ2luX2VjE-session-token-never-logged";
 
-fn start_emulator(config: EmulatorConfig) -> Emulator {
+pub(crate) fn start_emulator(config: EmulatorConfig) -> Emulator {
     Emulator::start("127.0.0.1:0".parse().expect("an address"), config).expect("emulator")
 }
 
@@ -24,13 +24,13 @@ fn binary(endpoint: &str, home: &Path) -> Command {
 }
 
 /// A generated book with `backend = "aws"`.
-struct AwsBook {
+pub(crate) struct AwsBook {
     dir: tempfile::TempDir,
 }
 
 impl AwsBook {
     /// `chapters`: (file name, markdown), in SUMMARY order.
-    fn new(chapters: &[(String, String)], extra_toml: &str) -> AwsBook {
+    pub(crate) fn new(chapters: &[(String, String)], extra_toml: &str) -> AwsBook {
         let dir = tempfile::tempdir().expect("temp dir");
         let src = dir.path().join("src");
         std::fs::create_dir_all(&src).expect("src");
@@ -52,11 +52,11 @@ impl AwsBook {
         AwsBook { dir }
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    fn run(&self, endpoint: &str, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, endpoint: &str, args: &[&str]) -> Output {
         binary(endpoint, self.path())
             .args(args)
             .arg(self.path())
@@ -64,16 +64,16 @@ impl AwsBook {
             .expect("run mdbook-translate")
     }
 
-    fn build(&self, endpoint: &str) -> Output {
+    pub(crate) fn build(&self, endpoint: &str) -> Output {
         self.run(endpoint, &["build"])
     }
 
-    fn zh_page(&self, file: &str) -> String {
+    pub(crate) fn zh_page(&self, file: &str) -> String {
         std::fs::read_to_string(self.path().join("book/html/zh").join(file)).expect("a zh page")
     }
 
     /// (units, characters) that `warm --dry-run` says are still to send.
-    fn remaining(&self) -> (u64, u64) {
+    pub(crate) fn remaining(&self) -> (u64, u64) {
         let output = self.run("http://127.0.0.1:9", &["warm", "--dry-run"]);
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(
@@ -108,7 +108,7 @@ fn generated_chapters(n_paragraphs: usize) -> Vec<(String, String)> {
         .collect()
 }
 
-fn stderr_of(output: &Output) -> String {
+pub(crate) fn stderr_of(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
@@ -334,7 +334,7 @@ fn missing_credentials_or_region_are_one_clear_line() {
 }
 
 /// The paragraphs of a built page's `<main>`.
-fn paragraphs(page: &str) -> Vec<String> {
+pub(crate) fn paragraphs(page: &str) -> Vec<String> {
     let main = &page[page.find("<main>").expect("main")..page.find("</main>").expect("main end")];
     main.lines()
         .filter(|line| line.starts_with("<p>"))

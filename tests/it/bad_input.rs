@@ -2,10 +2,11 @@
 //! Books that strain the parser (very wide tables, very deep nesting,
 //! unterminated fences and math) build without a panic and keep what must
 //! be kept. Bad PO files are in `po.rs`, a parallel-data field starting
-//! with `=` in `parallel_data.rs`, answers the SDK cannot read and
-//! over-long paragraphs sent to Amazon Translate in `aws.rs`.
+//! with `=` in `parallel_data.rs`, answers with mangled tags in `aws.rs`.
 
-use crate::support::TestBook;
+use crate::aws::{AwsBook, paragraphs, start_emulator, stderr_of};
+use crate::support::{TestBook, parse_summary};
+use mdbook_translate::emulator::{Emulator, EmulatorConfig};
 
 /// The minimal test book with `introduction.md` replaced by `markdown`.
 fn book_with_chapter(markdown: &str) -> TestBook {
@@ -109,4 +110,160 @@ fn unterminated_math_is_prose() {
     let run = book.run(&["build"]).assert_success();
     assert_eq!(run.summary("zh").n_missing, 0, "{}", run.stderr);
     assert!(!zh_page(&book).contains("never closes"), "the sentence is translated");
+}
+
+/// Builds a book of one chapter, `long.md`, through the `aws` backend
+/// against an emulator configured so; returns the book, the emulator and
+/// what the build wrote on stderr. The build must succeed.
+fn build_through_the_emulator(markdown: &str, config: EmulatorConfig) -> (AwsBook, Emulator, String) {
+    let emulator = start_emulator(config);
+    let book = AwsBook::new(&[("long.md".to_string(), markdown.to_string())], "");
+    let output = book.build(&emulator.url());
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    (book, emulator, stderr)
+}
+
+/// No TranslateText request the emulator read was over the service's limit.
+#[track_caller]
+fn assert_no_request_over_the_limit(emulator: &Emulator) {
+    let stats = emulator.stats();
+    assert!(
+        stats.largest_text_bytes > 0 && stats.largest_text_bytes <= 10_000,
+        "{stats:?}"
+    );
+}
+
+#[test]
+fn a_paragraph_over_10000_bytes_is_translated_sentence_by_sentence() {
+    let sentences = |what: &str| -> String {
+        (0..250)
+            .map(|n| format!("Sentence {n} {what} says one plain thing."))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let paragraph = sentences("of this paragraph");
+    // Emphasis across the sentences makes the paragraph one unit: it is
+    // sent in pieces cut at sentence ends, and stored whole.
+    let emphasised = format!("*{}*", sentences("inside the emphasis"));
+    assert!(paragraph.len() > 12_000 && emphasised.len() > 12_000);
+    let (book, emulator, stderr) = build_through_the_emulator(
+        &format!("# Long\n\n{paragraph}\n\n{emphasised}\n"),
+        EmulatorConfig::default(),
+    );
+    let summary = parse_summary(&stderr, "zh");
+    // The book's title, the chapter's name (its heading's text), 250
+    // sentences and the emphasised paragraph.
+    assert_eq!((summary.n_distinct, summary.n_missing), (2 + 250 + 1, 0), "{stderr}");
+    assert_no_request_over_the_limit(&emulator);
+    let page = paragraphs(&book.zh_page("long.html"));
+    assert_eq!(page.len(), 2, "{page:?}");
+    assert!(!page[0].contains("plain thing"), "{}", page[0]);
+    assert!(
+        page[1].starts_with("<p><em>") && page[1].ends_with("</em></p>") && !page[1].contains("plain thing"),
+        "{}",
+        page[1]
+    );
+    assert_eq!(book.remaining(), (0, 0));
+}
+
+#[test]
+fn a_sentence_over_10000_bytes_is_cut_at_commas_and_stored_whole() {
+    let items: Vec<String> = (0..700).map(|n| format!("item {n} of the list")).collect();
+    let sentence = format!("The list holds {}.", items.join(", "));
+    assert!(sentence.len() > 12_000);
+    let (book, emulator, stderr) =
+        build_through_the_emulator(&format!("# Long\n\n{sentence}\n"), EmulatorConfig::default());
+    let summary = parse_summary(&stderr, "zh");
+    assert_eq!((summary.n_distinct, summary.n_missing), (2 + 1, 0), "{stderr}");
+    assert_no_request_over_the_limit(&emulator);
+    assert!(emulator.stats().requests["TranslateText"] >= 2);
+    let page = paragraphs(&book.zh_page("long.html"));
+    assert!(!page[0].contains("of the list"), "{}", page[0]);
+    assert_eq!(book.remaining(), (0, 0));
+    emulator.reset_stats();
+    let output = book.build(&emulator.url());
+    assert!(output.status.success(), "{}", stderr_of(&output));
+    assert_eq!(emulator.stats().requests_total, 0, "the sentence was stored whole");
+}
+
+#[test]
+fn a_cjk_run_over_10000_bytes_without_punctuation_is_cut_between_characters() {
+    let run = "这个函数调用API并返回结果".repeat(420);
+    assert!(run.len() > 12_000 && !run.contains(['。', '，', ' ']));
+    let (book, emulator, stderr) = build_through_the_emulator(&format!("# Long\n\n{run}\n"), EmulatorConfig::default());
+    assert_eq!(parse_summary(&stderr, "zh").n_missing, 0, "{stderr}");
+    assert_no_request_over_the_limit(&emulator);
+    let page = paragraphs(&book.zh_page("long.html"));
+    assert!(
+        page[0].contains("这个函数调用") && !page[0].contains("API"),
+        "{}",
+        page[0]
+    );
+}
+
+#[test]
+fn a_word_over_10000_bytes_is_kept_in_the_source_language_and_said_why() {
+    let word = "Pneumonoultramicroscopicsilicovolcanoconiosis".repeat(250);
+    let (book, emulator, stderr) =
+        build_through_the_emulator(&format!("# Long\n\nShort one.\n\n{word}\n"), EmulatorConfig::default());
+    let summary = parse_summary(&stderr, "zh");
+    assert_eq!(summary.n_missing, 1, "{stderr}");
+    let expected = format!(
+        "mdbook-translate: zh: untranslated in long.md: {}… (the backend failed: the unit is {} bytes as HTML, \
+         more than the 10000 TranslateText takes, with no sentence end, clause mark, space or pair of CJK \
+         characters to cut it at into pieces that fit; break it up in the source)\n",
+        &word[..80],
+        word.len()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(stderr.contains("1 missing, 1 kept in the source language"), "{stderr}");
+    assert_no_request_over_the_limit(&emulator);
+    assert!(book.zh_page("long.html").contains(&word), "the word is kept as it is");
+}
+
+/// Builds a one-sentence book against an emulator whose every answer is
+/// replaced by what `fault` sets; each unit must be kept in the source
+/// language and listed with `why` (`{url}` standing for the emulator's),
+/// the build must not panic, and the requests must have been tried again
+/// before giving up.
+#[track_caller]
+fn check_unreadable_answers(fault: fn(&mut EmulatorConfig), why: &str) {
+    let mut config = EmulatorConfig::default();
+    fault(&mut config);
+    let (_book, emulator, stderr) = build_through_the_emulator("# Long\n\nOne sentence.\n", config);
+    let summary = parse_summary(&stderr, "zh");
+    assert_eq!((summary.n_distinct, summary.n_missing), (3, 3), "{stderr}");
+    let why = why.replace("{url}", &emulator.url());
+    for (file, text) in [
+        ("book.toml", "Generated"),
+        ("long.md", "Long"),
+        ("long.md", "One sentence."),
+    ] {
+        let line = format!("untranslated in {file}: {text} (the backend failed: {why})\n");
+        assert!(stderr.contains(&line), "{line}\n{stderr}");
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(emulator.stats().errors_injected_total > 1, "{:?}", emulator.stats());
+}
+
+#[test]
+fn an_answer_that_is_not_json_names_the_endpoint_and_what_to_do() {
+    check_unreadable_answers(
+        |config| config.garbled_rate = 1.0,
+        "Amazon Translate at {url} answered HTTP 200 with a body that is not one of its answers \
+         (text/plain: `OK: this answer is not JSON (injected)`); check that the endpoint the AWS \
+         configuration names (AWS_ENDPOINT_URL_TRANSLATE, AWS_ENDPOINT_URL or `endpoint_url` in the \
+         profile) is Amazon Translate",
+    );
+}
+
+#[test]
+fn a_5xx_with_an_html_page_names_the_endpoint_and_what_to_do() {
+    check_unreadable_answers(
+        |config| config.html_error_rate = 1.0,
+        "Amazon Translate at {url} answered HTTP 502 with a body that is not one of its answers \
+         (text/html: the page “502 Bad Gateway”); a proxy or load balancer on the way, or the service \
+         itself, failed: try again later",
+    );
 }
