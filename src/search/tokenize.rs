@@ -38,12 +38,27 @@ pub const MAX_WORD_CHARS: usize = 80;
 /// keep their composed form.
 pub fn fold(text: &str) -> String {
     let lower = text.to_lowercase();
-    if lower.is_ascii() {
-        // Nothing to decompose or drop.
+    if lower.chars().all(folds_to_itself) {
         return lower;
     }
+    fold_normalized(&lower)
+}
+
+/// Lower-case `lower` without accents, through the normalizations.
+fn fold_normalized(lower: &str) -> String {
     let stripped: String = lower.nfd().filter(|c| !is_accent(*c)).collect();
     stripped.nfc().collect()
+}
+
+/// Whether `c` is left as it is by folding whatever surrounds it: it has no
+/// canonical decomposition, is not a combining mark and composes with
+/// nothing that follows it (ASCII, CJK punctuation but its tone marks, the
+/// CJK Unified Ideographs of the main block and extension A, full-width
+/// ASCII forms). Text made of these alone skips the normalizations, which
+/// are most of an index's tokenizing.
+fn folds_to_itself(c: char) -> bool {
+    matches!(c as u32,
+        0x00..=0x7F | 0x3000..=0x3029 | 0x3030..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF01..=0xFF5E)
 }
 
 /// The combining diacritical marks that folding drops.
@@ -155,4 +170,28 @@ pub fn terms(text: &str, singles: Singles) -> Vec<String> {
         }
     }
     terms
+}
+
+#[cfg(test)]
+mod fold_tests {
+    use super::*;
+
+    #[test]
+    fn the_characters_that_fold_to_themselves_are_left_so_by_the_normalizations() {
+        let fast: Vec<char> = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|&c| folds_to_itself(c) && c.to_lowercase().eq(std::iter::once(c)))
+            .collect();
+        assert!(fast.len() > 20_000, "{}", fast.len());
+        // Each alone, and each after every ASCII letter and after its neighbours.
+        for (i, &c) in fast.iter().enumerate() {
+            let alone = c.to_string();
+            assert_eq!(fold_normalized(&alone), alone, "U+{:04X}", c as u32);
+            let next = fast[(i + 1) % fast.len()];
+            let text = format!("a{c}{next}é{c}");
+            assert_eq!(fold(&text), fold_normalized(&text.to_lowercase()), "U+{:04X}", c as u32);
+            let text = format!("{c}{next}");
+            assert_eq!(fold(&text), fold_normalized(&text), "U+{:04X}", c as u32);
+        }
+    }
 }
