@@ -183,19 +183,23 @@ impl TranslateRenderer {
         let build_dir = root.join(&book_toml.build.build_dir);
         restore_kept_languages(&site_dir, &build_dir)
             .with_context(|| format!("putting back the language folders kept in {}", build_dir.display()))?;
-        // The languages the preprocessor started beside mdBook's HTML output.
-        let prebuilt = prebuild::wait_for_languages(&build_dir).filter(|prebuilt| {
-            let published =
-                matches!(source, SourceBook::Rendered) && prebuild::publish(prebuilt, &site_dir, &languages).is_ok();
-            let _ = std::fs::remove_dir_all(prebuilt);
-            published
+        // When mdBook's HTML output rendered the source book, its index is
+        // rebuilt while the languages the preprocessor started beside that
+        // output may still be rendering.
+        let (prebuilt, indexed) = std::thread::scope(|scope| {
+            let indexing = (!render_book).then(|| {
+                let (site_dir, source_language) = (&site_dir, &config.source_language);
+                scope.spawn(move || search::index_book(site_dir, source_language, None))
+            });
+            let prebuilt = take_prebuilt(&build_dir, &site_dir, &languages, &source);
+            let indexed = indexing.map_or(Ok(()), |indexing| {
+                indexing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            (prebuilt, indexed)
         });
+        indexed?;
         let build = SiteBuild::load(root, book_toml, config, site_dir, self.loaded.clone())?;
         let site = plan_site(&build, root, book_toml, &languages)?;
-        if !render_book {
-            // mdBook's HTML output rendered the source book.
-            search::index_book(build.site_dir(), &build.config().source_language, None)?;
-        }
         if prebuilt.is_some() {
             if site.books.len() > 1 {
                 site.add_to_rendered_pages(0)
@@ -434,6 +438,23 @@ fn build_books(build: &SiteBuild, site: &Site, books: Books<'_>) -> anyhow::Resu
             .context("adding the language links to the source book's pages")?;
     }
     Ok(())
+}
+
+/// The languages the preprocessor started beside mdBook's HTML output,
+/// once they are rendered, published into `site_dir` when that output
+/// rendered the source book; their folder is removed either way.
+fn take_prebuilt(
+    build_dir: &Path,
+    site_dir: &Path,
+    languages: &[&LanguageTag],
+    source: &SourceBook,
+) -> Option<PathBuf> {
+    prebuild::wait_for_languages(build_dir).filter(|prebuilt| {
+        let published =
+            matches!(source, SourceBook::Rendered) && prebuild::publish(prebuilt, site_dir, languages).is_ok();
+        let _ = std::fs::remove_dir_all(prebuilt);
+        published
+    })
 }
 
 /// Renders the source book into `staging` and moves it into the site folder.
