@@ -218,7 +218,12 @@ fn kept_inline(markdown: &str) -> Vec<String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    // A fixed seed: CI runs the same cases every time.
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_201),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn identity_round_trip_is_byte_exact(blocks in prop::collection::vec(block(), 1..8)) {

@@ -445,7 +445,12 @@ fn bad_record_bytes_are_errors_that_say_what_is_wrong() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+    // A fixed seed: CI runs the same cases every time.
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 512,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_201),
+        ..Default::default()
+    })]
 
     #[test]
     fn decoding_any_bytes_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64)) {

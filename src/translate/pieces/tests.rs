@@ -158,10 +158,31 @@ fn nests(tagged: &str) -> bool {
     open.is_empty()
 }
 
+/// Whether `tagged` holds a word or a placeholder (a unit always does; the
+/// generator may write one that does not).
+fn holds_a_word(tagged: &str) -> bool {
+    parse_tagged(tagged)
+        .expect("tagged text")
+        .iter()
+        .any(|token| match token {
+            TaggedToken::Placeholder(_) => true,
+            TaggedToken::Text(text) => text.chars().any(|c| !c.is_whitespace()),
+            _ => false,
+        })
+}
+
 proptest::proptest! {
+    // A fixed seed, as the segmenter's fuzzing has: CI runs the same cases.
+    #![proptest_config(proptest::test_runner::Config {
+        cases: 256,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_201),
+        ..proptest::test_runner::Config::default()
+    })]
+
     #[test]
     fn pieces_fit_nest_and_join_back_to_the_unit(tagged in tagged_unit(), max_bytes in 30usize..300) {
         let collapse = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let word = holds_a_word(&tagged);
         if let Some(cut) = cut_unit(&tagged, max_bytes, &language("en")) {
             for piece in &cut.pieces {
                 let mut html = String::new();
@@ -170,7 +191,7 @@ proptest::proptest! {
                 }
                 proptest::prop_assert!(html.len() <= max_bytes, "{piece:?}");
                 proptest::prop_assert!(nests(piece), "{piece:?}");
-                proptest::prop_assert!(piece.chars().any(|c| !c.is_whitespace()), "{piece:?}");
+                proptest::prop_assert!(!word || holds_a_word(piece), "{piece:?}");
             }
             let joined = cut.join(&cut.pieces, &language("de"));
             // Pieces joined unchanged give the unit, but for the spaces
