@@ -36,7 +36,6 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// One WebDriver request to chromedriver on 127.0.0.1:port; returns the JSON body.
 /// How long one WebDriver call may take. A page load that hangs fails the
 /// attempt.
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
@@ -44,6 +43,7 @@ const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 /// Attempts with a fresh browser before the test fails.
 const ATTEMPTS: usize = 3;
 
+/// One WebDriver request to chromedriver on 127.0.0.1:port; returns the JSON body.
 fn http_json(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
     let agent = http_agent(CALL_TIMEOUT);
     let url = format!("http://127.0.0.1:{port}{path}");
