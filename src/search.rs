@@ -133,12 +133,12 @@ fn write_renamed(html_dir: &Path, path: &Path, data: &str) -> anyhow::Result<()>
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect();
-    let renamed = path.with_file_name(format!("searchindex-{hash}.js"));
+    let new_name = format!("searchindex-{hash}.js");
+    let renamed = path.with_file_name(&new_name);
     std::fs::write(&renamed, data).with_context(|| format!("writing {}", renamed.display()))?;
     if hash == old_hash {
         return Ok(());
     }
-    let new_name = format!("searchindex-{hash}.js");
     for entry in walkdir::WalkDir::new(html_dir) {
         let entry = entry.with_context(|| format!("reading {}", html_dir.display()))?;
         if !entry.file_type().is_file() || entry.path().extension().is_none_or(|extension| extension != "html") {

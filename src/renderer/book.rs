@@ -288,7 +288,7 @@ pub(super) fn render_alone(root: &Path, book_toml: &BookToml, out: &Path) -> any
     mdbook.with_preprocessor(TranslatePreprocessor::new());
     let html = HtmlHandlebars::new();
     let (preprocessed, preprocess_ctx) = mdbook.preprocess_book(&html)?;
-    let (texts, interface) = texts_alone(root, &mdbook.config)?;
+    let (language, texts, interface) = texts_alone(root, &mdbook.config)?;
     // Outside the build folder, which the renderer empties (it is `out`).
     let theme_dir = tempfile::tempdir().context("creating a folder for the theme")?;
     let html_config = book_toml.html_config().unwrap_or_default();
@@ -298,7 +298,6 @@ pub(super) fn render_alone(root: &Path, book_toml: &BookToml, out: &Path) -> any
     let chapter_titles = preprocess_ctx.chapter_titles.borrow_mut().drain().collect();
     let book = (preprocessed, chapter_titles);
     let pages = render_translated(root, &mdbook.config, book, (&texts, &interface), theme_dir.path(), out)?;
-    let language = Config::from_book(root, &mdbook.config)?.target_language(&mdbook.config)?;
     search::index_book(out, &language, pages.as_ref())
 }
 
@@ -306,7 +305,7 @@ pub(super) fn render_alone(root: &Path, book_toml: &BookToml, out: &Path) -> any
 /// the interface texts and alert titles written into every page (the title
 /// and description stay, set by mdBook from book.toml).
 pub(super) fn translate_rendered_alone(root: &Path, book_toml: &BookToml, dir: &Path) -> anyhow::Result<()> {
-    let (texts, interface) = texts_alone(root, book_toml)?;
+    let (_, texts, interface) = texts_alone(root, book_toml)?;
     let outputs = [crate::site::BookOutput {
         language: String::new(),
         html_dir: dir.to_path_buf(),
@@ -329,14 +328,15 @@ pub(super) fn translate_rendered_alone(root: &Path, book_toml: &BookToml, dir: &
     Ok(())
 }
 
-/// The texts and interface of a one-language build configured by `book_toml`.
-fn texts_alone(root: &Path, book_toml: &BookToml) -> anyhow::Result<(TranslatedTexts, Interface)> {
+/// The language, texts and interface of a one-language build configured by
+/// `book_toml`.
+fn texts_alone(root: &Path, book_toml: &BookToml) -> anyhow::Result<(LanguageTag, TranslatedTexts, Interface)> {
     let config = Config::from_book(root, book_toml)?;
     let language = config.target_language(book_toml)?;
     let store = open_store(&config)?;
     let texts = read_translated_texts(book_toml, &config, &language, &store)?;
     let interface = interface_of(&language, &config, &texts);
-    Ok((texts, interface))
+    Ok((language, texts, interface))
 }
 
 /// A book as the preprocessors left it, with the chapter titles they set.

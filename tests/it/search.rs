@@ -29,9 +29,8 @@ const PARITY_SAMPLES: &[&str] = &[
     "ｶﾀｶﾅ ＡＢＣ",
 ];
 
-/// The chapters (pages) of the book in `html_dir` whose text holds `word`,
-/// accents and case aside, as its search index keeps the text.
-fn chapters_holding(html_dir: &Path, word: &str) -> BTreeSet<String> {
+/// The search data of the book in `html_dir`.
+fn book_index(html_dir: &Path) -> Value {
     let file = std::fs::read_dir(html_dir)
         .expect("the book's folder")
         .flatten()
@@ -41,7 +40,13 @@ fn chapters_holding(html_dir: &Path, word: &str) -> BTreeSet<String> {
                 .is_some_and(|n| n.to_string_lossy().starts_with("searchindex"))
         })
         .expect("a search index");
-    let search = read_index(&std::fs::read_to_string(&file).expect("read the index")).expect("an index");
+    read_index(&std::fs::read_to_string(&file).expect("read the index")).expect("an index")
+}
+
+/// The chapters (pages) of the book in `html_dir` whose text holds `word`,
+/// accents and case aside, as its search index keeps the text.
+fn chapters_holding(html_dir: &Path, word: &str) -> BTreeSet<String> {
+    let search = book_index(html_dir);
     let wanted = fold(word);
     let urls = search["doc_urls"].as_array().expect("doc_urls");
     let docs = search["index"]["documentStore"]["docs"].as_object().expect("docs");
@@ -209,16 +214,7 @@ fn the_documents_read_from_the_pages_are_mdbooks() {
         let out = tempfile::tempdir().expect("temp dir");
         let ctx = RenderContext::new(&root, mdbook.book.clone(), mdbook.config.clone(), out.path());
         mdbook_html::HtmlHandlebars::new().render(&ctx).expect("render");
-        let index_path = std::fs::read_dir(out.path())
-            .expect("the output")
-            .flatten()
-            .map(|entry| entry.path())
-            .find(|path| {
-                path.file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with("searchindex"))
-            })
-            .expect("a search index");
-        let search = read_index(&std::fs::read_to_string(&index_path).expect("read")).expect("an index");
+        let search = book_index(out.path());
         let html = mdbook.config.html_config().unwrap_or_default();
         let template = mdbook_translate::site::theme::page_template(&root.join("theme")).expect("the template");
         let pages = PageIndex::plan(&mdbook.book, html.search.as_ref(), &template).expect("pages to read");
