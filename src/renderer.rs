@@ -39,21 +39,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Where the site's source book comes from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub enum SourceBook {
     /// mdBook's HTML output rendered it into the site folder already.
     Rendered,
-    /// This output renders it, preprocessing it itself (it is the book's
-    /// only HTML output).
+    /// This output renders it, preprocessing it itself (beside the
+    /// languages).
     Render,
-    /// This output renders it from the book as mdBook preprocessed it for
-    /// its HTML output.
-    Preprocessed {
-        /// The preprocessed book.
-        book: mdbook_driver::book::Book,
-        /// The chapter titles the preprocessors set.
-        chapter_titles: std::collections::HashMap<PathBuf, String>,
-    },
 }
 
 /// Keys that mdBook itself reads from every `[output.*]` table; the
@@ -285,47 +277,25 @@ impl Renderer for TranslateRenderer {
     }
 }
 
-/// mdBook's HTML output replaced by the whole site: the source book and
-/// every language rendered side by side into the HTML output's folder
-/// (what `mdbook-translate build` runs).
-#[derive(Debug, Clone)]
-pub struct SiteRenderer {
-    site: TranslateRenderer,
+/// An output that [`TranslateRenderer::build_site`] has built already
+/// (mdBook's HTML output or the `translate` output, when `mdbook-translate
+/// build` renders the site itself and mdBook runs the book's other
+/// outputs): nothing left to do but check the `translate` table.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteBuilt {
+    name: &'static str,
 }
 
-impl SiteRenderer {
-    /// The site as `site` builds it, in place of mdBook's HTML output.
-    pub fn new(site: TranslateRenderer) -> SiteRenderer {
-        SiteRenderer { site }
-    }
+impl SiteBuilt {
+    /// mdBook's HTML output, built.
+    pub const HTML: SiteBuilt = SiteBuilt { name: "html" };
+    /// The `translate` output, built.
+    pub const TRANSLATE: SiteBuilt = SiteBuilt { name: OUTPUT_NAME };
 }
-
-impl Renderer for SiteRenderer {
-    fn name(&self) -> &str {
-        "html"
-    }
-
-    fn render(&self, ctx: &RenderContext) -> anyhow::Result<()> {
-        let source = SourceBook::Preprocessed {
-            book: ctx.book.clone(),
-            chapter_titles: ctx.chapter_titles.clone(),
-        };
-        let outputs = self
-            .site
-            .build_site(&ctx.root, &ctx.config, ctx.destination.clone(), source)?;
-        print_where(&outputs);
-        Ok(())
-    }
-}
-
-/// The `translate` output when [`SiteRenderer`] has built the languages
-/// already: nothing left to do.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SiteBuilt;
 
 impl Renderer for SiteBuilt {
     fn name(&self) -> &str {
-        OUTPUT_NAME
+        self.name
     }
 
     fn render(&self, ctx: &RenderContext) -> anyhow::Result<()> {
@@ -415,7 +385,7 @@ fn build_books(build: &SiteBuild, site: &Site, books: Books<'_>) -> anyhow::Resu
             scope.spawn(|| {
                 while let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let result = match task {
-                        None => build_source(build, site, &staging, &source),
+                        None => build_source(build, site, &staging),
                         Some(language) => build_language(build, site, &staging, &shared, language, publish),
                     };
                     if let Err(error) = result {
@@ -458,14 +428,14 @@ fn take_prebuilt(
 }
 
 /// Renders the source book into `staging` and moves it into the site folder.
-fn build_source(build: &SiteBuild, site: &Site, staging: &Staging, source: &SourceBook) -> anyhow::Result<()> {
+fn build_source(build: &SiteBuild, site: &Site, staging: &Staging) -> anyhow::Result<()> {
     let language = &build.config().source_language;
     let out = staging.book_dir(language.as_str());
     eprintln!(
         "mdbook-translate: building {language} into {}",
         build.site_dir().display()
     );
-    render_source(build, site, staging, source, &out).with_context(|| format!("building the {language} book"))?;
+    render_source(build, site, staging, &out).with_context(|| format!("building the {language} book"))?;
     let languages: Vec<&str> = build.config().languages.iter().map(LanguageTag::as_str).collect();
     merge_source_into(&out, build.site_dir(), &languages)
         .with_context(|| format!("moving the {language} book into {}", build.site_dir().display()))
@@ -537,7 +507,7 @@ pub fn has_output(book_toml: &BookToml, name: &str) -> bool {
 }
 
 /// Refuses keys of `[output.translate]` that nothing reads.
-fn check_output_table(book_toml: &BookToml) -> anyhow::Result<()> {
+pub fn check_output_table(book_toml: &BookToml) -> anyhow::Result<()> {
     let table: serde_json::Map<String, Value> = book_toml
         .get(&format!("output.{OUTPUT_NAME}"))
         .with_context(|| format!("book.toml: `[output.{OUTPUT_NAME}]` is not a table"))?

@@ -13,9 +13,9 @@
 //! After a book is rendered, [`index_book`] reads mdBook's index back, keeps
 //! its documents (or reads them from the pages, [`pages`], when mdBook was
 //! told to index none), settings and URLs, and rebuilds the inverted index
-//! from the documents with [`tokenize`]'s terms, written by the same
-//! elasticlunr crate mdBook uses, so the file has the shape mdBook's page
-//! expects and keeps its name (which every page holds). In front of the
+//! from the documents with [`tokenize`]'s terms, written as the elasticlunr
+//! crate mdBook uses would write it (`elastic`), so the file has the shape
+//! mdBook's page expects and keeps its name (which every page holds). In front of the
 //! index data the file gets `searcher.js` of this module, which runs before
 //! mdBook's page code loads the index: it replaces `elasticlunr.tokenizer`
 //! with the same rules for queries, registers the pipeline function the
@@ -32,18 +32,18 @@
 //! browser, and none ships with mdBook; mdBook's prefix expansion finds
 //! `configura` in `configuración`, and every exact word is found.
 
+mod elastic;
 pub mod pages;
 pub mod tokenize;
 
 use crate::language::LanguageTag;
 use anyhow::Context;
-use elasticlunr::IndexBuilder;
+use elastic::IndexWriter;
 use elasticlunr::lang::Language;
-use elasticlunr::pipeline::{Pipeline, PipelineFn};
+use elasticlunr::pipeline::Pipeline;
 use pages::{PageIndex, Section};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use tokenize::Singles;
 
 /// What precedes the index data in the file mdBook writes.
 const DATA_START: &str = "window.search = Object.assign(window.search, JSON.parse('";
@@ -80,36 +80,59 @@ pub fn index_book(html_dir: &Path, language: &LanguageTag, pages: Option<&PageIn
         tracing::debug!("{}: no search index (search is off)", html_dir.display());
         return Ok(());
     };
-    let written = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let search = read_index(&written).with_context(|| format!("reading the search index {}", path.display()))?;
     let context = || format!("rebuilding the {language} search index {}", path.display());
     match pages {
         Some(pages) => {
+            let search = read_index_file(&path)?;
             let sections = pages.sections(html_dir)?;
-            let (options, index) = index_sections(search, &sections, language).with_context(context)?;
-            let data = serde_json::to_string(&IndexData {
-                options: &options,
-                index: &index,
-            })
-            .with_context(context)?;
+            let data = index_sections(search, &sections, language).with_context(context)?;
             write_renamed(html_dir, &path, &wrap_index_data(&data, language))
         }
         None => {
-            let rebuilt = rebuild_index(search, language).with_context(context)?;
-            std::fs::write(&path, write_index(&rebuilt, language))
+            // The book is mdBook's HTML output's, in the site folder, where
+            // another build of the book may be writing this file right now
+            // (mdBook writes it in place): a file that does not read as an
+            // index is read again for a while, and the rebuilt one is put in
+            // place whole.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            let search = loop {
+                match read_index_file(&path) {
+                    Err(_) if std::time::Instant::now() < deadline => {
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                    read => break read?,
+                }
+            };
+            let data = rebuilt_data(search, language).with_context(context)?;
+            let partial = path.with_extension("js.partial");
+            std::fs::write(&partial, wrap_index_data(&data, language))
+                .and_then(|()| std::fs::rename(&partial, &path))
                 .with_context(|| format!("writing {}", path.display()))
         }
     }
 }
 
-/// The data of an index file: the options and URLs of mdBook's, and the
-/// index (written as it is, not through a `Value`: a large index is most
-/// of a book's search work).
-#[derive(serde::Serialize)]
-struct IndexData<'a> {
-    #[serde(flatten)]
-    options: &'a serde_json::Map<String, Value>,
-    index: &'a elasticlunr::Index,
+/// The index data of the index file at `path`.
+fn read_index_file(path: &Path) -> anyhow::Result<MdbookIndex> {
+    let written = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    index_json(&written)
+        .and_then(|json| Ok(serde_json::from_str(&json)?))
+        .with_context(|| format!("reading the search index {}", path.display()))
+}
+
+/// The data of an index file: the options and URLs of `options`, then the
+/// index `writer` holds.
+fn index_data(options: &serde_json::Map<String, Value>, writer: &IndexWriter<'_>) -> Result<String, SearchIndexError> {
+    let mut data = serde_json::to_vec(options)?;
+    data.pop(); // the closing brace
+    if !options.is_empty() {
+        data.push(b',');
+    }
+    data.extend_from_slice(b"\"index\":");
+    writer.write(&mut data);
+    data.push(b'}');
+    // Only strings of valid UTF-8 were written.
+    String::from_utf8(data).map_err(|_| SearchIndexError::Missing("text in UTF-8"))
 }
 
 /// Writes `data` as the index file `path` of the book in `html_dir`, which
@@ -192,6 +215,11 @@ fn index_file(html_dir: &Path) -> anyhow::Result<Option<PathBuf>> {
 
 /// The search data of an index file as mdBook (or [`write_index`]) wrote it.
 pub fn read_index(file: &str) -> Result<Value, SearchIndexError> {
+    Ok(serde_json::from_str(&index_json(file)?)?)
+}
+
+/// The JSON of the index data in `file`.
+fn index_json(file: &str) -> Result<String, SearchIndexError> {
     let start = file.rfind(DATA_START).ok_or(SearchIndexError::NotAnIndex)? + DATA_START.len();
     let quoted = file[start..]
         .trim_end()
@@ -200,15 +228,92 @@ pub fn read_index(file: &str) -> Result<Value, SearchIndexError> {
     // mdBook escapes `\` and `'` with a backslash to put the JSON in a
     // JavaScript string; nothing else.
     let mut json = String::with_capacity(quoted.len());
-    let mut chars = quoted.chars();
-    while let Some(c) = chars.next() {
-        json.push(if c == '\\' {
-            chars.next().ok_or(SearchIndexError::NotAnIndex)?
-        } else {
-            c
-        });
+    let mut rest = quoted;
+    while let Some(at) = rest.find('\\') {
+        json.push_str(&rest[..at]);
+        let mut chars = rest[at + 1..].chars();
+        json.push(chars.next().ok_or(SearchIndexError::NotAnIndex)?);
+        rest = chars.as_str();
     }
-    Ok(serde_json::from_str(&json)?)
+    json.push_str(rest);
+    Ok(json)
+}
+
+/// What a rebuild takes from the index data mdBook wrote: the options and
+/// URLs, and of the elasticlunr index its fields, reference and documents.
+/// The inverted index, most of the data, is skipped unread.
+struct MdbookIndex {
+    /// Every key but `index`.
+    options: serde_json::Map<String, Value>,
+    index: Option<IndexPart>,
+}
+
+/// What a rebuild takes from an elasticlunr index.
+#[derive(serde::Deserialize)]
+struct IndexPart {
+    fields: Option<Vec<Value>>,
+    #[serde(rename = "ref")]
+    ref_field: Option<String>,
+    #[serde(rename = "documentStore")]
+    document_store: Option<DocumentStore>,
+}
+
+/// An elasticlunr document store.
+#[derive(serde::Deserialize)]
+struct DocumentStore {
+    #[serde(default)]
+    docs: serde_json::Map<String, Value>,
+    #[serde(default)]
+    length: u64,
+}
+
+impl<'de> serde::Deserialize<'de> for MdbookIndex {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = MdbookIndex;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("mdBook's search index data (an object)")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<MdbookIndex, A::Error> {
+                let mut options = serde_json::Map::new();
+                let mut index = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "index" {
+                        index = Some(map.next_value()?);
+                    } else {
+                        options.insert(key, map.next_value()?);
+                    }
+                }
+                Ok(MdbookIndex { options, index })
+            }
+        }
+        deserializer.deserialize_map(Keys)
+    }
+}
+
+impl MdbookIndex {
+    /// An index, its fields, its reference field and its document store,
+    /// and whether its search expands prefixes (mdBook's `expand`, on by
+    /// default).
+    fn parts(&self) -> Result<(&IndexPart, Vec<String>, &str, bool), SearchIndexError> {
+        let index = self.index.as_ref().ok_or(SearchIndexError::Missing("index"))?;
+        let fields = index
+            .fields
+            .as_ref()
+            .ok_or(SearchIndexError::Missing("fields"))?
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect();
+        let expand = self
+            .options
+            .get("search_options")
+            .and_then(|options| options.get("expand"))
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        Ok((index, fields, index.ref_field.as_deref().unwrap_or("id"), expand))
+    }
 }
 
 /// The index file for `search` in `language`: the page code, then the data
@@ -228,52 +333,51 @@ fn wrap_index_data(data: &str, language: &LanguageTag) -> String {
 /// `search` with its inverted index rebuilt from its documents with the
 /// terms of [`tokenize`] for `language`; its documents, URLs and options
 /// are kept.
-pub fn rebuild_index(mut search: Value, language: &LanguageTag) -> Result<Value, SearchIndexError> {
-    let index = search.get("index").ok_or(SearchIndexError::Missing("index"))?;
-    let fields = index_fields(index)?;
-    let ref_field = index.get("ref").and_then(Value::as_str).unwrap_or("id").to_string();
-    let docs = index
-        .pointer("/documentStore/docs")
-        .and_then(Value::as_object)
-        .filter(|docs| !docs.is_empty() || index.pointer("/documentStore/length") == Some(&json!(0)))
+pub fn rebuild_index(search: Value, language: &LanguageTag) -> Result<Value, SearchIndexError> {
+    let search: MdbookIndex = serde_json::from_value(search)?;
+    Ok(serde_json::from_str(&rebuilt_data(search, language)?)?)
+}
+
+/// The data of the index file [`rebuild_index`] describes.
+fn rebuilt_data(search: MdbookIndex, language: &LanguageTag) -> Result<String, SearchIndexError> {
+    let (index, fields, ref_field, expand) = search.parts()?;
+    let store = index
+        .document_store
+        .as_ref()
+        .filter(|store| !store.docs.is_empty() || store.length == 0)
         .ok_or(SearchIndexError::Missing(
             "documents (mdBook keeps them for the teasers)",
         ))?;
-    let mut refs: Vec<&String> = docs.keys().collect();
+    let mut refs: Vec<&String> = store.docs.keys().collect();
     refs.sort_by_key(|r| (r.parse::<u64>().unwrap_or(u64::MAX), r.as_str()));
-    let documents = refs.into_iter().map(|doc_ref| {
-        let doc = &docs[doc_ref];
+    let mut writer = IndexWriter::new(language, expand, ref_field, &fields);
+    for doc_ref in refs {
+        let doc = &store.docs[doc_ref];
         let values = fields
             .iter()
             .map(|field| doc.get(field).and_then(Value::as_str).unwrap_or("").to_string())
             .collect();
-        (doc_ref.clone(), values)
-    });
-    let rebuilt = build_index(expands(&search), language, &ref_field, &fields, documents);
-    search["index"] = serde_json::to_value(&rebuilt)?;
-    Ok(search)
+        writer.add_doc(doc_ref.clone(), values);
+    }
+    index_data(&search.options, &writer)
 }
 
-/// `search` (an index mdBook wrote without documents) with `sections` as
-/// its documents: its options and URLs, and the index of the documents
-/// with the terms of [`tokenize`] for `language`.
-pub fn index_sections(
-    search: Value,
+/// The data of the index file of `search` (an index mdBook wrote without
+/// documents) with `sections` as its documents: its options and URLs, and
+/// the index of the documents with the terms of [`tokenize`] for
+/// `language`.
+fn index_sections(
+    search: MdbookIndex,
     sections: &[Section],
     language: &LanguageTag,
-) -> Result<(serde_json::Map<String, Value>, elasticlunr::Index), SearchIndexError> {
-    let expand = expands(&search);
-    let Value::Object(mut options) = search else {
-        return Err(SearchIndexError::Missing("index"));
-    };
-    let index = options.remove("index").ok_or(SearchIndexError::Missing("index"))?;
-    let fields = index_fields(&index)?;
-    let ref_field = index.get("ref").and_then(Value::as_str).unwrap_or("id").to_string();
-    let documents = sections.iter().enumerate().map(|(number, section)| {
+) -> Result<String, SearchIndexError> {
+    let (_, fields, ref_field, expand) = search.parts()?;
+    let mut writer = IndexWriter::new(language, expand, ref_field, &fields);
+    for (number, section) in sections.iter().enumerate() {
         let values = fields.iter().map(|field| section.field(field).to_string()).collect();
-        (number.to_string(), values)
-    });
-    let built = build_index(expand, language, &ref_field, &fields, documents);
+        writer.add_doc(number.to_string(), values);
+    }
+    let mut options = search.options.clone();
     options.insert(
         "doc_urls".to_string(),
         sections
@@ -281,53 +385,7 @@ pub fn index_sections(
             .map(|section| Value::from(section.url.as_str()))
             .collect(),
     );
-    Ok((options, built))
-}
-
-/// Whether the search of the index `search` expands prefixes (mdBook's
-/// `expand`, on by default).
-fn expands(search: &Value) -> bool {
-    search
-        .pointer("/search_options/expand")
-        .and_then(Value::as_bool)
-        .unwrap_or(true)
-}
-
-/// The fields an mdBook index has (`title`, `body`, `breadcrumbs`).
-fn index_fields(index: &Value) -> Result<Vec<String>, SearchIndexError> {
-    Ok(index
-        .get("fields")
-        .and_then(Value::as_array)
-        .ok_or(SearchIndexError::Missing("fields"))?
-        .iter()
-        .filter_map(Value::as_str)
-        .map(str::to_string)
-        .collect())
-}
-
-/// An index of `documents` (reference, then a value per field of
-/// `fields`) with the terms of [`tokenize`] for `language`, for an index
-/// whose search expands prefixes (`expand`) or not.
-fn build_index(
-    expand: bool,
-    language: &LanguageTag,
-    ref_field: &str,
-    fields: &[String],
-    documents: impl Iterator<Item = (String, Vec<String>)>,
-) -> elasticlunr::Index {
-    let singles = if expand { Singles::Last } else { Singles::Every };
-    let book_language = BookLanguage {
-        tag: language.clone(),
-        singles,
-    };
-    let mut index = IndexBuilder::with_language(Box::new(book_language))
-        .set_ref(ref_field)
-        .add_fields(fields)
-        .build();
-    for (doc_ref, values) in documents {
-        index.add_doc(&doc_ref, values);
-    }
-    index
+    index_data(&options, &writer)
 }
 
 /// Whether a book in `language` gets elasticlunr's English stop words and
@@ -336,62 +394,21 @@ fn is_english(language: &LanguageTag) -> bool {
     language.primary().eq_ignore_ascii_case("en")
 }
 
-/// A book's language as elasticlunr sees it: our terms, and the English
-/// stemmer for English.
-struct BookLanguage {
-    tag: LanguageTag,
-    singles: Singles,
+/// elasticlunr's English stop word filter and stemmer, without its trimmer
+/// (terms hold nothing to trim, and it would drop a bigram).
+fn english_stemmer() -> Pipeline {
+    let mut english = elasticlunr::lang::English::new().make_pipeline();
+    english.queue.retain(|function| function.name() != "trimmer");
+    english
 }
 
-impl Language for BookLanguage {
-    fn name(&self) -> String {
-        self.tag.canonical().to_string()
+/// `term` through the English `stemmer` (`None` for a stop word); a bigram
+/// passes unchanged.
+fn stem(stemmer: &Pipeline, term: String) -> Option<String> {
+    if term.chars().any(tokenize::is_dense) {
+        return Some(term);
     }
-
-    fn code(&self) -> String {
-        self.tag.canonical().to_string()
-    }
-
-    fn tokenize(&self, text: &str) -> Vec<String> {
-        tokenize::terms(text, self.singles)
-    }
-
-    fn make_pipeline(&self) -> Pipeline {
-        let queue: Vec<Box<dyn PipelineFn>> = if is_english(&self.tag) {
-            vec![Box::new(EnglishStemmer::new())]
-        } else {
-            Vec::new()
-        };
-        Pipeline { queue }
-    }
-}
-
-/// elasticlunr's English stop word filter and stemmer, for words only: a
-/// bigram passes unchanged (elasticlunr's trimmer, which would drop it, is
-/// left out: terms hold nothing to trim).
-struct EnglishStemmer {
-    english: Pipeline,
-}
-
-impl EnglishStemmer {
-    fn new() -> EnglishStemmer {
-        let mut english = elasticlunr::lang::English::new().make_pipeline();
-        english.queue.retain(|function| function.name() != "trimmer");
-        EnglishStemmer { english }
-    }
-}
-
-impl PipelineFn for EnglishStemmer {
-    fn name(&self) -> String {
-        ENGLISH_PIPELINE.to_string()
-    }
-
-    fn filter(&self, term: String) -> Option<String> {
-        if term.chars().any(tokenize::is_dense) {
-            return Some(term);
-        }
-        self.english.run(vec![term]).pop()
-    }
+    stemmer.run(vec![term]).pop()
 }
 
 #[cfg(test)]

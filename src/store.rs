@@ -283,9 +283,26 @@ pub(crate) struct Handles {
 }
 
 impl Handles {
-    /// Opens (or creates) the database in `dir`.
+    /// Opens (or creates) the database in `dir`. sled locks its files,
+    /// and a handle of this process that was just dropped keeps them (and
+    /// the lock) until sled's IO threads let go of them, so a lock held
+    /// is waited for a while. (Another process never holds it: the
+    /// store's own lock is taken first.)
     pub(crate) fn open(dir: &Path) -> sled::Result<Handles> {
-        let db = sled::Config::new().path(dir).open()?;
+        const LOCK_WAIT: Duration = Duration::from_secs(5);
+        let deadline = std::time::Instant::now() + LOCK_WAIT;
+        let db = loop {
+            match sled::Config::new().path(dir).open() {
+                // sled says so in words only.
+                Err(sled::Error::Io(error))
+                    if error.to_string().starts_with("could not acquire lock")
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                opened => break opened?,
+            }
+        };
         Ok(Handles {
             units: db.open_tree(TreeId::Units.name())?,
             human: db.open_tree(TreeId::Human.name())?,

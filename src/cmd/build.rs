@@ -8,7 +8,7 @@ use mdbook_translate::config::Config;
 use mdbook_translate::language::LanguageTag;
 use mdbook_translate::preprocessor::TranslatePreprocessor;
 use mdbook_translate::renderer::{
-    OUTPUT_NAME, SiteBuilt, SiteRenderer, SourceBook, TranslateRenderer, has_output, print_where,
+    OUTPUT_NAME, SiteBuilt, SourceBook, TranslateRenderer, check_output_table, has_output, print_where,
 };
 use std::path::PathBuf;
 
@@ -56,14 +56,23 @@ pub(crate) fn execute(args: BuildArgs) -> anyhow::Result<i32> {
     renderer.languages(&config)?;
     let language = config.target_language(&book.config)?;
     if language == config.source_language && renders_html(&book) {
-        // mdBook's HTML output becomes the whole site: the source book and
-        // every language rendered side by side; the `translate` output,
-        // if book.toml lists it, then has nothing left to do.
-        book.with_renderer(SiteRenderer::new(renderer.with_loaded_book(book.book.clone())));
+        // The whole site in place of mdBook's HTML output: the source book
+        // and every language rendered side by side, the source book
+        // preprocessed beside the languages rather than before them.
         if has_output(&book.config, OUTPUT_NAME) {
-            book.with_renderer(SiteBuilt);
+            check_output_table(&book.config)?;
         }
-        book.build().context("building the book")?;
+        let outputs = renderer
+            .with_loaded_book(book.book.clone())
+            .build_site(&book.root, &book.config, book.build_dir_for("html"), SourceBook::Render)
+            .context("building the book")?;
+        print_where(&outputs);
+        if has_other_outputs(&book) {
+            // mdBook runs the book's other outputs.
+            book.with_renderer(SiteBuilt::HTML);
+            book.with_renderer(SiteBuilt::TRANSLATE);
+            book.build().context("building the book")?;
+        }
         return Ok(0);
     }
     if has_output(&book.config, OUTPUT_NAME) {
@@ -89,6 +98,12 @@ pub(crate) fn execute(args: BuildArgs) -> anyhow::Result<i32> {
     )?;
     print_where(&outputs);
     Ok(0)
+}
+
+/// Whether the book has outputs besides the HTML and `translate` ones.
+fn has_other_outputs(book: &MDBook) -> bool {
+    let outputs = book.config.outputs::<serde_json::Value>().unwrap_or_default();
+    outputs.keys().any(|name| name != "html" && name != OUTPUT_NAME)
 }
 
 /// Whether the book has the HTML output (mdBook's default when no output is configured).

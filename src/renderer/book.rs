@@ -1,7 +1,6 @@
 //! One book of the site: loaded (once for all), preprocessed, rendered by
 //! mdBook's HTML renderer with its language's theme, and finished.
 
-use super::SourceBook;
 use crate::collect::BookTexts;
 use crate::config::Config;
 use crate::interface::Interface;
@@ -215,23 +214,10 @@ fn write_theme(theme: &BookTheme, site: &Site, index: usize, interface: &Interfa
 
 /// Renders the source book into `out` with the site's links: the book
 /// `source` holds, preprocessed, or the book preprocessed here.
-pub(super) fn render_source(
-    build: &SiteBuild,
-    site: &Site,
-    staging: &Staging,
-    source: &SourceBook,
-    out: &Path,
-) -> anyhow::Result<()> {
-    let html = HtmlHandlebars::new();
-    let (preprocessed, chapter_titles) = match source {
-        SourceBook::Preprocessed { book, chapter_titles } => (book.clone(), chapter_titles.clone()),
-        _ => {
-            let mdbook = build.mdbook(build.book_toml.clone(), TranslatePreprocessor::new())?;
-            let (book, ctx) = mdbook.preprocess_book(&html)?;
-            let titles = ctx.chapter_titles.borrow_mut().drain().collect();
-            (book, titles)
-        }
-    };
+pub(super) fn render_source(build: &SiteBuild, site: &Site, staging: &Staging, out: &Path) -> anyhow::Result<()> {
+    let mdbook = build.mdbook(build.book_toml.clone(), TranslatePreprocessor::new())?;
+    let (preprocessed, ctx) = mdbook.preprocess_book(&HtmlHandlebars::new())?;
+    let chapter_titles = ctx.chapter_titles.borrow_mut().drain().collect();
     let theme_dir = staging.book_dir(".theme-source");
     write_theme(build.theme(), site, 0, &Interface::english(), &theme_dir)?;
     let mut render_config = build.book_toml.clone();

@@ -219,3 +219,113 @@ fn index_book_rewrites_the_hashed_file_and_leaves_a_book_without_search() {
     index_book(empty.path(), &tag("zh"), None).expect("no index, nothing to do");
     assert_eq!(std::fs::read_dir(empty.path()).expect("read").count(), 0);
 }
+
+/// elasticlunr's own index of `documents`, as the crate builds and
+/// serializes it: what [`elastic::IndexWriter`] must write.
+fn elasticlunr_json(
+    language: &LanguageTag,
+    expand: bool,
+    fields: &[String],
+    documents: &[(String, Vec<String>)],
+) -> String {
+    use elasticlunr::pipeline::PipelineFn;
+    struct BookLanguage(LanguageTag, Singles);
+    impl Language for BookLanguage {
+        fn name(&self) -> String {
+            self.0.canonical().to_string()
+        }
+        fn code(&self) -> String {
+            self.0.canonical().to_string()
+        }
+        fn tokenize(&self, text: &str) -> Vec<String> {
+            terms(text, self.1)
+        }
+        fn make_pipeline(&self) -> Pipeline {
+            let queue: Vec<Box<dyn PipelineFn>> = if is_english(&self.0) {
+                vec![Box::new(Stemmer(english_stemmer()))]
+            } else {
+                Vec::new()
+            };
+            Pipeline { queue }
+        }
+    }
+    struct Stemmer(Pipeline);
+    impl PipelineFn for Stemmer {
+        fn name(&self) -> String {
+            ENGLISH_PIPELINE.to_string()
+        }
+        fn filter(&self, term: String) -> Option<String> {
+            stem(&self.0, term)
+        }
+    }
+    let singles = if expand { Singles::Last } else { Singles::Every };
+    let mut index = elasticlunr::IndexBuilder::with_language(Box::new(BookLanguage(language.clone(), singles)))
+        .set_ref("id")
+        .add_fields(fields)
+        .build();
+    for (doc_ref, values) in documents {
+        index.add_doc(doc_ref, values);
+    }
+    serde_json::to_string(&index).expect("serialized")
+}
+
+#[test]
+fn the_index_written_is_elasticlunrs_byte_for_byte() {
+    // Real text in three scripts (the example book's chapters and its
+    // translations), and the odd cases: quotes and backslashes, a term
+    // repeated, an empty field, references that sort as text ("10" < "2").
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("book-example");
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).expect(path);
+    let english: Vec<String> = [
+        "src/introduction.md",
+        "src/errors.md",
+        "src/additive/adler32.md",
+        "src/crc.md",
+    ]
+    .iter()
+    .map(|path| read(path))
+    .collect();
+    let odd = [
+        r#"It's a "quoted" \ back\slash"#.to_string(),
+        "sum sum sum Sum SUM".to_string(),
+        String::new(),
+        "😀 emoji ☃ and ﬁ ligature".to_string(),
+    ];
+    let fields: Vec<String> = ["title", "body", "breadcrumbs"].map(String::from).to_vec();
+    for (language, texts) in [
+        ("en", [english.clone(), odd.to_vec()].concat()),
+        ("zh", vec![read("po/zh.po"), odd[0].clone(), odd[2].clone()]),
+        ("es", vec![read("po/es.po"), odd[1].clone()]),
+        ("ja", vec!["チェックサムを計算する。データ・ブロック".to_string()]),
+    ] {
+        let language = tag(language);
+        let documents: Vec<(String, Vec<String>)> = (0..12)
+            .map(|number| {
+                let text = |offset: usize| texts[(number + offset) % texts.len()].clone();
+                (
+                    number.to_string(),
+                    vec![text(1).lines().next().unwrap_or("").to_string(), text(0), text(2)],
+                )
+            })
+            .collect();
+        for expand in [true, false] {
+            let mut writer = elastic::IndexWriter::new(&language, expand, "id", &fields);
+            for (doc_ref, values) in &documents {
+                writer.add_doc(doc_ref.clone(), values.clone());
+            }
+            let mut written = Vec::new();
+            writer.write(&mut written);
+            let written = String::from_utf8(written).expect("UTF-8");
+            let expected = elasticlunr_json(&language, expand, &fields, &documents);
+            assert!(
+                written == expected,
+                "{language} (expand {expand}): the index differs from elasticlunr's at byte {}",
+                written
+                    .bytes()
+                    .zip(expected.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            );
+        }
+    }
+}
