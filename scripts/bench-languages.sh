@@ -7,7 +7,7 @@
 # with the identity backend and languages zh and es. After one warm-up build
 # each, runs these builds RUNS times (default 9), interleaved so that the
 # load of a shared machine falls on all of them alike, and prints the median
-# wall time, the median CPU time (user + system) and CPU ÷ wall of each:
+# wall time, the median CPU time (user + system, and the system part) and CPU ÷ wall of each:
 #   - plain: `mdbook build` of the book without the translate tables (one
 #     language, nothing of this tool), when mdBook 0.5.4 is on the PATH;
 #   - `mdbook-translate build` (every language) and `--language en` (the
@@ -112,8 +112,9 @@ def run(command, cwd):
     wall = time.perf_counter() - start
     reap()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall * 1000, cpu * 1000
+    system = after.ru_stime - before.ru_stime
+    cpu = (after.ru_utime - before.ru_utime) + system
+    return wall * 1000, cpu * 1000, system * 1000
 
 for command, cwd in builds.values():
     run(command, cwd)  # warm-up: fills the store, caches the files
@@ -121,10 +122,13 @@ times = {name: [] for name in builds}
 for _ in range(runs):
     for name, (command, cwd) in builds.items():
         times[name].append(run(command, cwd))
-median = {name: (statistics.median(w for w, _ in t), statistics.median(c for _, c in t)) for name, t in times.items()}
-fastest = {name: min(w for w, _ in t) for name, t in times.items()}
-for name, (wall, cpu) in median.items():
-    print(f"{name:18} wall {wall:7.0f} ms (fastest {fastest[name]:5.0f})   CPU {cpu:7.0f} ms   CPU/wall {cpu / wall:4.2f}")
+median = {name: tuple(statistics.median(run[i] for run in t) for i in range(3)) for name, t in times.items()}
+fastest = {name: min(run[0] for run in t) for name, t in times.items()}
+for name, (wall, cpu, system) in median.items():
+    print(
+        f"{name:18} wall {wall:7.0f} ms (fastest {fastest[name]:5.0f})   CPU {cpu:7.0f} ms "
+        f"(kernel {system:4.0f})   CPU/wall {cpu / wall:4.2f}"
+    )
 def ratio(a, b):
     return f"{median[a][0] / median[b][0]:.2f} (fastest runs: {fastest[a] / fastest[b]:.2f})"
 print(f"mdbook-translate build: every language / source through the tool = {ratio('translate-all', 'translate-source')}")

@@ -41,7 +41,23 @@ pub fn fold(text: &str) -> String {
     if lower.chars().all(folds_to_itself) {
         return lower;
     }
-    fold_normalized(&lower)
+    // Only the stretches of other characters go through the
+    // normalizations, each with the character before it (a mark may follow
+    // a letter): English prose with a dash or a curly quote is otherwise
+    // normalized whole.
+    let mut folded = String::with_capacity(lower.len());
+    let mut rest = lower.as_str();
+    while let Some(other) = rest.find(|c| !folds_to_itself(c)) {
+        let start = rest[..other].char_indices().next_back().map_or(0, |(at, _)| at);
+        let end = rest[other..]
+            .find(folds_to_itself)
+            .map_or(rest.len(), |length| other + length);
+        folded.push_str(&rest[..start]);
+        folded.push_str(&fold_normalized(&rest[start..end]));
+        rest = &rest[end..];
+    }
+    folded.push_str(rest);
+    folded
 }
 
 /// Lower-case `lower` without accents, through the normalizations.
@@ -192,6 +208,45 @@ mod fold_tests {
             assert_eq!(fold(&text), fold_normalized(&text.to_lowercase()), "U+{:04X}", c as u32);
             let text = format!("{c}{next}");
             assert_eq!(fold(&text), fold_normalized(&text), "U+{:04X}", c as u32);
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        // A fixed seed: CI runs the same cases every time.
+        #![proptest_config(ProptestConfig {
+            cases: 3000,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_201),
+            ..ProptestConfig::default()
+        })]
+
+        /// Folding stretch by stretch is folding the whole text: ASCII and
+        /// CJK beside accented letters, combining marks (after a letter or
+        /// alone), Hangul jamo that compose, kana with voicing marks.
+        #[test]
+        fn folding_by_stretches_is_folding_the_whole(
+            chars in prop::collection::vec(prop_oneof![
+                prop::char::range('a', 'z'),
+                prop::char::range('A', 'Z'),
+                Just(' '),
+                prop::char::range('\u{C0}', '\u{17F}'),
+                prop::char::range('\u{300}', '\u{36F}'),
+                prop::char::range('\u{1DC0}', '\u{1DFF}'),
+                prop::char::range('\u{1100}', '\u{11FF}'),
+                prop::char::range('\u{3040}', '\u{30FF}'),
+                prop::char::range('\u{3000}', '\u{303F}'),
+                prop::char::range('\u{4E00}', '\u{4E20}'),
+                prop::char::range('\u{AC00}', '\u{AC40}'),
+                prop::char::range('\u{2010}', '\u{2027}'),
+                prop::char::range('\u{FF01}', '\u{FF5E}'),
+                prop::char::range('\u{0900}', '\u{097F}'),
+                prop::char::range('\u{0B00}', '\u{0B7F}'),
+                prop::char::range('\u{1E00}', '\u{1EFF}'),
+            ], 0..24)
+        ) {
+            let text: String = chars.into_iter().collect();
+            prop_assert_eq!(fold(&text), fold_normalized(&text.to_lowercase()), "{:?}", text);
         }
     }
 }
