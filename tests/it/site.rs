@@ -360,6 +360,24 @@ fn a_one_language_build_is_that_language_alone() {
 }
 
 #[test]
+fn the_build_command_runs_the_books_other_outputs_too() {
+    let book = TestBook::new("site");
+    book.replace(
+        "book.toml",
+        "[output.translate]\n",
+        "[output.translate]\n\n[output.markdown]\n",
+    );
+    book.run(&["build"]).assert_success();
+    assert_complete_site(&book.path().join("book/html"));
+    let markdown = read(&book.path().join("book/markdown/sums.md"));
+    assert!(!markdown.is_empty(), "mdBook's markdown output wrote the chapters");
+    assert!(
+        !book.path().join("book/translate").exists(),
+        "the translate output has no folder of its own"
+    );
+}
+
+#[test]
 fn without_the_output_the_build_command_builds_every_language_all_the_same() {
     let book = TestBook::new("site");
     book.replace("book.toml", "[output.translate]\n", "");
