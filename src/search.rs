@@ -15,12 +15,12 @@
 //! told to index none), settings and URLs, and rebuilds the inverted index
 //! from the documents with [`tokenize`]'s terms, written as the elasticlunr
 //! crate mdBook uses would write it (`elastic`), so the file has the shape
-//! mdBook's page expects and keeps its name (which every page holds). In front of the
-//! index data the file gets `searcher.js` of this module, which runs before
-//! mdBook's page code loads the index: it replaces `elasticlunr.tokenizer`
-//! with the same rules for queries, registers the pipeline function the
-//! index names, and rewrites each result's teaser as mdBook's does, with the
-//! matched text highlighted, for text without spaces between words.
+//! mdBook's page expects. In front of the index data the file gets
+//! `searcher.js` of this module, which runs before mdBook's page code loads
+//! the index: it replaces `elasticlunr.tokenizer` with the same rules for
+//! queries, registers the pipeline function the index names, and rewrites
+//! each result's teaser as mdBook's does, with the matched text
+//! highlighted, for text without spaces between words.
 //! Nothing else of mdBook's interface changes: the search box, its
 //! keyboard shortcut, the result list and the highlight on the page a
 //! result leads to (mark.js, which already matches substrings and ignores
@@ -131,8 +131,8 @@ fn index_data(options: &serde_json::Map<String, Value>, writer: &IndexWriter<'_>
     data.extend_from_slice(b"\"index\":");
     writer.write(&mut data);
     data.push(b'}');
-    // Only strings of valid UTF-8 were written.
-    String::from_utf8(data).map_err(|_| SearchIndexError::Missing("text in UTF-8"))
+    // Only JSON of valid strings was written: the lossy path never runs.
+    Ok(String::from_utf8(data).unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()))
 }
 
 /// Writes `data` as the index file `path` of the book in `html_dir`, which

@@ -212,8 +212,8 @@ fn write_theme(theme: &BookTheme, site: &Site, index: usize, interface: &Interfa
         .with_context(|| format!("writing the theme into {}", dir.display()))
 }
 
-/// Renders the source book into `out` with the site's links: the book
-/// `source` holds, preprocessed, or the book preprocessed here.
+/// Preprocesses the source book and renders it into `out` with the site's
+/// links.
 pub(super) fn render_source(build: &SiteBuild, site: &Site, staging: &Staging, out: &Path) -> anyhow::Result<()> {
     let mdbook = build.mdbook(build.book_toml.clone(), TranslatePreprocessor::new())?;
     let (preprocessed, ctx) = mdbook.preprocess_book(&HtmlHandlebars::new())?;

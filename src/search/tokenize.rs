@@ -191,6 +191,7 @@ pub fn terms(text: &str, singles: Singles) -> Vec<String> {
 #[cfg(test)]
 mod fold_tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn the_characters_that_fold_to_themselves_are_left_so_by_the_normalizations() {
@@ -210,8 +211,6 @@ mod fold_tests {
             assert_eq!(fold(&text), fold_normalized(&text), "U+{:04X}", c as u32);
         }
     }
-
-    use proptest::prelude::*;
 
     proptest! {
         // A fixed seed: CI runs the same cases every time.
