@@ -92,8 +92,11 @@ impl<'a> IndexWriter<'a> {
         for (position, &doc) in by_ref.iter().enumerate() {
             rank[doc] = position;
         }
-        let mut field_order: Vec<usize> = (0..self.fields.len()).collect();
-        field_order.sort_by(|&a, &b| self.fields[a].cmp(&self.fields[b]));
+        // The fields that are indexed (all but the reference), by name.
+        let mut indexed: Vec<usize> = (0..self.fields.len())
+            .filter(|&field| self.fields[field] != self.ref_field)
+            .collect();
+        indexed.sort_by(|&a, &b| self.fields[a].cmp(&self.fields[b]));
 
         out.extend_from_slice(b"{\"fields\":");
         json(out, &self.fields);
@@ -110,10 +113,7 @@ impl<'a> IndexWriter<'a> {
         json(out, &elasticlunr::ELASTICLUNR_VERSION);
         out.extend_from_slice(b",\"index\":{");
         let mut first = true;
-        for &field in &field_order {
-            if self.fields[field] == self.ref_field {
-                continue;
-            }
+        for &field in &indexed {
             comma(out, &mut first);
             json(out, &self.fields[field]);
             out.extend_from_slice(b":{\"root\":");
@@ -164,10 +164,7 @@ impl<'a> IndexWriter<'a> {
             json(out, &self.docs[doc].0);
             out.extend_from_slice(b":{");
             let mut first_field = true;
-            for &field in &field_order {
-                if self.fields[field] == self.ref_field {
-                    continue;
-                }
+            for &field in &indexed {
                 comma(out, &mut first_field);
                 json(out, &self.fields[field]);
                 let _ = write!(out, ":{}", self.lengths[doc][field]);
