@@ -175,28 +175,28 @@ impl TranslateRenderer {
         let build_dir = root.join(&book_toml.build.build_dir);
         restore_kept_languages(&site_dir, &build_dir)
             .with_context(|| format!("putting back the language folders kept in {}", build_dir.display()))?;
-        // When mdBook's HTML output rendered the source book, its index is
-        // rebuilt while the languages the preprocessor started beside that
-        // output may still be rendering.
-        let (prebuilt, indexed) = std::thread::scope(|scope| {
-            let indexing = (!render_book).then(|| {
-                let (site_dir, source_language) = (&site_dir, &config.source_language);
-                scope.spawn(move || search::index_book(site_dir, source_language, None))
+        // While the languages the preprocessor started beside mdBook's HTML
+        // output may still be rendering, the source book that output
+        // rendered gets its index rebuilt and the site's links.
+        let (prebuilt, planned) = std::thread::scope(|scope| {
+            let planning = scope.spawn(|| {
+                if !render_book {
+                    search::index_book(&site_dir, &config.source_language, None)?;
+                }
+                let build = SiteBuild::load(root, book_toml, config.clone(), site_dir.clone(), self.loaded.clone())?;
+                let site = plan_site(&build, root, book_toml, &languages)?;
+                if !render_book && site.books.len() > 1 {
+                    site.add_to_rendered_pages(0)
+                        .context("adding the language links to the source book's pages")?;
+                }
+                anyhow::Ok((build, site))
             });
             let prebuilt = take_prebuilt(&build_dir, &site_dir, &languages, &source);
-            let indexed = indexing.map_or(Ok(()), |indexing| {
-                indexing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            });
-            (prebuilt, indexed)
+            let planned = planning.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (prebuilt, planned)
         });
-        indexed?;
-        let build = SiteBuild::load(root, book_toml, config, site_dir, self.loaded.clone())?;
-        let site = plan_site(&build, root, book_toml, &languages)?;
+        let (build, site) = planned?;
         if prebuilt.is_some() {
-            if site.books.len() > 1 {
-                site.add_to_rendered_pages(0)
-                    .context("adding the language links to the source book's pages")?;
-            }
             return Ok(site.outputs());
         }
         let books = Books {
@@ -354,9 +354,8 @@ fn plan_site(build: &SiteBuild, root: &Path, book_toml: &BookToml, building: &[&
 
 /// Renders the languages being built (and the source book unless mdBook
 /// rendered it), up to `jobs` at once, each into a staging folder that is
-/// swapped in as soon as it is finished; then adds the site's links to the
-/// source book mdBook rendered. The first failure is returned once every
-/// book in flight has finished.
+/// swapped in as soon as it is finished. The first failure is returned once
+/// every book in flight has finished.
 fn build_books(build: &SiteBuild, site: &Site, books: Books<'_>) -> anyhow::Result<()> {
     let Books {
         building,
@@ -402,10 +401,6 @@ fn build_books(build: &SiteBuild, site: &Site, books: Books<'_>) -> anyhow::Resu
         .next()
     {
         return Err(error);
-    }
-    if !render_source && site.books.len() > 1 && matches!(publish, Publish::SwapIn) {
-        site.add_to_rendered_pages(0)
-            .context("adding the language links to the source book's pages")?;
     }
     Ok(())
 }

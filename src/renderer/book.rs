@@ -11,7 +11,7 @@ use crate::search::{self, pages::PageIndex};
 use crate::segment::tagged::push_escaped;
 use crate::site::Site;
 use crate::site::publish::{Staging, WORK_PREFIX, swap_in};
-use crate::site::theme::{BookTheme, page_template};
+use crate::site::theme::BookTheme;
 use crate::store::{Languages, Store};
 use crate::translate::lookup_profiles;
 use anyhow::Context;
@@ -57,7 +57,7 @@ impl SiteBuild {
             }
         };
         let html = book_toml.html_config().unwrap_or_default();
-        let theme = BookTheme::of_book(root, html.theme.as_deref())
+        let theme = BookTheme::of_book(root, &html)
             .with_context(|| format!("reading the theme of the book in {}", root.display()))?;
         Ok(SiteBuild {
             root: root.to_path_buf(),
@@ -174,11 +174,15 @@ pub(super) fn render_language(
         .context("the language is not in the site")?;
     let site = site.with_texts(index, &interface);
     let theme_dir = staging.book_dir(&format!(".theme-{language}"));
-    write_theme(build.theme(), &site, index, &interface, &theme_dir)?;
+    let template = write_theme(build.theme(), &site, index, &interface, &theme_dir)?;
     let rendering_at = started.elapsed();
     let chapter_titles = preprocess_ctx.chapter_titles.borrow_mut().drain().collect();
     let book = (preprocessed, chapter_titles);
-    let pages = render_translated(&build.root, &mdbook.config, book, (&texts, &interface), &theme_dir, out)?;
+    let theme = WrittenTheme {
+        dir: &theme_dir,
+        page_template: &template,
+    };
+    let pages = render_translated(&build.root, &mdbook.config, book, (&texts, &interface), theme, out)?;
     let rendered_at = started.elapsed();
     search::index_book(out, language, pages.as_ref())?;
     finish_language_book(out, &site, index)?;
@@ -201,7 +205,14 @@ fn finish_language_book(out: &Path, site: &Site, index: usize) -> anyhow::Result
 
 /// Writes the theme of book `index` of `site` into `dir`: the book's own,
 /// with `interface` and, when the site has several books, its links.
-fn write_theme(theme: &BookTheme, site: &Site, index: usize, interface: &Interface, dir: &Path) -> anyhow::Result<()> {
+/// Returns the page template.
+fn write_theme(
+    theme: &BookTheme,
+    site: &Site,
+    index: usize,
+    interface: &Interface,
+    dir: &Path,
+) -> anyhow::Result<String> {
     let (head, header) = if site.books.len() > 1 {
         (site.head_template(index), site.header_template(index))
     } else {
@@ -219,10 +230,16 @@ pub(super) fn render_source(build: &SiteBuild, site: &Site, staging: &Staging, o
     let (preprocessed, ctx) = mdbook.preprocess_book(&HtmlHandlebars::new())?;
     let chapter_titles = ctx.chapter_titles.borrow_mut().drain().collect();
     let theme_dir = staging.book_dir(".theme-source");
-    write_theme(build.theme(), site, 0, &Interface::english(), &theme_dir)?;
+    let template = write_theme(build.theme(), site, 0, &Interface::english(), &theme_dir)?;
     let mut render_config = build.book_toml.clone();
     render_config.set("output.html.theme", &theme_dir)?;
-    let pages = render_html(&build.root, render_config, (preprocessed, chapter_titles), out)?;
+    let pages = render_html(
+        &build.root,
+        render_config,
+        &template,
+        (preprocessed, chapter_titles),
+        out,
+    )?;
     search::index_book(out, &build.config().source_language, pages.as_ref())?;
     if site.books.len() > 1 {
         site.write_switcher_script(0, out)
@@ -278,12 +295,16 @@ pub(super) fn render_alone(root: &Path, book_toml: &BookToml, out: &Path) -> any
     // Outside the build folder, which the renderer empties (it is `out`).
     let theme_dir = tempfile::tempdir().context("creating a folder for the theme")?;
     let html_config = book_toml.html_config().unwrap_or_default();
-    BookTheme::of_book(root, html_config.theme.as_deref())?
+    let template = BookTheme::of_book(root, &html_config)?
         .write(theme_dir.path(), &interface, "", "")
         .with_context(|| format!("writing the theme into {}", theme_dir.path().display()))?;
     let chapter_titles = preprocess_ctx.chapter_titles.borrow_mut().drain().collect();
     let book = (preprocessed, chapter_titles);
-    let pages = render_translated(root, &mdbook.config, book, (&texts, &interface), theme_dir.path(), out)?;
+    let theme = WrittenTheme {
+        dir: theme_dir.path(),
+        page_template: &template,
+    };
+    let pages = render_translated(root, &mdbook.config, book, (&texts, &interface), theme, out)?;
     search::index_book(out, &language, pages.as_ref())
 }
 
@@ -328,21 +349,29 @@ fn texts_alone(root: &Path, book_toml: &BookToml) -> anyhow::Result<(LanguageTag
 /// A book as the preprocessors left it, with the chapter titles they set.
 type Preprocessed = (Book, HashMap<PathBuf, String>);
 
+/// A theme written for one book ([`write_theme`]).
+#[derive(Debug, Clone, Copy)]
+struct WrittenTheme<'a> {
+    /// The folder it was written into.
+    dir: &'a Path,
+    /// Its page template, whole.
+    page_template: &'a str,
+}
+
 /// Renders `book` into `out` with mdBook's HTML renderer, configured by
-/// `book_toml`. mdBook indexes no chapter for search when the pages can be
-/// read for the index instead: what they are read for is returned.
+/// `book_toml`, whose pages `page_template` lays out. mdBook indexes no
+/// chapter for search when the pages can be read for the index instead:
+/// what they are read for is returned.
 fn render_html(
     root: &Path,
     mut book_toml: BookToml,
+    page_template: &str,
     book: Preprocessed,
     out: &Path,
 ) -> anyhow::Result<Option<PageIndex>> {
     let (book, chapter_titles) = book;
     let html = book_toml.html_config().unwrap_or_default();
-    let theme_dir = root.join(html.theme.as_deref().unwrap_or(Path::new("theme")));
-    let template =
-        page_template(&theme_dir).with_context(|| format!("reading the page template of {}", theme_dir.display()))?;
-    let pages = PageIndex::plan(&book, html.search.as_ref(), &template);
+    let pages = PageIndex::plan(&book, html.search.as_ref(), page_template);
     if pages.is_some() {
         book_toml.set("output.html.search.chapter", PageIndex::mdbook_chapter_settings())?;
     }
@@ -353,24 +382,23 @@ fn render_html(
 }
 
 /// Renders the translated `book` into `out`: with the title and description
-/// of `texts` and the theme in `theme_dir`, then with the alert titles of
-/// `texts` in the pages that have alerts and `interface`'s texts in the
-/// 404 page.
+/// of `texts` and `theme`, then with the alert titles of `texts` in the
+/// pages that have alerts and `interface`'s texts in the 404 page.
 fn render_translated(
     root: &Path,
     book_toml: &BookToml,
     book: Preprocessed,
     (texts, interface): (&TranslatedTexts, &Interface),
-    theme_dir: &Path,
+    theme: WrittenTheme<'_>,
     out: &Path,
 ) -> anyhow::Result<Option<PageIndex>> {
     let mut render_config = book_toml.clone();
     render_config.book.title = texts.book.title.clone();
     render_config.book.description = texts.book.description.clone();
-    render_config.set("output.html.theme", theme_dir)?;
+    render_config.set("output.html.theme", theme.dir)?;
     let alert_pages = pages_with_alerts(&book.0);
     let page_404 = page_404(&render_config);
-    let pages = render_html(root, render_config, book, out)?;
+    let pages = render_html(root, render_config, theme.page_template, book, out)?;
     translate_alert_titles(out, &texts.alert_titles, &alert_pages).context("writing the translated alert titles")?;
     translate_404_page(out, page_404, interface).context("writing the translated 404 page")?;
     Ok(pages)

@@ -139,16 +139,19 @@ fn remove_abandoned(build_dir: &Path) {
 }
 
 /// The work of `mdbook-translate prebuild <folder>`: renders the languages
-/// the order in `folder` asks for into it, then writes `status` (`ok`, or
-/// the error). Then waits until the `translate` output has taken the folder
-/// or mdBook has ended without running it (its HTML output failed): the
-/// folder is then removed, and the language folders kept aside go back.
+/// the order in `folder` asks for into it, holding the [`BUSY`] lock, then
+/// writes `status` (`ok`, or the error) and lets the lock go. Then waits
+/// until the `translate` output has taken the folder or mdBook has ended
+/// without running it (its HTML output failed): the folder is then removed,
+/// and the language folders kept aside go back.
 pub fn run(folder: &Path) -> anyhow::Result<()> {
     let order_file = folder.join("order.json");
     let order: Order = serde_json::from_slice(
         &std::fs::read(&order_file).with_context(|| format!("reading {}", order_file.display()))?,
     )
     .with_context(|| format!("reading {}", order_file.display()))?;
+    // Without the lock (a file system that has none), the output polls.
+    let busy = hold_busy_lock(folder).ok();
     let result =
         TranslateRenderer::new().prebuild_languages(&order.root, &order.book_toml, order.site_dir.clone(), folder);
     let status = match &result {
@@ -158,6 +161,7 @@ pub fn run(folder: &Path) -> anyhow::Result<()> {
     let written = folder.join("status.partial");
     std::fs::write(&written, status)?;
     std::fs::rename(&written, folder.join("status"))?;
+    drop(busy);
     // mdBook renders the source book meanwhile; one that takes longer than
     // this is not waited for.
     let deadline = std::time::Instant::now() + Duration::from_secs(600);
@@ -172,12 +176,38 @@ pub fn run(folder: &Path) -> anyhow::Result<()> {
     result
 }
 
+/// The file in a prebuild folder that the prebuild process holds locked
+/// (`flock`) while it renders: the `translate` output waits on that lock
+/// and wakes the moment the languages are done, or the process died.
+const BUSY: &str = "busy";
+
+/// Takes the [`BUSY`] lock of `folder` for this process: locked before the
+/// file gets its name, so that a waiter never finds it unlocked too early.
+fn hold_busy_lock(folder: &Path) -> anyhow::Result<std::fs::File> {
+    let partial = folder.join(format!("{BUSY}.partial"));
+    let file = std::fs::File::create(&partial).with_context(|| format!("creating {}", partial.display()))?;
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive)
+        .with_context(|| format!("locking {}", partial.display()))?;
+    std::fs::rename(&partial, folder.join(BUSY)).with_context(|| format!("renaming {}", partial.display()))?;
+    Ok(file)
+}
+
+/// Waits until the prebuild process of `dir` lets its [`BUSY`] lock go
+/// (it wrote its status, or it died); returns at once when it has not
+/// taken the lock yet.
+fn wait_while_busy(dir: &Path) {
+    if let Ok(file) = std::fs::File::open(dir.join(BUSY)) {
+        let _ = rustix::fs::flock(&file, rustix::fs::FlockOperation::LockShared);
+    }
+}
+
 /// Waits for the languages started for this mdBook run, if any were; the
 /// folder that holds them when they were all rendered.
 pub fn wait_for_languages(build_dir: &Path) -> Option<PathBuf> {
     let dir = folder(build_dir, mdbook_process()?);
     let pid: u32 = std::fs::read_to_string(dir.join("pid")).ok()?.trim().parse().ok()?;
     loop {
+        wait_while_busy(&dir);
         if let Ok(status) = std::fs::read_to_string(dir.join("status")) {
             if status == "ok" {
                 return Some(dir);
@@ -192,7 +222,8 @@ pub fn wait_for_languages(build_dir: &Path) -> Option<PathBuf> {
             let _ = std::fs::remove_dir_all(&dir);
             return None;
         }
-        std::thread::sleep(Duration::from_millis(5));
+        // Not locked yet: the process is starting.
+        std::thread::sleep(Duration::from_millis(1));
     }
 }
 

@@ -2,11 +2,16 @@
 //! (`[output.html] theme`, by default `theme/`) with mdBook's interface
 //! texts translated in `index.hbs` and the site's markup added to
 //! `head.hbs` (alternate links, the switcher script) and `header.hbs` (the
-//! language list for readers without JavaScript). It is written into the
-//! language's staging folder, so the book's own theme folder, which
-//! `mdbook serve` watches, is never touched.
+//! language list for readers without JavaScript). When it can, the page
+//! template is written cut into `index.hbs`, `header.hbs` and
+//! `redirect.hbs`, which mdBook compiles faster ([`split`]). It is written
+//! into the language's staging folder, so the book's own theme folder,
+//! which `mdbook serve` watches, is never touched.
+
+mod split;
 
 use crate::interface::Interface;
+use mdbook_driver::config::HtmlConfig;
 use regex::Regex;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -23,9 +28,13 @@ pub struct BookTheme {
     head: String,
     /// Its `header.hbs`, else nothing.
     header: String,
+    /// Whether the book has `[output.html.redirect]` entries, which mdBook
+    /// renders with the `redirect.hbs` template.
+    has_redirects: bool,
 }
 
-/// The templates written anew into a language's theme.
+/// The templates written anew into a language's theme (`redirect.hbs`
+/// only when the page template is cut into it).
 const CHANGED: &[&str] = &["index.hbs", "head.hbs", "header.hbs"];
 
 /// What a theme's own language picker looks like: the element ids that
@@ -33,10 +42,15 @@ const CHANGED: &[&str] = &["index.hbs", "head.hbs", "header.hbs"];
 static LANGUAGE_PICKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"["'#]language-(?:list|toggle)["'\s]"#).expect("valid regex"));
 
+/// A Handlebars comment.
+static COMMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?s)\{\{!--.*?--\}\}|\{\{![^}]*\}\}").expect("valid regex"));
+
 impl BookTheme {
-    /// The theme of the book at `root` whose `[output.html] theme` is `theme`.
-    pub fn of_book(root: &Path, theme: Option<&Path>) -> io::Result<BookTheme> {
-        let dir = root.join(theme.unwrap_or(Path::new("theme")));
+    /// The theme of the book at `root` whose HTML output is configured by
+    /// `html`.
+    pub fn of_book(root: &Path, html: &HtmlConfig) -> io::Result<BookTheme> {
+        let dir = root.join(html.theme.as_deref().unwrap_or(Path::new("theme")));
         let dir = dir.is_dir().then_some(dir);
         let read = |name: &str| -> io::Result<Option<String>> {
             match &dir {
@@ -49,6 +63,7 @@ impl BookTheme {
             head: read("head.hbs")?.unwrap_or_default(),
             header: read("header.hbs")?.unwrap_or_default(),
             dir,
+            has_redirects: !html.redirect.is_empty(),
         })
     }
 
@@ -71,22 +86,49 @@ impl BookTheme {
     /// Writes the theme of one book into `dest`: every file of the book's
     /// theme, `index.hbs` with `interface`'s texts, and `head_extra` and
     /// `header_extra` after the theme's own `head.hbs` and `header.hbs`.
-    pub fn write(&self, dest: &Path, interface: &Interface, head_extra: &str, header_extra: &str) -> io::Result<()> {
+    /// Returns the page template, whole, as the pages are rendered with it.
+    pub fn write(
+        &self,
+        dest: &Path,
+        interface: &Interface,
+        head_extra: &str,
+        header_extra: &str,
+    ) -> io::Result<String> {
         std::fs::create_dir_all(dest)?;
         if let Some(dir) = &self.dir {
             link_tree(dir, dest)?;
         }
-        // mdBook's own index.hbs is written only when its texts change.
         let index = match &self.index {
-            Some(index) => Some(interface.translate_markup(index)),
-            None if *interface != Interface::english() => Some(interface.translate_markup(&default_index_template()?)),
-            None => None,
+            Some(index) => interface.translate_markup(index),
+            None => interface.translate_markup(&default_index_template()?),
         };
-        if let Some(index) = index {
-            std::fs::write(dest.join("index.hbs"), index)?;
+        // The theme's header is dropped only when it renders nothing.
+        let cut = COMMENT
+            .replace_all(&self.header, "")
+            .trim()
+            .is_empty()
+            .then(|| split::cut_page_template(&index, header_extra, !self.has_redirects))
+            .flatten();
+        match cut {
+            Some(cut) => {
+                std::fs::write(dest.join("index.hbs"), &cut.index)?;
+                std::fs::write(dest.join("header.hbs"), &cut.header)?;
+                if let Some(redirect) = &cut.redirect {
+                    // Not through a link to the book's own file.
+                    let path = dest.join("redirect.hbs");
+                    if path.exists() {
+                        std::fs::remove_file(&path)?;
+                    }
+                    std::fs::write(path, redirect)?;
+                }
+            }
+            None => {
+                std::fs::write(dest.join("index.hbs"), &index)?;
+                std::fs::write(dest.join("header.hbs"), format!("{}{header_extra}", self.header))?;
+            }
         }
         std::fs::write(dest.join("head.hbs"), format!("{}{head_extra}", self.head))?;
-        std::fs::write(dest.join("header.hbs"), format!("{}{header_extra}", self.header))
+        Ok(index)
     }
 }
 
@@ -122,7 +164,7 @@ fn default_index_template() -> io::Result<String> {
     static DEFAULT: LazyLock<Result<String, String>> = LazyLock::new(|| {
         let read = || -> anyhow::Result<String> {
             let root = tempfile::tempdir()?;
-            let mut html = mdbook_html_config();
+            let mut html = HtmlConfig::default();
             html.theme = Some(root.path().join("theme"));
             mdbook_html::theme::Theme::copy_theme(&html, root.path())?;
             Ok(std::fs::read_to_string(root.path().join("theme/index.hbs"))?)
@@ -130,10 +172,6 @@ fn default_index_template() -> io::Result<String> {
         read().map_err(|error| format!("reading mdBook's default index.hbs: {error:#}"))
     });
     DEFAULT.clone().map_err(io::Error::other)
-}
-
-fn mdbook_html_config() -> mdbook_driver::config::HtmlConfig {
-    mdbook_driver::config::HtmlConfig::default()
 }
 
 #[cfg(test)]
@@ -147,23 +185,44 @@ mod tests {
         std::fs::create_dir_all(book.path().join("theme/css")).expect("theme");
         std::fs::write(book.path().join("theme/css/custom.css"), "p {}").expect("css");
         std::fs::write(book.path().join("theme/head.hbs"), "<meta name=\"own\">").expect("head");
-        let theme = BookTheme::of_book(book.path(), None).expect("theme");
+        let theme = BookTheme::of_book(book.path(), &HtmlConfig::default()).expect("theme");
         assert!(theme.index.is_none(), "mdBook's own template");
         let zh = Interface::for_language(&"zh".parse().expect("tag"), &BTreeMap::new(), &|_| None);
         let dest = book.path().join("zh-theme");
-        theme
+        let page = theme
             .write(&dest, &zh, "<link rel=\"alternate\">", "<noscript></noscript>")
             .expect("write");
         let read = |name: &str| std::fs::read_to_string(dest.join(name)).expect(name);
         assert_eq!(read("css/custom.css"), "p {}");
         assert_eq!(read("head.hbs"), "<meta name=\"own\"><link rel=\"alternate\">");
-        assert_eq!(read("header.hbs"), "<noscript></noscript>");
-        assert!(read("index.hbs").contains("title=\"打印本书\""));
+        assert!(page.contains("title=\"打印本书\""));
+        // mdBook's template is cut in three: the index up to the header,
+        // then the site's markup and the rest.
+        assert!(read("index.hbs").ends_with("{{> header}}"));
+        let header = read("header.hbs");
+        assert!(header.trim_start().starts_with("<noscript></noscript>") && header.ends_with("{{> redirect}}"));
+        let rest = header.replace("{{> redirect}}", &read("redirect.hbs"));
+        assert!(page.ends_with(rest.trim_start().trim_start_matches("<noscript></noscript>")));
         assert!(!theme.has_language_picker(book.path(), &[]));
-        // In English, mdBook's own template is left to mdBook.
+        // A theme with a header of its own, or a book with redirects, keeps
+        // them.
+        std::fs::write(book.path().join("theme/header.hbs"), "<p>Own</p>\n").expect("header");
+        std::fs::write(book.path().join("theme/redirect.hbs"), "own redirect").expect("redirect");
+        let mut html = HtmlConfig::default();
+        html.redirect = [("/a.html".to_string(), "b.html".to_string())].into();
+        let theme = BookTheme::of_book(book.path(), &html).expect("theme");
         let en = book.path().join("en-theme");
-        theme.write(&en, &Interface::english(), "", "").expect("write");
-        assert!(!en.join("index.hbs").exists() && en.join("head.hbs").exists());
+        let page = theme
+            .write(&en, &Interface::english(), "", "<nav></nav>")
+            .expect("write");
+        let read = |name: &str| std::fs::read_to_string(en.join(name)).expect(name);
+        assert_eq!(read("index.hbs"), page);
+        assert_eq!(read("header.hbs"), "<p>Own</p>\n<nav></nav>");
+        assert_eq!(read("redirect.hbs"), "own redirect");
+        assert_eq!(
+            std::fs::read_to_string(book.path().join("theme/redirect.hbs")).expect("theme's own"),
+            "own redirect"
+        );
     }
 
     #[test]
@@ -175,14 +234,14 @@ mod tests {
             "let langList = document.getElementById(\"language-list\");",
         )
         .expect("script");
-        let theme = BookTheme::of_book(book.path(), None).expect("theme");
+        let theme = BookTheme::of_book(book.path(), &HtmlConfig::default()).expect("theme");
         assert!(theme.has_language_picker(book.path(), &[PathBuf::from("picker.js")]));
         std::fs::write(
             book.path().join("theme/index.hbs"),
             "<button id=\"language-toggle\" class=\"icon-button\"></button>",
         )
         .expect("index");
-        let theme = BookTheme::of_book(book.path(), None).expect("theme");
+        let theme = BookTheme::of_book(book.path(), &HtmlConfig::default()).expect("theme");
         assert!(theme.has_language_picker(book.path(), &[]));
         // The switcher of this tool is not a picker of the theme.
         std::fs::write(
@@ -190,7 +249,7 @@ mod tests {
             "<ul id=\"mdbook-translate-language-list\"></ul>",
         )
         .expect("index");
-        let theme = BookTheme::of_book(book.path(), None).expect("theme");
+        let theme = BookTheme::of_book(book.path(), &HtmlConfig::default()).expect("theme");
         assert!(!theme.has_language_picker(book.path(), &[]));
     }
 }
