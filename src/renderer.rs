@@ -207,20 +207,22 @@ impl TranslateRenderer {
             source,
             publish: Publish::SwapIn,
         };
-        build_books(&build, &site, books)?;
+        build_books(&build, &site, books, &Arc::new(SharedWork::new(build.config())))?;
         Ok(site.outputs())
     }
 
     /// Renders every language of the book at `root` into `folder`, for the
     /// `translate` output of the same mdBook run to swap into `site_dir`
-    /// ([`prebuild`]); the source book is mdBook's HTML output's.
+    /// ([`prebuild`]); the source book is mdBook's HTML output's. Returns
+    /// the work the languages shared, its store still open: the caller
+    /// closes it (drops it) once it has told the output the books are done.
     pub fn prebuild_languages(
         &self,
         root: &Path,
         book_toml: &BookToml,
         site_dir: PathBuf,
         folder: &Path,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Arc<SharedWork>> {
         let config = Config::from_book(root, book_toml)?;
         let languages: Vec<LanguageTag> = self.languages(&config)?.into_iter().cloned().collect();
         let languages: Vec<&LanguageTag> = languages.iter().collect();
@@ -236,7 +238,9 @@ impl TranslateRenderer {
                 .unwrap_or_else(|| default_jobs(build.markdown_bytes(), languages.len() + 1)),
             publish: Publish::MoveInto(folder),
         };
-        build_books(&build, &site, books)
+        let shared = Arc::new(SharedWork::new(build.config()));
+        build_books(&build, &site, books, &shared)?;
+        Ok(shared)
     }
 }
 
@@ -354,9 +358,9 @@ fn plan_site(build: &SiteBuild, root: &Path, book_toml: &BookToml, building: &[&
 
 /// Renders the languages being built (and the source book unless mdBook
 /// rendered it), up to `jobs` at once, each into a staging folder that is
-/// swapped in as soon as it is finished. The first failure is returned once
-/// every book in flight has finished.
-fn build_books(build: &SiteBuild, site: &Site, books: Books<'_>) -> anyhow::Result<()> {
+/// swapped in as soon as it is finished, sharing `shared`. The first
+/// failure is returned once every book in flight has finished.
+fn build_books(build: &SiteBuild, site: &Site, books: Books<'_>, shared: &Arc<SharedWork>) -> anyhow::Result<()> {
     let Books {
         building,
         source,
@@ -366,7 +370,6 @@ fn build_books(build: &SiteBuild, site: &Site, books: Books<'_>) -> anyhow::Resu
     let render_source = !matches!(source, SourceBook::Rendered);
     let staging = Staging::create(&build.build_dir())
         .with_context(|| format!("creating a staging folder in {}", build.build_dir().display()))?;
-    let shared = Arc::new(SharedWork::new(build.config()));
     let tasks: Vec<Option<&LanguageTag>> = render_source
         .then_some(None)
         .into_iter()
@@ -385,7 +388,7 @@ fn build_books(build: &SiteBuild, site: &Site, books: Books<'_>) -> anyhow::Resu
                 while let Some(task) = tasks.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let result = match task {
                         None => build_source(build, site, &staging),
-                        Some(language) => build_language(build, site, &staging, &shared, language, publish),
+                        Some(language) => build_language(build, site, &staging, shared, language, publish),
                     };
                     if let Err(error) = result {
                         errors.lock().unwrap_or_else(|p| p.into_inner()).push(error);

@@ -155,13 +155,16 @@ pub fn run(folder: &Path) -> anyhow::Result<()> {
     let result =
         TranslateRenderer::new().prebuild_languages(&order.root, &order.book_toml, order.site_dir.clone(), folder);
     let status = match &result {
-        Ok(()) => "ok".to_string(),
+        Ok(_) => "ok".to_string(),
         Err(error) => format!("{error:#}"),
     };
     let written = folder.join("status.partial");
     std::fs::write(&written, status)?;
     std::fs::rename(&written, folder.join("status"))?;
     drop(busy);
+    // The store is closed (flushed and sealed) while the output swaps the
+    // books in.
+    let result = result.map(drop);
     // mdBook renders the source book meanwhile; one that takes longer than
     // this is not waited for.
     let deadline = std::time::Instant::now() + Duration::from_secs(600);
@@ -238,10 +241,10 @@ pub fn process_is_alive(pid: u32) -> bool {
     })
 }
 
-/// Swaps the books of `languages` from `prebuilt` into `site_dir`.
+/// Swaps the books of `languages` from `prebuilt` into `site_dir`, side
+/// by side (each removes the book it replaces).
 pub fn publish(prebuilt: &Path, site_dir: &Path, languages: &[&LanguageTag]) -> anyhow::Result<Vec<BookOutput>> {
-    let mut outputs = Vec::new();
-    for language in languages {
+    let publish_one = |language: &LanguageTag| -> anyhow::Result<BookOutput> {
         let book = prebuilt.join(language.as_str());
         let target = site_dir.join(language.as_str());
         anyhow::ensure!(
@@ -249,10 +252,19 @@ pub fn publish(prebuilt: &Path, site_dir: &Path, languages: &[&LanguageTag]) -> 
             "the {language} book was not rendered"
         );
         swap_in(&book, &target).with_context(|| format!("moving the {language} book into {}", target.display()))?;
-        outputs.push(BookOutput {
+        Ok(BookOutput {
             language: language.to_string(),
             html_dir: target,
-        });
-    }
-    Ok(outputs)
+        })
+    };
+    std::thread::scope(|scope| {
+        let swaps: Vec<_> = languages
+            .iter()
+            .map(|language| scope.spawn(move || publish_one(language)))
+            .collect();
+        swaps
+            .into_iter()
+            .map(|swap| swap.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
 }
