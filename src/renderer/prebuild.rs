@@ -139,7 +139,7 @@ fn remove_abandoned(build_dir: &Path) {
 }
 
 /// The work of `mdbook-translate prebuild <folder>`: renders the languages
-/// the order in `folder` asks for into it, holding the [`BUSY`] lock, then
+/// the order in `folder` asks for into it, holding the `busy` lock, then
 /// writes `status` (`ok`, or the error) and lets the lock go. Then waits
 /// until the `translate` output has taken the folder or mdBook has ended
 /// without running it (its HTML output failed): the folder is then removed,

@@ -4,7 +4,7 @@
 //! `head.hbs` (alternate links, the switcher script) and `header.hbs` (the
 //! language list for readers without JavaScript). When it can, the page
 //! template is written cut into `index.hbs`, `header.hbs` and
-//! `redirect.hbs`, which mdBook compiles faster ([`split`]). It is written
+//! `redirect.hbs`, which mdBook compiles faster (`split.rs`). It is written
 //! into the language's staging folder, so the book's own theme folder,
 //! which `mdbook serve` watches, is never touched.
 
