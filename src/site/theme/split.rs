@@ -255,15 +255,19 @@ fn line_around(template: &str, start: usize, end: usize) -> Option<(usize, usize
 
 /// Whether a cut at `at` (a line start) is outside every tag and no `~`
 /// reaches across it.
+/// (`tags` are in order and do not overlap, so the two around `at` are
+/// found by bisection: this runs for every line of the template.)
 fn is_clean_cut(template: &str, tags: &[Tag], at: usize) -> bool {
-    if tags.iter().any(|tag| tag.start < at && at < tag.end) {
+    let next = tags.partition_point(|tag| tag.start < at);
+    let before = next.checked_sub(1).map(|i| &tags[i]);
+    if before.is_some_and(|tag| at < tag.end) {
         return false;
     }
     let white = |s: &str| s.chars().all(char::is_whitespace);
-    let before = tags.iter().rev().find(|tag| tag.end <= at);
-    let after = tags.iter().find(|tag| tag.start >= at);
     !before.is_some_and(|tag| tag.trims_after && white(&template[tag.end..at]))
-        && !after.is_some_and(|tag| tag.trims_before && white(&template[at..tag.start]))
+        && !tags
+            .get(next)
+            .is_some_and(|tag| tag.trims_before && white(&template[at..tag.start]))
 }
 
 #[cfg(test)]
