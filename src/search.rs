@@ -76,38 +76,47 @@ pub enum SearchIndexError {
 /// book was rendered under `pages`' plan, from its pages. A book rendered
 /// with search off has no index; it is left as it is.
 pub fn index_book(html_dir: &Path, language: &LanguageTag, pages: Option<&PageIndex>) -> anyhow::Result<()> {
+    let Some(pages) = pages else {
+        return rebuild_rendered_index(html_dir, language);
+    };
     let Some(path) = index_file(html_dir)? else {
         tracing::debug!("{}: no search index (search is off)", html_dir.display());
         return Ok(());
     };
-    let context = || format!("rebuilding the {language} search index {}", path.display());
-    match pages {
-        Some(pages) => {
-            let search = read_index_file(&path)?;
-            let sections = pages.sections(html_dir)?;
-            let data = index_sections(search, &sections, language).with_context(context)?;
-            write_renamed(html_dir, &path, &wrap_index_data(&data, language))
-        }
-        None => {
-            // The book is mdBook's HTML output's, in the site folder, where
-            // another build of the book may be writing this file right now
-            // (mdBook writes it in place): a file that does not read as an
-            // index is read again for a while, and the rebuilt one is put in
-            // place whole.
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-            let search = loop {
-                match read_index_file(&path) {
-                    Err(_) if std::time::Instant::now() < deadline => {
-                        std::thread::sleep(std::time::Duration::from_millis(20));
-                    }
-                    read => break read?,
-                }
-            };
-            let data = rebuilt_data(search, language).with_context(context)?;
-            let partial = path.with_extension("js.partial");
-            std::fs::write(&partial, wrap_index_data(&data, language))
-                .and_then(|()| std::fs::rename(&partial, &path))
-                .with_context(|| format!("writing {}", path.display()))
+    let search = read_index_file(&path)?;
+    let sections = pages.sections(html_dir)?;
+    let data = index_sections(search, &sections, language)
+        .with_context(|| format!("rebuilding the {language} search index {}", path.display()))?;
+    write_renamed(html_dir, &path, &wrap_index_data(&data, language))
+}
+
+/// Rebuilds the index of the book mdBook's HTML output rendered into
+/// `html_dir`, the site folder, from the documents mdBook put in it.
+/// Another build of the book may be writing that folder right now (mdBook
+/// empties it, then writes the index in place): the index is read, rebuilt
+/// and written again for a while until one attempt goes through, and the
+/// rebuilt one is put in place whole.
+fn rebuild_rendered_index(html_dir: &Path, language: &LanguageTag) -> anyhow::Result<()> {
+    let attempt = || -> anyhow::Result<()> {
+        let Some(path) = index_file(html_dir)? else {
+            tracing::debug!("{}: no search index (search is off)", html_dir.display());
+            return Ok(());
+        };
+        let search = read_index_file(&path)?;
+        let data = rebuilt_data(search, language)
+            .with_context(|| format!("rebuilding the {language} search index {}", path.display()))?;
+        let partial = path.with_extension("js.partial");
+        std::fs::write(&partial, wrap_index_data(&data, language))
+            .and_then(|()| std::fs::rename(&partial, &path))
+            .with_context(|| format!("writing {}", path.display()))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match attempt() {
+            Err(_) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            done => return done,
         }
     }
 }
