@@ -218,8 +218,9 @@ fn write_theme(
     } else {
         (String::new(), String::new())
     };
+    // Every book but the source sits in a folder of the source book's site.
     theme
-        .write(dir, interface, &head, &header)
+        .write(dir, interface, (&head, &header), index > 0)
         .with_context(|| format!("writing the theme into {}", dir.display()))
 }
 
@@ -293,10 +294,10 @@ pub(super) fn render_alone(root: &Path, book_toml: &BookToml, out: &Path) -> any
     let (preprocessed, preprocess_ctx) = mdbook.preprocess_book(&html)?;
     let (language, texts, interface) = texts_alone(root, &mdbook.config)?;
     // Outside the build folder, which the renderer empties (it is `out`).
-    let theme_dir = tempfile::tempdir().context("creating a folder for the theme")?;
+    let theme_dir = crate::site::theme::scratch_dir().context("creating a folder for the theme")?;
     let html_config = book_toml.html_config().unwrap_or_default();
     let template = BookTheme::of_book(root, &html_config)?
-        .write(theme_dir.path(), &interface, "", "")
+        .write(theme_dir.path(), &interface, ("", ""), false)
         .with_context(|| format!("writing the theme into {}", theme_dir.path().display()))?;
     let chapter_titles = preprocess_ctx.chapter_titles.borrow_mut().drain().collect();
     let book = (preprocessed, chapter_titles);

@@ -13,6 +13,7 @@ mod split;
 use crate::interface::Interface;
 use mdbook_driver::config::HtmlConfig;
 use regex::Regex;
+use sha2::{Digest, Sha256};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -31,6 +32,10 @@ pub struct BookTheme {
     /// Whether the book has `[output.html.redirect]` entries, which mdBook
     /// renders with the `redirect.hbs` template.
     has_redirects: bool,
+    /// Whether the theme has a `fonts` folder (its own fonts, else mdBook's).
+    has_fonts: bool,
+    /// `[output.html] hash-files`: static files are named by their contents.
+    hash_files: bool,
 }
 
 /// The templates written anew into a language's theme (`redirect.hbs`
@@ -62,8 +67,10 @@ impl BookTheme {
             index: read("index.hbs")?,
             head: read("head.hbs")?.unwrap_or_default(),
             header: read("header.hbs")?.unwrap_or_default(),
+            has_fonts: dir.as_ref().is_some_and(|dir| dir.join("fonts").exists()),
             dir,
             has_redirects: !html.redirect.is_empty(),
+            hash_files: html.hash_files,
         })
     }
 
@@ -86,21 +93,28 @@ impl BookTheme {
     /// Writes the theme of one book into `dest`: every file of the book's
     /// theme, `index.hbs` with `interface`'s texts, and `head_extra` and
     /// `header_extra` after the theme's own `head.hbs` and `header.hbs`.
+    /// With `fonts_from_source`, for a language book that sits in a folder
+    /// of the source book's site, a theme with mdBook's fonts gets a
+    /// `fonts/fonts.css` that loads the source book's ([`SharedFonts`]).
     /// Returns the page template, whole, as the pages are rendered with it.
     pub fn write(
         &self,
         dest: &Path,
         interface: &Interface,
-        head_extra: &str,
-        header_extra: &str,
+        extras: (&str, &str),
+        fonts_from_source: bool,
     ) -> io::Result<String> {
+        let (head_extra, header_extra) = extras;
         std::fs::create_dir_all(dest)?;
         if let Some(dir) = &self.dir {
             link_tree(dir, dest)?;
         }
+        if fonts_from_source && !self.has_fonts {
+            SharedFonts::write(dest, self.hash_files)?;
+        }
         let index = match &self.index {
             Some(index) => interface.translate_markup(index),
-            None => interface.translate_markup(&default_index_template()?),
+            None => interface.translate_markup(&default_theme()?.index),
         };
         // The theme's header is dropped only when it renders nothing.
         let cut = COMMENT
@@ -136,8 +150,49 @@ impl BookTheme {
 /// when the theme has none.
 pub fn page_template(dir: &Path) -> io::Result<String> {
     match std::fs::read_to_string(dir.join("index.hbs")) {
-        Err(error) if error.kind() == io::ErrorKind::NotFound => default_index_template(),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(default_theme()?.index.clone()),
         read => read,
+    }
+}
+
+/// mdBook's fonts, shared by the books of a site.
+///
+/// With mdBook's own fonts, every book of a site would carry the same
+/// fourteen files (eleven fonts, their stylesheet, two licences). A language
+/// book, which always sits in a folder of the source book's site
+/// (`<site>/<lang>/`), is given a theme whose `fonts/fonts.css` imports the
+/// source book's stylesheet instead: mdBook then writes that one small
+/// file for the language and no font, and a reader's browser loads the
+/// fonts once for every language. The pages and `toc.html` still link the
+/// book's own `fonts/fonts.css`, as mdBook's templates do.
+///
+/// The source book's stylesheet is named as mdBook names a static file
+/// (`fonts/fonts-<first four bytes of the SHA-256 of its contents, in
+/// hex>.css`, or `fonts/fonts.css` without `hash-files`), from mdBook's own
+/// `fonts.css` (a test checks the name against a rendered book).
+pub struct SharedFonts;
+
+impl SharedFonts {
+    /// The source book's font stylesheet, relative to its root.
+    pub fn source_stylesheet(hash_files: bool) -> io::Result<String> {
+        if !hash_files {
+            return Ok("fonts/fonts.css".to_string());
+        }
+        let digest = Sha256::digest(&default_theme()?.fonts_css);
+        let hex: String = digest[..4].iter().map(|byte| format!("{byte:02x}")).collect();
+        Ok(format!("fonts/fonts-{hex}.css"))
+    }
+
+    /// Writes `fonts/fonts.css` into the theme folder `dest` of a language
+    /// book: one line that imports the source book's stylesheet (from
+    /// `<site>/<lang>/fonts/` up to `<site>/`).
+    fn write(dest: &Path, hash_files: bool) -> io::Result<()> {
+        let stylesheet = Self::source_stylesheet(hash_files)?;
+        std::fs::create_dir_all(dest.join("fonts"))?;
+        std::fs::write(
+            dest.join("fonts/fonts.css"),
+            format!("@import url(\"../../{stylesheet}\");\n"),
+        )
     }
 }
 
@@ -159,19 +214,45 @@ fn link_tree(from: &Path, to: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// mdBook's own `index.hbs`, as `mdbook init --theme` writes it (read once).
-fn default_index_template() -> io::Result<String> {
-    static DEFAULT: LazyLock<Result<String, String>> = LazyLock::new(|| {
-        let read = || -> anyhow::Result<String> {
-            let root = tempfile::tempdir()?;
+/// What this module needs of mdBook's own theme.
+struct DefaultTheme {
+    /// The page template, `index.hbs`.
+    index: String,
+    /// The stylesheet of its fonts, `fonts/fonts.css`.
+    fonts_css: Vec<u8>,
+}
+
+/// mdBook's own theme, as `mdbook init --theme` writes it (read once).
+fn default_theme() -> io::Result<&'static DefaultTheme> {
+    static DEFAULT: LazyLock<Result<DefaultTheme, String>> = LazyLock::new(|| {
+        let read = || -> anyhow::Result<DefaultTheme> {
+            let root = scratch_dir()?;
             let mut html = HtmlConfig::default();
             html.theme = Some(root.path().join("theme"));
             mdbook_html::theme::Theme::copy_theme(&html, root.path())?;
-            Ok(std::fs::read_to_string(root.path().join("theme/index.hbs"))?)
+            Ok(DefaultTheme {
+                index: std::fs::read_to_string(root.path().join("theme/index.hbs"))?,
+                fonts_css: std::fs::read(root.path().join("theme/fonts/fonts.css"))?,
+            })
         };
-        read().map_err(|error| format!("reading mdBook's default index.hbs: {error:#}"))
+        read().map_err(|error| format!("reading mdBook's default theme: {error:#}"))
     });
-    DEFAULT.clone().map_err(io::Error::other)
+    DEFAULT.as_ref().map_err(|error| io::Error::other(error.clone()))
+}
+
+/// A folder for files that live only while this process reads them: in
+/// memory where the system has a `tmpfs` at `/dev/shm` (mdBook gives its
+/// default theme only by writing its two dozen files, and creating and
+/// removing files on some disk file systems costs more with every file
+/// removed in the last minutes), else in the temporary folder.
+pub fn scratch_dir() -> io::Result<tempfile::TempDir> {
+    let shm = Path::new("/dev/shm");
+    if shm.is_dir()
+        && let Ok(dir) = tempfile::Builder::new().prefix(".mdbook-translate-").tempdir_in(shm)
+    {
+        return Ok(dir);
+    }
+    tempfile::tempdir()
 }
 
 #[cfg(test)]
@@ -190,7 +271,7 @@ mod tests {
         let zh = Interface::for_language(&"zh".parse().expect("tag"), &BTreeMap::new(), &|_| None);
         let dest = book.path().join("zh-theme");
         let page = theme
-            .write(&dest, &zh, "<link rel=\"alternate\">", "<noscript></noscript>")
+            .write(&dest, &zh, ("<link rel=\"alternate\">", "<noscript></noscript>"), false)
             .expect("write");
         let read = |name: &str| std::fs::read_to_string(dest.join(name)).expect(name);
         assert_eq!(read("css/custom.css"), "p {}");
@@ -213,7 +294,7 @@ mod tests {
         let theme = BookTheme::of_book(book.path(), &html).expect("theme");
         let en = book.path().join("en-theme");
         let page = theme
-            .write(&en, &Interface::english(), "", "<nav></nav>")
+            .write(&en, &Interface::english(), ("", "<nav></nav>"), false)
             .expect("write");
         let read = |name: &str| std::fs::read_to_string(en.join(name)).expect(name);
         assert_eq!(read("index.hbs"), page);

@@ -156,6 +156,9 @@ pub(crate) fn assert_complete_site_at(site: &Path, site_url: Option<&str>) {
                 path.display()
             );
             assert!(html.contains(SCRIPT_NAME), "{}: loads the switcher", path.display());
+            if page != Path::new("404.html") {
+                assert_stylesheets_resolve(&path, &html);
+            }
             let is_chapter = !["print.html", "404.html"].iter().any(|name| page == Path::new(name));
             if is_chapter {
                 assert_alternates(site, site_url, &books, &language_book.language, &path, page, &html);
@@ -191,10 +194,46 @@ pub(crate) fn assert_complete_site_at(site: &Path, site_url: Option<&str>) {
             }
         }
         n_anchor_links.push(n_book_anchor_links);
+        if language_book.language != "en" {
+            let fonts = files_with_extension(&language_book.html_dir, "woff2");
+            assert!(
+                fonts.is_empty(),
+                "{}: the source book's fonts are loaded, not copies: {fonts:?}",
+                language_book.language
+            );
+        }
     }
     assert!(
         n_anchor_links[0] > 0 && n_anchor_links.iter().all(|&n| n == n_anchor_links[0]),
         "links to heading anchors checked in each language: {n_anchor_links:?}"
+    );
+}
+
+/// Every stylesheet the page at `path` links, and every stylesheet those
+/// import, is a file of the site.
+fn assert_stylesheets_resolve(path: &Path, html: &str) {
+    let stylesheet = Regex::new(r#"<link rel="stylesheet"[^>]* href="([^"]+)""#).expect("valid");
+    let import = Regex::new(r#"@import url\("([^"]+)"\)"#).expect("valid");
+    let mut n_imports = 0;
+    for link in stylesheet.captures_iter(html) {
+        let css = path.parent().expect("a folder").join(&link[1]);
+        assert!(css.is_file(), "{}: {} is missing", path.display(), &link[1]);
+        for imported in import.captures_iter(&read(&css)) {
+            n_imports += 1;
+            let target = css.parent().expect("a folder").join(&imported[1]);
+            assert!(
+                target.is_file(),
+                "{}: {} imports {}, which is missing",
+                path.display(),
+                css.display(),
+                &imported[1]
+            );
+        }
+    }
+    assert!(
+        stylesheet.is_match(html) && n_imports <= 1,
+        "{}: stylesheets, at most one imported",
+        path.display()
     );
 }
 

@@ -66,7 +66,7 @@ fn render(handlebars: &Handlebars<'_>) -> Vec<String> {
 /// mdBook's page template, with its interface in Chinese.
 fn mdbooks_template() -> String {
     let zh = crate::interface::Interface::for_language(&"zh".parse().expect("tag"), &Default::default(), &|_| None);
-    zh.translate_markup(&super::super::default_index_template().expect("mdBook's template"))
+    zh.translate_markup(&super::super::default_theme().expect("mdBook's template").index)
 }
 
 #[test]
