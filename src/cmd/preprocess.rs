@@ -10,20 +10,32 @@ use mdbook_translate::config::Config;
 use mdbook_translate::language::join_languages;
 use mdbook_translate::preprocessor::TranslatePreprocessor;
 use mdbook_translate::renderer::{OUTPUT_NAME, TranslateRenderer, has_output, prebuild};
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 
 /// Reads stdin and runs as the preprocessor (a JSON array) or as the
 /// `translate` output (a JSON object).
 pub(crate) fn execute() -> anyhow::Result<i32> {
-    let mut input = Vec::new();
-    std::io::stdin()
-        .lock()
-        .read_to_end(&mut input)
-        .context("reading stdin (mdbook-translate without a subcommand is run by mdBook)")?;
-    match input.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => render(&input),
-        _ => preprocess(&input),
+    const READING: &str = "reading stdin (mdbook-translate without a subcommand is run by mdBook)";
+    let is_output = {
+        let mut stdin = std::io::stdin().lock();
+        loop {
+            let buffer = stdin.fill_buf().context(READING)?;
+            match buffer.iter().position(|b| !b.is_ascii_whitespace()) {
+                Some(at) => break buffer[at] == b'{',
+                None if buffer.is_empty() => break false,
+                None => {
+                    let n = buffer.len();
+                    stdin.consume(n);
+                }
+            }
+        }
+    };
+    if is_output && let Some(early) = prebuild::early_render_context() {
+        return render_early(early);
     }
+    let mut input = Vec::new();
+    std::io::stdin().lock().read_to_end(&mut input).context(READING)?;
+    if is_output { render(&input) } else { preprocess(&input) }
 }
 
 /// The preprocessor: translates the book into `[book] language`.
@@ -48,6 +60,33 @@ fn render(input: &[u8]) -> anyhow::Result<i32> {
     )?;
     check_mdbook_version(&ctx.version);
     TranslateRenderer::new().render(&ctx)?;
+    Ok(0)
+}
+
+/// The `translate` output of a run whose languages were started beside the
+/// source book: starts from `early` while mdBook is still writing the
+/// render context, then checks that context against it (and builds again
+/// from the context, should they differ).
+fn render_early(early: RenderContext) -> anyhow::Result<i32> {
+    let reading = std::thread::spawn(|| -> anyhow::Result<RenderContext> {
+        let mut input = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut input)?;
+        RenderContext::from_json(&input[..])
+    });
+    let rendered = TranslateRenderer::new().render(&early);
+    let ctx = reading
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        .context(
+            "reading the render context from stdin (mdbook-translate without a subcommand is run by mdBook as the translate output)",
+        )?;
+    check_mdbook_version(&ctx.version);
+    if !prebuild::is_same_context(&early, &ctx) {
+        tracing::warn!("the languages were started for another configuration than mdBook's; building them again");
+        TranslateRenderer::new().render(&ctx)?;
+        return Ok(0);
+    }
+    rendered?;
     Ok(0)
 }
 
@@ -99,8 +138,13 @@ pub(crate) fn prebuild(folder: &std::path::Path) -> anyhow::Result<i32> {
 }
 
 /// `mdbook-translate supports <renderer>`: every renderer but the
-/// `translate` output, which translates the book itself.
+/// `translate` output, which translates the book itself. Asked about the
+/// HTML output by `mdbook build`, it starts the languages too
+/// ([`prebuild::start_ahead`]).
 pub(crate) fn supports(renderer: &str) -> anyhow::Result<i32> {
+    if renderer == "html" {
+        prebuild::start_ahead();
+    }
     let supported = TranslatePreprocessor::new().supports_renderer(renderer)?;
     Ok(if supported { 0 } else { 1 })
 }

@@ -19,12 +19,14 @@ use crate::site::publish::{WORK_PREFIX, restore_kept_languages, swap_in};
 use anyhow::Context;
 use mdbook_driver::config::Config as BookToml;
 use mdbook_preprocessor::PreprocessorContext;
+use mdbook_renderer::RenderContext;
+use mdbook_renderer::book::Book;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// What the prebuild process is asked to do.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
 struct Order {
     root: PathBuf,
     book_toml: BookToml,
@@ -32,6 +34,11 @@ struct Order {
     /// The mdBook process whose `translate` output takes the books.
     mdbook: u32,
 }
+
+/// The order in a prebuild folder.
+const ORDER: &str = "order.json";
+/// The prebuild process's id in its folder.
+const PID: &str = "pid";
 
 /// The folder of the prebuild of the mdBook process `mdbook`.
 fn folder(build_dir: &Path, mdbook: u32) -> PathBuf {
@@ -67,57 +74,249 @@ fn run_by_mdbook() -> bool {
 /// `translate` output completes (the preprocessor runs for that output, in
 /// the source language): moves the language folders of `<build>/html/`
 /// aside, since that output empties the folder, and starts rendering the
-/// languages in a process of their own.
+/// languages in a process of their own, unless [`start_ahead`] started
+/// them for this very book and configuration.
 pub fn before_html_output(ctx: &PreprocessorContext) -> anyhow::Result<()> {
-    if ctx.renderer != "html" || !has_output(&ctx.config, OUTPUT_NAME) {
+    if ctx.renderer != "html" {
         return Ok(());
     }
-    let config = Config::from_book(&ctx.root, &ctx.config)?;
-    if config.target_language(&ctx.config)? != config.source_language {
+    let Some(wanted) = wanted(&ctx.root, &ctx.config)? else {
+        return Ok(());
+    };
+    crate::site::publish::keep_languages_aside(&wanted.order.site_dir, &wanted.build_dir, &wanted.languages())
+        .with_context(|| {
+            format!(
+                "moving the language folders of {} aside",
+                wanted.order.site_dir.display()
+            )
+        })?;
+    if wanted.config.languages.is_empty() || !run_by_mdbook() {
         return Ok(());
     }
-    let build_dir = ctx.root.join(&ctx.config.build.build_dir);
-    let site_dir = build_dir.join("html");
-    let languages: Vec<&str> = config.languages.iter().map(LanguageTag::as_str).collect();
-    crate::site::publish::keep_languages_aside(&site_dir, &build_dir, &languages)
-        .with_context(|| format!("moving the language folders of {} aside", site_dir.display()))?;
-    if languages.is_empty() || !run_by_mdbook() {
+    if adopt(&wanted) {
         return Ok(());
     }
-    if let Err(error) = start(ctx, &build_dir, site_dir) {
+    if let Err(error) = start(&wanted) {
         // The output builds the languages itself.
         tracing::warn!("the languages could not be started beside the source book: {error:#}");
     }
     Ok(())
 }
 
-/// Starts `mdbook-translate prebuild <folder>` for the book of `ctx`.
-fn start(ctx: &PreprocessorContext, build_dir: &Path, site_dir: PathBuf) -> anyhow::Result<()> {
-    let mdbook = mdbook_process().context("the languages are started beside the source book on Linux only")?;
+/// `mdbook-translate supports html`, which `mdbook build` asks before it
+/// runs the preprocessor for its HTML output: starts the languages at once,
+/// from book.toml and the `MDBOOK_*` variables as mdBook read them, so
+/// that they render while mdBook hands the book to the preprocessor and
+/// back. The preprocessor checks that the order matches its own
+/// configuration ([`adopt`]). Only under `mdbook build` without
+/// `--dest-dir`, whose configuration is book.toml's; nothing is started
+/// when the book does not want its languages built.
+pub fn start_ahead() {
+    let started = || -> anyhow::Result<()> {
+        if !run_by_mdbook() || !mdbook_process().is_some_and(runs_plain_build) {
+            return Ok(());
+        }
+        // mdBook asks with the book's root as the current folder.
+        let root = std::env::current_dir()?;
+        let book_toml_path = root.join("book.toml");
+        let mut book_toml = if book_toml_path.is_file() {
+            BookToml::from_disk(&book_toml_path)?
+        } else {
+            BookToml::default()
+        };
+        book_toml.update_from_env()?;
+        match wanted(&root, &book_toml)? {
+            Some(wanted) if !wanted.config.languages.is_empty() => start(&wanted),
+            _ => Ok(()),
+        }
+    };
+    if let Err(error) = started() {
+        // The preprocessor starts them.
+        tracing::debug!("the languages were not started ahead: {error:#}");
+    }
+}
+
+/// Whether the mdBook process `pid` runs `mdbook build` without
+/// `-d`/`--dest-dir` (Linux: its command line in `/proc`).
+fn runs_plain_build(pid: u32) -> bool {
+    std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|cmdline| is_plain_build(&cmdline))
+}
+
+/// Whether `cmdline` (arguments ended by NUL bytes, the program first) is
+/// `mdbook build` without `-d`/`--dest-dir`, whose configuration is
+/// book.toml's and the `MDBOOK_*` variables'.
+fn is_plain_build(cmdline: &[u8]) -> bool {
+    let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).skip(1).collect();
+    let sets_dest_dir = |arg: &&[u8]| {
+        arg.starts_with(b"--dest-dir") || (arg.starts_with(b"-") && !arg.starts_with(b"--") && arg.contains(&b'd'))
+    };
+    args.first() == Some(&&b"build"[..]) && !args.iter().any(sets_dest_dir)
+}
+
+/// The languages a build of the book at `root` configured by `book_toml`
+/// renders beside mdBook's HTML output.
+struct Wanted {
+    build_dir: PathBuf,
+    config: Config,
+    order: Order,
+}
+
+impl Wanted {
+    fn languages(&self) -> Vec<&str> {
+        self.config.languages.iter().map(LanguageTag::as_str).collect()
+    }
+}
+
+/// What [`Wanted`] a book has: none unless it has `[output.translate]` and
+/// is built in its source language.
+fn wanted(root: &Path, book_toml: &BookToml) -> anyhow::Result<Option<Wanted>> {
+    if !has_output(book_toml, OUTPUT_NAME) {
+        return Ok(None);
+    }
+    let config = Config::from_book(root, book_toml)?;
+    if config.target_language(book_toml)? != config.source_language {
+        return Ok(None);
+    }
+    let build_dir = root.join(&book_toml.build.build_dir);
+    let order = Order {
+        root: root.to_path_buf(),
+        book_toml: book_toml.clone(),
+        site_dir: build_dir.join("html"),
+        mdbook: mdbook_process().unwrap_or_default(),
+    };
+    Ok(Some(Wanted {
+        build_dir,
+        config,
+        order,
+    }))
+}
+
+/// Whether the languages were started ahead for the same book and
+/// configuration as `wanted`. Languages started for another (mdBook
+/// changed the configuration after reading book.toml) are stopped and
+/// their folder removed.
+fn adopt(wanted: &Wanted) -> bool {
+    let dir = folder(&wanted.build_dir, wanted.order.mdbook);
+    let Ok(bytes) = std::fs::read(dir.join(ORDER)) else {
+        return false;
+    };
+    let started = serde_json::from_slice::<Order>(&bytes).ok();
+    if let Some(started) = started.filter(|started| started.is_for(&wanted.order)) {
+        if started != wanted.order {
+            // The same folders under other names: the order is rewritten
+            // with mdBook's, which the output compares with its own
+            // ([`early_render_context`]); the process read it already.
+            let _ = write_order(&dir, &wanted.order);
+        }
+        return true;
+    }
+    // Never under `mdbook build`, whose configuration is book.toml's.
+    tracing::warn!("the languages started ahead were for another configuration than mdBook's; starting them again");
+    if let Some(pid) = read_pid(&dir) {
+        stop(pid);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    false
+}
+
+impl Order {
+    /// Whether this order and `other` render the same books: the same
+    /// mdBook run, configuration and folders (the root compared as a
+    /// folder: mdBook may name it through `..` or a link).
+    fn is_for(&self, other: &Order) -> bool {
+        let same_folder = |a: &Path, b: &Path| {
+            a == b
+                || std::fs::canonicalize(a)
+                    .ok()
+                    .is_some_and(|a| std::fs::canonicalize(b).is_ok_and(|b| a == b))
+        };
+        self.mdbook == other.mdbook
+            && self.book_toml == other.book_toml
+            && same_folder(&self.root, &other.root)
+            && same_folder(&self.site_dir, &other.site_dir)
+    }
+}
+
+/// Writes `order` into the prebuild folder `dir`, whole or not at all.
+fn write_order(dir: &Path, order: &Order) -> anyhow::Result<()> {
+    let partial = dir.join(format!("{ORDER}.partial"));
+    std::fs::write(&partial, serde_json::to_vec(order)?)?;
+    std::fs::rename(&partial, dir.join(ORDER))?;
+    Ok(())
+}
+
+/// The render context of the `translate` output run by the mdBook process
+/// that runs this one, made from the order of the languages started for
+/// it, when they were: mdBook hands the output the same root and
+/// configuration as the preprocessor, and runs it in `<build>/translate/`.
+/// The output can start with it before mdBook has finished writing the
+/// context (the whole book) to its stdin; the book is not needed.
+pub fn early_render_context() -> Option<RenderContext> {
+    let mdbook = mdbook_process()?;
+    let here = std::env::current_dir().ok()?;
+    if here.file_name()? != OUTPUT_NAME {
+        return None;
+    }
+    let dir = folder(here.parent()?, mdbook);
+    let order: Order = serde_json::from_slice(&std::fs::read(dir.join(ORDER)).ok()?).ok()?;
+    // Where mdBook puts the output's folder (`MDBook::build_dir_for`).
+    let destination = order.root.join(&order.book_toml.build.build_dir).join(OUTPUT_NAME);
+    let same_folder =
+        std::fs::canonicalize(&destination).is_ok_and(|d| std::fs::canonicalize(&here).is_ok_and(|h| d == h));
+    same_folder.then(|| RenderContext::new(order.root, Book::new(), order.book_toml, destination))
+}
+
+/// Whether `early` ([`early_render_context`]) is what mdBook handed the
+/// output in `ctx`, but the book.
+pub fn is_same_context(early: &RenderContext, ctx: &RenderContext) -> bool {
+    early.root == ctx.root && early.config == ctx.config && early.destination == ctx.destination
+}
+
+/// The prebuild process of a folder, once started.
+fn read_pid(dir: &Path) -> Option<u32> {
+    std::fs::read_to_string(dir.join(PID)).ok()?.trim().parse().ok()
+}
+
+/// Kills the prebuild process `pid` and waits until it has ended.
+fn stop(pid: u32) {
+    #[cfg(target_os = "linux")]
+    {
+        let Some(raw) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else {
+            return;
+        };
+        let _ = rustix::process::kill_process(raw, rustix::process::Signal::KILL);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while process_is_alive(pid) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
+
+/// Starts `mdbook-translate prebuild <folder>` for `wanted`.
+fn start(wanted: &Wanted) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        mdbook_process().is_some(),
+        "the languages are started beside the source book on Linux only"
+    );
+    let build_dir = &wanted.build_dir;
     remove_abandoned(build_dir);
-    let dir = folder(build_dir, mdbook);
+    let dir = folder(build_dir, wanted.order.mdbook);
     if dir.exists() {
         // Left by a run of a process that had the same id.
         std::fs::remove_dir_all(&dir)?;
     }
     std::fs::create_dir_all(&dir)?;
-    let order = Order {
-        root: ctx.root.clone(),
-        book_toml: ctx.config.clone(),
-        site_dir,
-        mdbook,
-    };
-    std::fs::write(dir.join("order.json"), serde_json::to_vec(&order)?)?;
+    write_order(&dir, &wanted.order)?;
     let child = std::process::Command::new(std::env::current_exe()?)
         .arg("prebuild")
         .arg(&dir)
-        .current_dir(&ctx.root)
+        .current_dir(&wanted.order.root)
         .stdin(std::process::Stdio::null())
         // stdout carries the book JSON to mdBook: never the child's.
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::inherit())
         .spawn()?;
-    std::fs::write(dir.join("pid"), child.id().to_string())?;
+    std::fs::write(dir.join(PID), child.id().to_string())?;
     Ok(())
 }
 
@@ -145,7 +344,7 @@ fn remove_abandoned(build_dir: &Path) {
 /// without running it (its HTML output failed): the folder is then removed,
 /// and the language folders kept aside go back.
 pub fn run(folder: &Path) -> anyhow::Result<()> {
-    let order_file = folder.join("order.json");
+    let order_file = folder.join(ORDER);
     let order: Order = serde_json::from_slice(
         &std::fs::read(&order_file).with_context(|| format!("reading {}", order_file.display()))?,
     )
@@ -208,7 +407,7 @@ fn wait_while_busy(dir: &Path) {
 /// folder that holds them when they were all rendered.
 pub fn wait_for_languages(build_dir: &Path) -> Option<PathBuf> {
     let dir = folder(build_dir, mdbook_process()?);
-    let pid: u32 = std::fs::read_to_string(dir.join("pid")).ok()?.trim().parse().ok()?;
+    let pid = read_pid(&dir)?;
     loop {
         wait_while_busy(&dir);
         if let Ok(status) = std::fs::read_to_string(dir.join("status")) {
@@ -267,4 +466,38 @@ pub fn publish(prebuilt: &Path, site_dir: &Path, languages: &[&LanguageTag]) -> 
             .map(|swap| swap.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
             .collect()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_languages_start_ahead_under_mdbook_build_without_a_destination_only() {
+        let cmdline = |args: &[&str]| {
+            args.iter()
+                .flat_map(|arg| [arg.as_bytes(), b"\0"].concat())
+                .collect::<Vec<u8>>()
+        };
+        for plain in [
+            &["mdbook", "build"][..],
+            &["/usr/bin/mdbook", "build", "guide"],
+            &["mdbook", "build", "--open"],
+            &["mdbook", "build", "-o", "../book"],
+        ] {
+            assert!(is_plain_build(&cmdline(plain)), "{plain:?}");
+        }
+        for other in [
+            &["mdbook", "build", "-d", "out"][..],
+            &["mdbook", "build", "--dest-dir=out"],
+            &["mdbook", "build", "--dest-dir", "out"],
+            &["mdbook", "build", "-od", "out"],
+            &["mdbook", "serve"],
+            &["mdbook", "watch"],
+            &["mdbook", "test"],
+            &["mdbook"],
+        ] {
+            assert!(!is_plain_build(&cmdline(other)), "{other:?}");
+        }
+    }
 }

@@ -75,6 +75,11 @@ fn mdbook_build_writes_every_language() {
     let run = mdbook_build();
     assert_complete_site(&book.path().join("book/html"));
     for language in ["zh", "es"] {
+        // Started once, when mdBook asked whether the preprocessor supports
+        // its HTML output, and not again by the preprocessor.
+        let started = format!("building {language} into");
+        assert_eq!(run.stderr.matches(&started).count(), 1, "{}", run.stderr);
+        assert!(!run.stderr.contains("another configuration"), "{}", run.stderr);
         let summary = run.summary(language);
         assert_eq!(summary.backend, "pseudo");
         assert_eq!(
