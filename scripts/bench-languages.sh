@@ -15,6 +15,9 @@
 #   - `mdbook build` with `[output.translate]` (every language) and without
 #     it (the source alone, the preprocessor still running), when mdBook
 #     0.5.4 is on the PATH.
+# Then the ratios of every language to one language: of the median times, the
+# median of each round's ratio (the least moved by a machine whose speed
+# drifts), and of the fastest runs.
 # JOBS, when given, is passed to `mdbook-translate build --jobs`. With
 # MDBOOK_TRANSLATE_BIN set to a folder holding a built `mdbook-translate`,
 # that binary is timed instead of this checkout's release build.
@@ -130,7 +133,13 @@ for name, (wall, cpu, system) in median.items():
         f"(kernel {system:4.0f})   CPU/wall {cpu / wall:4.2f}"
     )
 def ratio(a, b):
-    return f"{median[a][0] / median[b][0]:.2f} (fastest runs: {fastest[a] / fastest[b]:.2f})"
+    # Builds of one round run one after the other: the median of the
+    # rounds' ratios is the least moved by a machine whose speed drifts.
+    per_round = statistics.median(x[0] / y[0] for x, y in zip(times[a], times[b]))
+    return (
+        f"{median[a][0] / median[b][0]:.2f} (median of the rounds' ratios: {per_round:.2f}; "
+        f"fastest runs: {fastest[a] / fastest[b]:.2f})"
+    )
 print(f"mdbook-translate build: every language / source through the tool = {ratio('translate-all', 'translate-source')}")
 if has_mdbook:
     print(f"mdbook-translate build: every language / plain mdbook build    = {ratio('translate-all', 'plain')}")

@@ -417,12 +417,15 @@ fn take_prebuilt(
     languages: &[&LanguageTag],
     source: &SourceBook,
 ) -> Option<PathBuf> {
-    prebuild::wait_for_languages(build_dir).filter(|prebuilt| {
+    let prebuild = prebuild::prebuild_process(build_dir);
+    let taken = prebuild::wait_for_languages(build_dir).filter(|prebuilt| {
         let published =
             matches!(source, SourceBook::Rendered) && prebuild::publish(prebuilt, site_dir, languages).is_ok();
         let _ = std::fs::remove_dir_all(prebuilt);
         published
-    })
+    });
+    prebuild::wait_for_old_languages(build_dir, prebuild);
+    taken
 }
 
 /// Renders the source book into `staging` and moves it into the site folder.

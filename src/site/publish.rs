@@ -14,7 +14,9 @@
 //! without them only while the source book renders, the language folders
 //! are first moved aside into `<build>/.mdbook-translate-kept/`
 //! ([`keep_languages_aside`]), and put back by the `translate` output as
-//! soon as it starts ([`restore_kept_languages`]).
+//! soon as it starts ([`restore_kept_languages`]). When they are being
+//! rendered anew beside that output, they are moved into a folder that is
+//! removed meanwhile instead ([`discard_languages`]).
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -166,6 +168,33 @@ pub fn keep_languages_aside(site_dir: &Path, build_dir: &Path, languages: &[&str
     Ok(n_kept)
 }
 
+/// Moves the folder of each of `languages` in `site_dir` into the folder
+/// `old`, out of the way of mdBook's HTML output, which empties
+/// `site_dir`, for the languages being rendered anew: `old` is filled under
+/// another name first and appears whole, to be removed meanwhile (by the
+/// process that renders them). Returns how many were moved.
+pub fn discard_languages(site_dir: &Path, old: &Path, languages: &[&str]) -> io::Result<usize> {
+    let mut filling = old.as_os_str().to_owned();
+    filling.push(".partial");
+    let filling = PathBuf::from(filling);
+    let mut n_moved = 0;
+    for language in languages {
+        let folder = site_dir.join(language);
+        if !folder.is_dir() {
+            continue;
+        }
+        std::fs::create_dir_all(&filling)?;
+        // Another build may have moved it meanwhile.
+        if ignore_missing(std::fs::rename(&folder, filling.join(language)))?.is_some() {
+            n_moved += 1;
+        }
+    }
+    if filling.exists() {
+        std::fs::rename(&filling, old)?;
+    }
+    Ok(n_moved)
+}
+
 /// `result`, with "not found" (another build got there first) as `None`.
 fn ignore_missing<T>(result: io::Result<T>) -> io::Result<Option<T>> {
     match result {
@@ -231,6 +260,30 @@ mod tests {
         let staging_dir = staging.path().to_path_buf();
         drop(staging);
         assert!(!staging_dir.exists(), "dropped with its folder");
+    }
+
+    #[test]
+    fn discarded_languages_go_to_one_folder_that_appears_whole() {
+        let build = tempfile::tempdir().expect("temp dir");
+        let site = build.path().join("html");
+        book(&site.join("zh"), "zh");
+        book(&site.join("es"), "es");
+        let old = build.path().join(".mdbook-translate-old-1");
+        let n_moved = discard_languages(&site, &old, &["zh", "es", "de"]).expect("discard");
+        assert_eq!(n_moved, 2);
+        assert!(!site.join("zh").exists() && !site.join("es").exists());
+        assert_eq!(index(&old.join("zh")), "zh");
+        assert_eq!(index(&old.join("es")), "es");
+        let names: Vec<String> = std::fs::read_dir(build.path())
+            .expect("build folder")
+            .flatten()
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(!names.iter().any(|name| name.ends_with(".partial")), "{names:?}");
+        // A first build has nothing to discard: no folder at all.
+        let none = build.path().join(".mdbook-translate-old-2");
+        assert_eq!(discard_languages(&site, &none, &["zh"]).expect("discard"), 0);
+        assert!(!none.exists());
     }
 
     #[test]
