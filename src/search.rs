@@ -37,6 +37,7 @@ pub mod pages;
 pub mod tokenize;
 
 use crate::language::LanguageTag;
+use crate::site::publish::overwrite;
 use anyhow::Context;
 use elastic::IndexWriter;
 use elasticlunr::lang::Language;
@@ -159,7 +160,7 @@ fn write_renamed(html_dir: &Path, path: &Path, data: &str) -> anyhow::Result<()>
         .strip_prefix("searchindex-")
         .and_then(|rest| rest.strip_suffix(".js"))
     else {
-        return std::fs::write(path, data).with_context(|| format!("writing {}", path.display()));
+        return overwrite(path, data.as_bytes()).with_context(|| format!("writing {}", path.display()));
     };
     let hash: String = Sha256::digest(data.as_bytes())[..4]
         .iter()
@@ -167,7 +168,9 @@ fn write_renamed(html_dir: &Path, path: &Path, data: &str) -> anyhow::Result<()>
         .collect();
     let new_name = format!("searchindex-{hash}.js");
     let renamed = path.with_file_name(&new_name);
-    std::fs::write(&renamed, data).with_context(|| format!("writing {}", renamed.display()))?;
+    // mdBook's file renamed and written over: no file made or removed.
+    std::fs::rename(path, &renamed).with_context(|| format!("renaming {}", path.display()))?;
+    overwrite(&renamed, data.as_bytes()).with_context(|| format!("writing {}", renamed.display()))?;
     if hash == old_hash {
         return Ok(());
     }
@@ -179,11 +182,11 @@ fn write_renamed(html_dir: &Path, path: &Path, data: &str) -> anyhow::Result<()>
         let page =
             std::fs::read_to_string(entry.path()).with_context(|| format!("reading {}", entry.path().display()))?;
         if page.contains(&name) {
-            std::fs::write(entry.path(), page.replace(&name, &new_name))
+            overwrite(entry.path(), page.replace(&name, &new_name).as_bytes())
                 .with_context(|| format!("writing {}", entry.path().display()))?;
         }
     }
-    std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))
+    Ok(())
 }
 
 /// The search index mdBook wrote into `html_dir`: `searchindex.js`, or

@@ -308,7 +308,7 @@ impl Site {
             } else {
                 format!("<script src=\"{prefix}{SCRIPT_NAME}\"></script>\n")
             };
-            std::fs::write(&path, add_to_page(&html, &head, &body, &script))?;
+            publish::overwrite(&path, add_to_page(&html, &head, &body, &script).as_bytes())?;
             n_pages += 1;
         }
         Ok(n_pages)

@@ -10,7 +10,7 @@ use crate::preprocessor::{SharedWork, TranslatePreprocessor};
 use crate::search::{self, pages::PageIndex};
 use crate::segment::tagged::push_escaped;
 use crate::site::Site;
-use crate::site::publish::{Staging, WORK_PREFIX, swap_in};
+use crate::site::publish::{Staging, WORK_PREFIX, overwrite, swap_in};
 use crate::site::theme::BookTheme;
 use crate::store::{Languages, Store};
 use crate::translate::lookup_profiles;
@@ -330,7 +330,7 @@ pub(super) fn translate_rendered_alone(root: &Path, book_toml: &BookToml, dir: &
         };
         let translated = interface.translate_markup(&html);
         if translated != html {
-            std::fs::write(&path, translated).with_context(|| format!("writing {}", path.display()))?;
+            overwrite(&path, translated.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
         }
     }
     Ok(())
@@ -501,7 +501,7 @@ fn translate_alert_titles(dir: &Path, titles: &[(String, String)], pages: &[Path
             format!("{}{title}</p>", &captures[1])
         });
         if let std::borrow::Cow::Owned(changed) = changed {
-            std::fs::write(&path, changed).with_context(|| format!("writing {}", path.display()))?;
+            overwrite(&path, changed.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
         }
     }
     Ok(())
@@ -521,7 +521,7 @@ fn translate_404_page(dir: &Path, page_404: Option<String>, interface: &Interfac
     let html = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let translated = interface.translate_markup(&html);
     if translated != html {
-        std::fs::write(&path, translated).with_context(|| format!("writing {}", path.display()))?;
+        overwrite(&path, translated.as_bytes()).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
 }
