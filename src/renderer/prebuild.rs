@@ -120,7 +120,7 @@ pub fn before_html_output(ctx: &PreprocessorContext) -> anyhow::Result<()> {
 /// from book.toml and the `MDBOOK_*` variables as mdBook read them, so
 /// that they render while mdBook hands the book to the preprocessor and
 /// back. The preprocessor checks that the order matches its own
-/// configuration ([`adopt`]). Only under `mdbook build` without
+/// configuration (`adopt`). Only under `mdbook build` without
 /// `--dest-dir`, whose configuration is book.toml's; nothing is started
 /// when the book does not want its languages built.
 pub fn start_ahead() {
