@@ -361,17 +361,18 @@ fn old_folder(build_dir: &Path, mdbook: u32) -> PathBuf {
 /// The suffix of a folder still being filled.
 const PARTIAL: &str = ".partial";
 
-/// Removes `old` (the [`old_folder`] of this run) once the preprocessor has
-/// moved the old language folders there, as soon as it appears, until
-/// `rendered` is set (the preprocessor ran long before).
-fn remove_old_languages(old: &Path, rendered: &std::sync::atomic::AtomicBool) {
+/// Removes `old` (the [`old_folder`] of this run) as soon as the
+/// preprocessor has moved the old language folders there (it appears
+/// whole), looking until `stop` is set (when the output has taken the
+/// books, or mdBook has ended).
+fn remove_old_languages(old: &Path, stop: &std::sync::atomic::AtomicBool) {
     loop {
-        let done = rendered.load(std::sync::atomic::Ordering::Acquire);
+        let stopping = stop.load(std::sync::atomic::Ordering::Acquire);
         if old.exists() {
             let _ = std::fs::remove_dir_all(old);
             return;
         }
-        if done {
+        if stopping {
             return;
         }
         std::thread::sleep(Duration::from_millis(2));
@@ -403,7 +404,9 @@ pub fn wait_for_old_languages(build_dir: &Path, prebuild: Option<u32>) {
 
 /// The work of `mdbook-translate prebuild <folder>`: renders the languages
 /// the order in `folder` asks for into it, holding the `busy` lock, then
-/// writes `status` (`ok`, or the error) and lets the lock go. Then waits
+/// writes `status` (`ok`, or the error) and lets the lock go; meanwhile
+/// another thread removes the old language folders as soon as the
+/// preprocessor has discarded them ([`old_folder`]). Then waits
 /// until the `translate` output has taken the folder or mdBook has ended
 /// without running it (its HTML output failed): the folder is then removed,
 /// and the language folders kept aside go back.
@@ -418,14 +421,16 @@ pub fn run(folder: &Path) -> anyhow::Result<()> {
     // Without the lock (a file system that has none), the output polls.
     let busy = hold_busy_lock(folder).ok();
     let build_dir = order.root.join(&order.book_toml.build.build_dir);
-    let rendered = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop_removing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let remover = {
-        let (old, rendered) = (old_folder(&build_dir, order.mdbook), std::sync::Arc::clone(&rendered));
-        std::thread::spawn(move || remove_old_languages(&old, &rendered))
+        let (old, stop) = (
+            old_folder(&build_dir, order.mdbook),
+            std::sync::Arc::clone(&stop_removing),
+        );
+        std::thread::spawn(move || remove_old_languages(&old, &stop))
     };
     let result =
         TranslateRenderer::new().prebuild_languages(&order.root, &order.book_toml, order.site_dir.clone(), folder);
-    rendered.store(true, std::sync::atomic::Ordering::Release);
     let status = match &result {
         Ok(_) => "ok".to_string(),
         Err(error) => format!("{error:#}"),
@@ -443,6 +448,7 @@ pub fn run(folder: &Path) -> anyhow::Result<()> {
     while folder.exists() && process_is_alive(order.mdbook) && std::time::Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
+    stop_removing.store(true, std::sync::atomic::Ordering::Release);
     let _ = remover.join();
     if folder.exists() {
         let _ = std::fs::remove_dir_all(folder);
