@@ -11,7 +11,7 @@ use crate::search::{self, pages::PageIndex};
 use crate::segment::tagged::push_escaped;
 use crate::site::Site;
 use crate::site::publish::{Staging, WORK_PREFIX, overwrite, swap_in};
-use crate::site::theme::BookTheme;
+use crate::site::theme::{BookTheme, scratch_dir};
 use crate::store::{Languages, Store};
 use crate::translate::lookup_profiles;
 use anyhow::Context;
@@ -173,13 +173,14 @@ pub(super) fn render_language(
         .position(|book| book.language == language.as_str())
         .context("the language is not in the site")?;
     let site = site.with_texts(index, &interface);
-    let theme_dir = staging.book_dir(&format!(".theme-{language}"));
-    let template = write_theme(build.theme(), &site, index, &interface, &theme_dir)?;
+    let theme_dir = ThemeDir::for_book(build.theme(), staging, language.as_str())?;
+    let theme_dir = theme_dir.path();
+    let template = write_theme(build.theme(), &site, index, &interface, theme_dir)?;
     let rendering_at = started.elapsed();
     let chapter_titles = preprocess_ctx.chapter_titles.borrow_mut().drain().collect();
     let book = (preprocessed, chapter_titles);
     let theme = WrittenTheme {
-        dir: &theme_dir,
+        dir: theme_dir,
         page_template: &template,
     };
     let pages = render_translated(&build.root, &mdbook.config, book, (&texts, &interface), theme, out)?;
@@ -224,16 +225,45 @@ fn write_theme(
         .with_context(|| format!("writing the theme into {}", dir.display()))
 }
 
+/// Where a book's theme is written: in the staging folder, where the
+/// book's own theme files are linked rather than copied, or, for a book
+/// with mdBook's theme (the few templates this tool writes, nothing to
+/// link), in memory where the system allows ([`scratch_dir`]): every file
+/// made and removed on some disks costs more than the last.
+enum ThemeDir {
+    Staging(PathBuf),
+    Scratch(tempfile::TempDir),
+}
+
+impl ThemeDir {
+    fn for_book(theme: &BookTheme, staging: &Staging, name: &str) -> anyhow::Result<ThemeDir> {
+        if theme.has_own_files() {
+            return Ok(ThemeDir::Staging(staging.book_dir(&format!(".theme-{name}"))));
+        }
+        Ok(ThemeDir::Scratch(
+            scratch_dir().context("creating a folder for the theme")?,
+        ))
+    }
+
+    fn path(&self) -> &Path {
+        match self {
+            ThemeDir::Staging(dir) => dir,
+            ThemeDir::Scratch(dir) => dir.path(),
+        }
+    }
+}
+
 /// Preprocesses the source book and renders it into `out` with the site's
 /// links.
 pub(super) fn render_source(build: &SiteBuild, site: &Site, staging: &Staging, out: &Path) -> anyhow::Result<()> {
     let mdbook = build.mdbook(build.book_toml.clone(), TranslatePreprocessor::new())?;
     let (preprocessed, ctx) = mdbook.preprocess_book(&HtmlHandlebars::new())?;
     let chapter_titles = ctx.chapter_titles.borrow_mut().drain().collect();
-    let theme_dir = staging.book_dir(".theme-source");
-    let template = write_theme(build.theme(), site, 0, &Interface::english(), &theme_dir)?;
+    let theme_dir = ThemeDir::for_book(build.theme(), staging, "source")?;
+    let theme_dir = theme_dir.path();
+    let template = write_theme(build.theme(), site, 0, &Interface::english(), theme_dir)?;
     let mut render_config = build.book_toml.clone();
-    render_config.set("output.html.theme", &theme_dir)?;
+    render_config.set("output.html.theme", theme_dir)?;
     let pages = render_html(
         &build.root,
         render_config,
@@ -294,7 +324,7 @@ pub(super) fn render_alone(root: &Path, book_toml: &BookToml, out: &Path) -> any
     let (preprocessed, preprocess_ctx) = mdbook.preprocess_book(&html)?;
     let (language, texts, interface) = texts_alone(root, &mdbook.config)?;
     // Outside the build folder, which the renderer empties (it is `out`).
-    let theme_dir = crate::site::theme::scratch_dir().context("creating a folder for the theme")?;
+    let theme_dir = scratch_dir().context("creating a folder for the theme")?;
     let html_config = book_toml.html_config().unwrap_or_default();
     let template = BookTheme::of_book(root, &html_config)?
         .write(theme_dir.path(), &interface, ("", ""), false)

@@ -74,6 +74,11 @@ impl BookTheme {
         })
     }
 
+    /// Whether the book has a theme folder of its own.
+    pub fn has_own_files(&self) -> bool {
+        self.dir.is_some()
+    }
+
     /// Whether the theme, or one of the book's `additional_js` scripts
     /// (paths relative to `root`), brings a language picker of its own.
     pub fn has_language_picker(&self, root: &Path, additional_js: &[PathBuf]) -> bool {
