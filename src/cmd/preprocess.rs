@@ -139,11 +139,12 @@ pub(crate) fn prebuild(folder: &std::path::Path) -> anyhow::Result<i32> {
 
 /// `mdbook-translate supports <renderer>`: every renderer but the
 /// `translate` output, which translates the book itself. Asked about the
-/// HTML output by `mdbook build`, it starts the languages too
-/// ([`prebuild::start_ahead`]).
+/// HTML output by `mdbook build` of a site in its source language, it
+/// prepares the site and starts the languages itself, and answers no: the
+/// preprocessor would leave the book as it is ([`prebuild::prepare_ahead`]).
 pub(crate) fn supports(renderer: &str) -> anyhow::Result<i32> {
-    if renderer == "html" {
-        prebuild::start_ahead();
+    if renderer == "html" && prebuild::prepare_ahead() {
+        return Ok(1);
     }
     let supported = TranslatePreprocessor::new().supports_renderer(renderer)?;
     Ok(if supported { 0 } else { 1 })

@@ -79,26 +79,68 @@ fn run_by_mdbook() -> bool {
 
 /// Before mdBook's HTML output renders the source book of a site that the
 /// `translate` output completes (the preprocessor runs for that output, in
-/// the source language): starts rendering the languages in a process of
-/// their own, unless [`start_ahead`] started them for this very book and
-/// configuration, and moves the language folders of `<build>/html/` out of
-/// the way of that output, which empties the folder. With the languages
-/// rendering anew, the old folders are discarded: moved into
-/// `<build>/.mdbook-translate-old-<mdBook's pid>/`, which the prebuild
-/// process removes while it renders (removing files can take long, and
-/// mdBook's HTML output would otherwise remove them itself before it
-/// renders). Else they are kept aside for the output to put back.
+/// the source language), unless `supports html` did it already
+/// ([`prepare_ahead`]): see [`prepare_site`].
 pub fn before_html_output(ctx: &PreprocessorContext) -> anyhow::Result<()> {
     if ctx.renderer != "html" {
         return Ok(());
     }
-    let Some(wanted) = wanted(&ctx.root, &ctx.config)? else {
-        return Ok(());
+    match wanted(&ctx.root, &ctx.config)? {
+        Some(wanted) => prepare_site(&wanted),
+        None => Ok(()),
+    }
+}
+
+/// `mdbook-translate supports html`, which `mdbook build` asks before it
+/// would run the preprocessor for its HTML output: when mdBook builds the
+/// site in its source language, prepares it ([`prepare_site`]) from
+/// book.toml and the `MDBOOK_*` variables as mdBook read them, and says
+/// whether it did. The preprocessor, which leaves a book in its source
+/// language as it is, then has nothing left to do, and `supports` tells
+/// mdBook so: mdBook neither writes it the book nor reads it back, and the
+/// languages start some milliseconds earlier. Only under `mdbook build`
+/// without `--dest-dir`, whose configuration is book.toml's; otherwise (and
+/// on any error, which the preprocessor then meets and reports) the
+/// preprocessor prepares the site.
+pub fn prepare_ahead() -> bool {
+    let prepared = || -> anyhow::Result<bool> {
+        if !run_by_mdbook() || !mdbook_process().is_some_and(runs_plain_build) {
+            return Ok(false);
+        }
+        // mdBook asks with the book's root as the current folder.
+        let root = std::env::current_dir()?;
+        let book_toml_path = root.join("book.toml");
+        let mut book_toml = if book_toml_path.is_file() {
+            BookToml::from_disk(&book_toml_path)?
+        } else {
+            BookToml::default()
+        };
+        book_toml.update_from_env()?;
+        match wanted(&root, &book_toml)? {
+            Some(wanted) => prepare_site(&wanted).map(|()| true),
+            None => Ok(false),
+        }
     };
+    prepared().unwrap_or_else(|error| {
+        tracing::debug!("the site was not prepared ahead: {error:#}");
+        false
+    })
+}
+
+/// Starts rendering the languages of `wanted` in a process of their own,
+/// unless they were started already for this very book and configuration
+/// ([`adopt`]), and moves the language folders of `<build>/html/` out of
+/// the way of mdBook's HTML output, which empties the folder. With the
+/// languages rendering anew, the old folders are discarded: moved into
+/// `<build>/.mdbook-translate-old-<mdBook's pid>/`, which the prebuild
+/// process removes while it renders (removing files can take long, and
+/// mdBook's HTML output would otherwise remove them itself before it
+/// renders). Else they are kept aside for the output to put back.
+fn prepare_site(wanted: &Wanted) -> anyhow::Result<()> {
     let rendering = !wanted.config.languages.is_empty()
         && run_by_mdbook()
-        && (adopt(&wanted)
-            || start(&wanted)
+        && (adopt(wanted)
+            || start(wanted)
                 .inspect_err(|error| {
                     // The output builds the languages itself.
                     tracing::warn!("the languages could not be started beside the source book: {error:#}");
@@ -113,39 +155,6 @@ pub fn before_html_output(ctx: &PreprocessorContext) -> anyhow::Result<()> {
     };
     moved.with_context(|| format!("moving the language folders of {} aside", site_dir.display()))?;
     Ok(())
-}
-
-/// `mdbook-translate supports html`, which `mdbook build` asks before it
-/// runs the preprocessor for its HTML output: starts the languages at once,
-/// from book.toml and the `MDBOOK_*` variables as mdBook read them, so
-/// that they render while mdBook hands the book to the preprocessor and
-/// back. The preprocessor checks that the order matches its own
-/// configuration (`adopt`). Only under `mdbook build` without
-/// `--dest-dir`, whose configuration is book.toml's; nothing is started
-/// when the book does not want its languages built.
-pub fn start_ahead() {
-    let started = || -> anyhow::Result<()> {
-        if !run_by_mdbook() || !mdbook_process().is_some_and(runs_plain_build) {
-            return Ok(());
-        }
-        // mdBook asks with the book's root as the current folder.
-        let root = std::env::current_dir()?;
-        let book_toml_path = root.join("book.toml");
-        let mut book_toml = if book_toml_path.is_file() {
-            BookToml::from_disk(&book_toml_path)?
-        } else {
-            BookToml::default()
-        };
-        book_toml.update_from_env()?;
-        match wanted(&root, &book_toml)? {
-            Some(wanted) if !wanted.config.languages.is_empty() => start(&wanted),
-            _ => Ok(()),
-        }
-    };
-    if let Err(error) = started() {
-        // The preprocessor starts them.
-        tracing::debug!("the languages were not started ahead: {error:#}");
-    }
 }
 
 /// Whether the mdBook process `pid` runs `mdbook build` without
@@ -236,17 +245,20 @@ impl Order {
     /// mdBook run, configuration and folders (the root compared as a
     /// folder: mdBook may name it through `..` or a link).
     fn is_for(&self, other: &Order) -> bool {
-        let same_folder = |a: &Path, b: &Path| {
-            a == b
-                || std::fs::canonicalize(a)
-                    .ok()
-                    .is_some_and(|a| std::fs::canonicalize(b).is_ok_and(|b| a == b))
-        };
         self.mdbook == other.mdbook
             && self.book_toml == other.book_toml
             && same_folder(&self.root, &other.root)
             && same_folder(&self.site_dir, &other.site_dir)
     }
+}
+
+/// Whether `a` and `b` name the same folder (mdBook may name a book's root
+/// through `..` or a link; `getcwd` gives it without them).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    a == b
+        || std::fs::canonicalize(a)
+            .ok()
+            .is_some_and(|a| std::fs::canonicalize(b).is_ok_and(|b| a == b))
 }
 
 /// Writes `order` into the prebuild folder `dir`, whole or not at all.
@@ -273,15 +285,15 @@ pub fn early_render_context() -> Option<RenderContext> {
     let order: Order = serde_json::from_slice(&std::fs::read(dir.join(ORDER)).ok()?).ok()?;
     // Where mdBook puts the output's folder (`MDBook::build_dir_for`).
     let destination = order.root.join(&order.book_toml.build.build_dir).join(OUTPUT_NAME);
-    let same_folder =
-        std::fs::canonicalize(&destination).is_ok_and(|d| std::fs::canonicalize(&here).is_ok_and(|h| d == h));
-    same_folder.then(|| RenderContext::new(order.root, Book::new(), order.book_toml, destination))
+    same_folder(&destination, &here).then(|| RenderContext::new(order.root, Book::new(), order.book_toml, destination))
 }
 
 /// Whether `early` ([`early_render_context`]) is what mdBook handed the
-/// output in `ctx`, but the book.
+/// output in `ctx`, but the book: the same configuration and folders.
 pub fn is_same_context(early: &RenderContext, ctx: &RenderContext) -> bool {
-    early.root == ctx.root && early.config == ctx.config && early.destination == ctx.destination
+    early.config == ctx.config
+        && same_folder(&early.root, &ctx.root)
+        && same_folder(&early.destination, &ctx.destination)
 }
 
 /// The prebuild process of a folder, once started.
