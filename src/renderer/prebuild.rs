@@ -80,7 +80,8 @@ fn run_by_mdbook() -> bool {
 /// Before mdBook's HTML output renders the source book of a site that the
 /// `translate` output completes (the preprocessor runs for that output, in
 /// the source language), unless `supports html` did it already
-/// ([`prepare_ahead`]): see [`prepare_site`].
+/// ([`prepare_ahead`]): starts the languages and moves the language
+/// folders of `<build>/html/` out of the way (`prepare_site`).
 pub fn before_html_output(ctx: &PreprocessorContext) -> anyhow::Result<()> {
     if ctx.renderer != "html" {
         return Ok(());
@@ -93,7 +94,7 @@ pub fn before_html_output(ctx: &PreprocessorContext) -> anyhow::Result<()> {
 
 /// `mdbook-translate supports html`, which `mdbook build` asks before it
 /// would run the preprocessor for its HTML output: when mdBook builds the
-/// site in its source language, prepares it ([`prepare_site`]) from
+/// site in its source language, prepares it (`prepare_site`) from
 /// book.toml and the `MDBOOK_*` variables as mdBook read them, and says
 /// whether it did. The preprocessor, which leaves a book in its source
 /// language as it is, then has nothing left to do, and `supports` tells
@@ -418,7 +419,7 @@ pub fn wait_for_old_languages(build_dir: &Path, prebuild: Option<u32>) {
 /// the order in `folder` asks for into it, holding the `busy` lock, then
 /// writes `status` (`ok`, or the error) and lets the lock go; meanwhile
 /// another thread removes the old language folders as soon as the
-/// preprocessor has discarded them ([`old_folder`]). Then waits
+/// preprocessor has discarded them (`old_folder`). Then waits
 /// until the `translate` output has taken the folder or mdBook has ended
 /// without running it (its HTML output failed): the folder is then removed,
 /// and the language folders kept aside go back.
