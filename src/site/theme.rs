@@ -96,8 +96,8 @@ impl BookTheme {
     }
 
     /// Writes the theme of one book into `dest`: every file of the book's
-    /// theme, `index.hbs` with `interface`'s texts, and `head_extra` and
-    /// `header_extra` after the theme's own `head.hbs` and `header.hbs`.
+    /// theme, `index.hbs` with `interface`'s texts, and the two `extras`
+    /// after the theme's own `head.hbs` and `header.hbs`.
     /// With `fonts_from_source`, for a language book that sits in a folder
     /// of the source book's site, a theme with mdBook's fonts gets a
     /// `fonts/fonts.css` that loads the source book's ([`SharedFonts`]).
