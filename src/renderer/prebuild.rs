@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// What the prebuild process is asked to do.
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Order {
     root: PathBuf,
     book_toml: BookToml,
@@ -222,14 +222,7 @@ fn adopt(wanted: &Wanted) -> bool {
     let Ok(bytes) = std::fs::read(dir.join(ORDER)) else {
         return false;
     };
-    let started = serde_json::from_slice::<Order>(&bytes).ok();
-    if let Some(started) = started.filter(|started| started.is_for(&wanted.order)) {
-        if started != wanted.order {
-            // The same folders under other names: the order is rewritten
-            // with mdBook's, which the output compares with its own
-            // ([`early_render_context`]); the process read it already.
-            let _ = write_order(&dir, &wanted.order);
-        }
+    if serde_json::from_slice::<Order>(&bytes).is_ok_and(|started| started.is_for(&wanted.order)) {
         return true;
     }
     // Never under `mdbook build`, whose configuration is book.toml's.
@@ -260,14 +253,6 @@ fn same_folder(a: &Path, b: &Path) -> bool {
         || std::fs::canonicalize(a)
             .ok()
             .is_some_and(|a| std::fs::canonicalize(b).is_ok_and(|b| a == b))
-}
-
-/// Writes `order` into the prebuild folder `dir`, whole or not at all.
-fn write_order(dir: &Path, order: &Order) -> anyhow::Result<()> {
-    let partial = dir.join(format!("{ORDER}.partial"));
-    std::fs::write(&partial, serde_json::to_vec(order)?)?;
-    std::fs::rename(&partial, dir.join(ORDER))?;
-    Ok(())
 }
 
 /// The render context of the `translate` output run by the mdBook process
@@ -331,7 +316,7 @@ fn start(wanted: &Wanted) -> anyhow::Result<()> {
         std::fs::remove_dir_all(&dir)?;
     }
     std::fs::create_dir_all(&dir)?;
-    write_order(&dir, &wanted.order)?;
+    std::fs::write(dir.join(ORDER), serde_json::to_vec(&wanted.order)?)?;
     let child = std::process::Command::new(std::env::current_exe()?)
         .arg("prebuild")
         .arg(&dir)
